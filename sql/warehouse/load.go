@@ -1,0 +1,327 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// LoadOptions say where a load goes and what it replaces.
+type LoadOptions struct {
+	// RunID is the run the rows belong to (see BeginRun). Zero makes Load record
+	// a run of its own named Pipeline.
+	RunID int64
+	// Pipeline names the run when Load records it itself.
+	Pipeline string
+	// Trigger says who started a run Load records itself (cli, schedule, demo).
+	Trigger string
+	// PartitionBy lists the columns whose value combinations make a partition.
+	// Every partition present in the loaded rows replaces the rows of that
+	// partition already in the table, so re-loading never duplicates. Empty with
+	// ReplaceAll false appends.
+	PartitionBy []string
+	// ReplaceAll replaces the whole table (for reference tables).
+	ReplaceAll bool
+}
+
+// LoadStats tell what a load did.
+type LoadStats struct {
+	RunID    int64
+	Rows     int64 // rows inserted
+	Replaced int64 // older rows removed from the partitions loaded
+	Duration time.Duration
+}
+
+// Tx is one write transaction. All loads and statements through it commit or
+// roll back together.
+//
+// The transaction begins at its first statement. A Load must come first: the
+// Arrow view it scans has to exist before the transaction's snapshot is taken
+// (see registerView), so a transaction holds at most one Load, as its first
+// step; other statements (quarantine rows, run bookkeeping) may follow it.
+type Tx struct {
+	w      *Warehouse
+	conn   *sql.Conn
+	begun  bool
+	loaded bool
+}
+
+func (tx *Tx) begin(ctx context.Context) error {
+	if tx.begun {
+		return nil
+	}
+	if _, err := tx.conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return fmt.Errorf("warehouse: begin: %w", err)
+	}
+	tx.begun = true
+	return nil
+}
+
+// ExecContext runs a statement inside the transaction.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := tx.begin(ctx); err != nil {
+		return nil, err
+	}
+	return tx.conn.ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs a query inside the transaction (it sees the transaction's
+// own uncommitted rows).
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := tx.begin(ctx); err != nil {
+		return nil, err
+	}
+	return tx.conn.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a query returning one row inside the transaction.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) (*sql.Row, error) {
+	if err := tx.begin(ctx); err != nil {
+		return nil, err
+	}
+	return tx.conn.QueryRowContext(ctx, query, args...), nil
+}
+
+// Update runs fn in one write transaction: it commits if fn returns nil and
+// rolls back otherwise, also when ctx is cancelled. Write transactions are
+// serialised; readers keep seeing the last committed data meanwhile.
+func (w *Warehouse) Update(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+	if w.readOnly {
+		return fmt.Errorf("warehouse %s: opened read-only", w.path)
+	}
+	w.writeMu.Lock()
+	defer w.writeMu.Unlock()
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("warehouse: %w", err)
+	}
+	defer conn.Close()
+	tx := &Tx{w: w, conn: conn}
+	if err := fn(ctx, tx); err != nil {
+		if !tx.begun {
+			return err
+		}
+		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rerr != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		return err
+	}
+	if !tx.begun {
+		return nil
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		return fmt.Errorf("warehouse: commit: %w", err)
+	}
+	return nil
+}
+
+var viewSeq atomic.Int64
+
+// Load writes rdr into table inside the transaction: the reader is registered
+// as a single-use view in the in-memory catalog, inserted by column name with
+// the run id, the partitions it covers replace the older rows of the same
+// partitions, the load is recorded in _load, and the view is dropped. Columns
+// of rdr whose names start with "_" (such as a source's _row) are not loaded.
+// Load does not release rdr.
+func (tx *Tx) Load(ctx context.Context, table string, rdr array.RecordReader, o LoadOptions) (LoadStats, error) {
+	start := time.Now()
+	st := LoadStats{RunID: o.RunID}
+	if err := checkIdent("table", table); err != nil {
+		return st, fmt.Errorf("warehouse: load: %w", err)
+	}
+	if o.RunID == 0 {
+		return st, fmt.Errorf("warehouse: load %s: no run id", table)
+	}
+	var cols []string
+	for _, f := range rdr.Schema().Fields() {
+		if strings.HasPrefix(f.Name, "_") {
+			continue
+		}
+		if f.Name == "run_id" {
+			return st, fmt.Errorf("warehouse: load %s: the reader must not carry run_id; it is set by the load", table)
+		}
+		cols = append(cols, QuoteIdent(f.Name))
+	}
+	for _, c := range o.PartitionBy {
+		if err := checkIdent("partition column", c); err != nil {
+			return st, fmt.Errorf("warehouse: load %s: %w", table, err)
+		}
+	}
+	if tx.begun {
+		return st, fmt.Errorf("warehouse: load %s: a load must be the first step of its transaction", table)
+	}
+	if err := tx.checkColumns(ctx, table, rdr); err != nil {
+		return st, err
+	}
+
+	view := fmt.Sprintf("_arrow_%s_%d", table, viewSeq.Add(1))
+	release, err := tx.registerView(ctx, rdr, view)
+	if err != nil {
+		return st, fmt.Errorf("warehouse: load %s: %w", table, err)
+	}
+	defer release()
+	if err := tx.begin(ctx); err != nil {
+		return st, err
+	}
+
+	target := Catalog + ".main." + QuoteIdent(table)
+	if o.ReplaceAll {
+		res, err := tx.conn.ExecContext(ctx, "DELETE FROM "+target)
+		if err != nil {
+			return st, fmt.Errorf("warehouse: load %s: %w", table, err)
+		}
+		st.Replaced, _ = res.RowsAffected()
+	}
+	colList := strings.Join(cols, ", ")
+	insert := fmt.Sprintf("INSERT INTO %s (%s, run_id) SELECT %s, $1::BIGINT FROM memory.main.%s",
+		target, colList, colList, QuoteIdent(view))
+	res, err := tx.conn.ExecContext(ctx, insert, o.RunID)
+	if err != nil {
+		return st, fmt.Errorf("warehouse: load %s: %w", table, err)
+	}
+	st.Rows, _ = res.RowsAffected()
+
+	if len(o.PartitionBy) > 0 && !o.ReplaceAll {
+		var conds []string
+		for _, c := range o.PartitionBy {
+			q := QuoteIdent(c)
+			conds = append(conds, fmt.Sprintf("n.%s IS NOT DISTINCT FROM t.%s", q, q))
+		}
+		del := fmt.Sprintf(`DELETE FROM %s AS t WHERE t.run_id IS DISTINCT FROM $1::BIGINT AND EXISTS (
+			SELECT 1 FROM %s AS n WHERE n.run_id = $1::BIGINT AND %s)`, target, target, strings.Join(conds, " AND "))
+		res, err := tx.conn.ExecContext(ctx, del, o.RunID)
+		if err != nil {
+			return st, fmt.Errorf("warehouse: load %s: replace partitions: %w", table, err)
+		}
+		st.Replaced, _ = res.RowsAffected()
+	}
+	st.Duration = time.Since(start)
+	partition := strings.Join(o.PartitionBy, ",")
+	if o.ReplaceAll {
+		partition = "*"
+	}
+	if _, err := tx.conn.ExecContext(ctx, `INSERT INTO _load VALUES (?, ?, ?, ?, ?, ?, ?, 'succeeded', NULL)`,
+		o.RunID, table, partition, st.Rows, st.Replaced, start, time.Now()); err != nil {
+		return st, fmt.Errorf("warehouse: load %s: record: %w", table, err)
+	}
+	return st, nil
+}
+
+// registerView exposes rdr as a view in the in-memory catalog. DuckDB creates
+// Arrow views in the connection's default catalog, and a transaction may write to
+// one database only, so the view is registered (and committed) on a connection of
+// its own switched to the in-memory catalog, before the load's transaction begins
+// (a transaction does not see catalog entries committed after its start); the
+// transaction then only reads it.
+// The returned release drops the view and releases the exported stream.
+func (tx *Tx) registerView(ctx context.Context, rdr array.RecordReader, name string) (func(), error) {
+	conn, err := tx.w.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, "USE memory"); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	var release func()
+	err = conn.Raw(func(dc any) error {
+		c, ok := dc.(driver.Conn)
+		if !ok {
+			return errors.New("not a driver connection")
+		}
+		ar, err := duckdb.NewArrowFromConn(c)
+		if err != nil {
+			return err
+		}
+		release, err = ar.RegisterView(rdr, name)
+		return err
+	})
+	if err != nil {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "USE "+Catalog)
+		conn.Close()
+		return nil, err
+	}
+	return func() {
+		ctx := context.WithoutCancel(ctx)
+		_, _ = conn.ExecContext(ctx, "DROP VIEW IF EXISTS memory.main."+QuoteIdent(name))
+		release()
+		if _, err := conn.ExecContext(ctx, "USE "+Catalog); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}, nil
+}
+
+// checkColumns fails with a clear message when the reader has a column the
+// table does not.
+func (tx *Tx) checkColumns(ctx context.Context, table string, rdr array.RecordReader) error {
+	rows, err := tx.conn.QueryContext(ctx, `SELECT column_name FROM duckdb_columns()
+		WHERE database_name = ? AND schema_name = 'main' AND table_name = ?`, Catalog, table)
+	if err != nil {
+		return fmt.Errorf("warehouse: load %s: %w", table, err)
+	}
+	defer rows.Close()
+	have := map[string]bool{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return err
+		}
+		have[c] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(have) == 0 {
+		return fmt.Errorf("warehouse: load: no table %q in the warehouse (run `grassroots init`?)", table)
+	}
+	var missing []string
+	for _, f := range rdr.Schema().Fields() {
+		if !strings.HasPrefix(f.Name, "_") && !have[f.Name] {
+			missing = append(missing, f.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("warehouse: load %s: the table has no column %s", table, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// Load writes rdr into table in one transaction of its own, recording a run
+// named o.Pipeline unless o.RunID names one already begun. See Tx.Load.
+func (w *Warehouse) Load(ctx context.Context, table string, rdr array.RecordReader, o LoadOptions) (LoadStats, error) {
+	own := o.RunID == 0
+	if own {
+		id, err := w.BeginRun(ctx, RunInfo{Pipeline: o.Pipeline, Trigger: o.Trigger})
+		if err != nil {
+			return LoadStats{}, err
+		}
+		o.RunID = id
+	}
+	var st LoadStats
+	err := w.Update(ctx, func(ctx context.Context, tx *Tx) error {
+		var err error
+		st, err = tx.Load(ctx, table, rdr, o)
+		return err
+	})
+	st.RunID = o.RunID
+	if own {
+		res := RunResult{Status: StatusSucceeded, RowsRead: st.Rows, RowsLoaded: st.Rows}
+		if err != nil {
+			res = RunResult{Status: StatusFailed, Err: err}
+		}
+		if ferr := w.FinishRun(context.WithoutCancel(ctx), o.RunID, res); ferr != nil && err == nil {
+			err = ferr
+		}
+	}
+	return st, err
+}

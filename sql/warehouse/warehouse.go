@@ -1,0 +1,201 @@
+// Package warehouse owns the DuckDB file that holds grassroots' data: it opens
+// it (one connector per file per process), applies the embedded migrations, and
+// loads Arrow record readers into tables, one transaction per run.
+//
+// The file is ATTACHed, as catalog "warehouse", to an in-memory DuckDB database.
+// Every connection's default catalog is the warehouse, so queries name tables
+// plainly; the in-memory catalog is where single-use Arrow views are registered
+// during a load, so no such view can ever be saved into the file (a persisted
+// Arrow view crashes the next process that scans it).
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// Catalog is the name the warehouse file is attached under.
+const Catalog = "warehouse"
+
+// ErrLocked is returned (wrapped in a *LockedError) when another process holds
+// the warehouse file.
+var ErrLocked = errors.New("warehouse is locked by another process")
+
+// ErrNotExist is returned when a read-only open names a file that does not exist.
+var ErrNotExist = errors.New("warehouse does not exist")
+
+// LockedError says which file is locked and, when DuckDB tells, by which process.
+type LockedError struct {
+	Path string
+	PID  string
+}
+
+func (e *LockedError) Error() string {
+	who := "another process"
+	if e.PID != "" {
+		who = "another process (PID " + e.PID + ")"
+	}
+	return fmt.Sprintf("warehouse %s is in use by %s, probably `grassroots schedule` or a load; "+
+		"wait for it to finish, or read the published snapshot", e.Path, who)
+}
+
+func (e *LockedError) Unwrap() error { return ErrLocked }
+
+// Warehouse is an open warehouse file. It is safe for concurrent use; writes are
+// serialised (one writer at a time), reads see the last committed data.
+type Warehouse struct {
+	path     string
+	readOnly bool
+	db       *sql.DB
+	conn     *duckdb.Connector
+
+	writeMu sync.Mutex // one write transaction at a time
+	refs    int        // guarded by registry.mu
+}
+
+type options struct {
+	readOnly bool
+}
+
+// Option configures Open.
+type Option func(*options)
+
+// ReadOnly opens the file read-only: many read-only processes may share a file,
+// and no statement can change it.
+func ReadOnly() Option { return func(o *options) { o.readOnly = true } }
+
+// registry keeps one connector per file per process: opening the same DuckDB
+// file twice in one process silently loses writes.
+var registry = struct {
+	sync.Mutex
+	open map[string]*Warehouse
+}{open: map[string]*Warehouse{}}
+
+// Open opens (creating it if needed, unless read-only) the warehouse file at
+// path. Opening a file this process already has open returns the same
+// warehouse; each Open needs its own Close.
+func Open(ctx context.Context, path string, opts ...Option) (*Warehouse, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: %w", err)
+	}
+	registry.Lock()
+	defer registry.Unlock()
+	if w, ok := registry.open[abs]; ok {
+		if w.readOnly && !o.readOnly {
+			return nil, fmt.Errorf("warehouse: %s is already open read-only in this process", path)
+		}
+		w.refs++
+		return w, nil
+	}
+	if o.readOnly {
+		if _, err := os.Stat(abs); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("warehouse %s: %w (create it with `grassroots init`)", path, ErrNotExist)
+		}
+	} else if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+		return nil, fmt.Errorf("warehouse: %w", err)
+	}
+
+	attach := fmt.Sprintf("ATTACH IF NOT EXISTS %s AS %s", quoteString(abs), Catalog)
+	if o.readOnly {
+		attach += " (READ_ONLY)"
+	}
+	connector, err := duckdb.NewConnector("", func(ex driver.ExecerContext) error {
+		for _, stmt := range []string{attach, "USE " + Catalog} {
+			if _, err := ex.ExecContext(context.Background(), stmt, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: %w", err)
+	}
+	db := sql.OpenDB(connector)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, openError(path, err)
+	}
+	w := &Warehouse{path: path, readOnly: o.readOnly, db: db, conn: connector, refs: 1}
+	if !o.readOnly {
+		if _, err := w.markInterrupted(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	registry.open[abs] = w
+	return w, nil
+}
+
+var lockPID = regexp.MustCompile(`\(PID (\d+)\)`)
+
+func openError(path string, err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "Could not set lock on file"):
+		le := &LockedError{Path: path}
+		if m := lockPID.FindStringSubmatch(msg); m != nil {
+			le.PID = m[1]
+		}
+		return le
+	case strings.Contains(msg, "database does not exist") || strings.Contains(msg, "No such file"):
+		return fmt.Errorf("warehouse %s: %w (create it with `grassroots init`)", path, ErrNotExist)
+	}
+	return fmt.Errorf("warehouse %s: %w", path, err)
+}
+
+// Path is the file name the warehouse was opened with.
+func (w *Warehouse) Path() string { return w.path }
+
+// ReadOnly reports whether the warehouse was opened read-only.
+func (w *Warehouse) ReadOnly() bool { return w.readOnly }
+
+// DB is the pool of connections to the warehouse. Queries name tables plainly.
+func (w *Warehouse) DB() *sql.DB { return w.db }
+
+// Close releases this handle; the file is closed (and checkpointed) when the
+// last handle in the process is closed.
+func (w *Warehouse) Close() error {
+	registry.Lock()
+	defer registry.Unlock()
+	w.refs--
+	if w.refs > 0 {
+		return nil
+	}
+	abs, _ := filepath.Abs(w.path)
+	delete(registry.open, abs)
+	err := w.db.Close()
+	if cerr := w.conn.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// quoteString quotes s as a SQL string literal.
+func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// QuoteIdent quotes s as a SQL identifier.
+func QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+var identRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+func checkIdent(kind, s string) error {
+	if !identRE.MatchString(s) {
+		return fmt.Errorf("%s %q is not a snake_case name", kind, s)
+	}
+	return nil
+}
