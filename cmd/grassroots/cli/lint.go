@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"sort"
+)
+
+// Problem is one thing lint found: where (path:line:col) and what.
+type Problem struct {
+	Path    string
+	Line    int
+	Col     int
+	Message string
+}
+
+func (p Problem) String() string {
+	switch {
+	case p.Line > 0 && p.Col > 0:
+		return fmt.Sprintf("%s:%d:%d: %s", p.Path, p.Line, p.Col, p.Message)
+	case p.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", p.Path, p.Line, p.Message)
+	}
+	return fmt.Sprintf("%s: %s", p.Path, p.Message)
+}
+
+// linter checks one kind of project file without running anything. dir is the
+// project folder holding pipelines/, sql/, reports/.
+type linter struct {
+	name  string
+	check func(ctx context.Context, dir string) ([]Problem, error)
+}
+
+var linters []linter
+
+// registerLinter adds a check to `grassroots lint`; each kind of file registers
+// its own from the file that implements it.
+func registerLinter(name string, check func(ctx context.Context, dir string) ([]Problem, error)) {
+	linters = append(linters, linter{name, check})
+	sort.SliceStable(linters, func(i, j int) bool { return linters[i].name < linters[j].name })
+}
+
+func init() {
+	register(&Command{
+		Name:    "lint",
+		Args:    "[DIR]",
+		Summary: "check every pipeline, indicator and report definition without running anything",
+		Help: `Prints every problem at once, one per line as path:line:col: message, and exits 1
+if there is any. DIR is the project folder (default: the current one).`,
+		Setup: func(fs *flag.FlagSet) Runner {
+			return func(ctx context.Context, e *Env, args []string) error {
+				if len(args) > 1 {
+					return Usagef("at most one project folder")
+				}
+				dir := "."
+				if len(args) == 1 {
+					dir = args[0]
+				}
+				var all []Problem
+				counts := map[string]int{}
+				for _, l := range linters {
+					ps, err := l.check(ctx, dir)
+					if err != nil {
+						return fmt.Errorf("lint %s: %w", l.name, err)
+					}
+					counts[l.name] = len(ps)
+					all = append(all, ps...)
+				}
+				for _, p := range all {
+					fmt.Fprintln(e.Stdout, p)
+				}
+				if len(all) > 0 {
+					return fmt.Errorf("%d problems", len(all))
+				}
+				fmt.Fprintf(e.Stdout, "ok: %d checks, no problems\n", len(linters))
+				return nil
+			}
+		},
+	})
+}
