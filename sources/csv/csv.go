@@ -1,0 +1,117 @@
+// Package csv reads delimited text as an Arrow source: UTF-8 with or without a
+// byte order mark or GBK/GB18030 as Excel on a Chinese Windows PC saves it,
+// preamble lines before the header, one or more header rows, ragged rows. It
+// streams: memory stays flat in the file size (one batch of rows at a time).
+//
+// Register kind "csv" by importing this package. The location may be a local
+// path or an http(s) URL (read through package fetch).
+package csv
+
+import (
+	"bufio"
+	"context"
+	encsv "encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"grassroots/sources"
+	"grassroots/sources/fetch"
+)
+
+func init() {
+	sources.Register("csv", func(cfg sources.Config) (sources.Source, error) { return New(cfg) })
+}
+
+// Source is a CSV input.
+type Source struct {
+	cfg sources.Config
+}
+
+// New returns a CSV source for a validated cfg.
+func New(cfg sources.Config) (*Source, error) {
+	if cfg.Sheet != (sources.Ref{}) || cfg.Range != "" {
+		return nil, errors.New("sheet: only xlsx sources have sheets")
+	}
+	if cfg.RecordsPath != "" || cfg.NDJSON || cfg.Pagination != nil {
+		return nil, errors.New("records_path: only json sources take records_path, ndjson or pagination")
+	}
+	return &Source{cfg: cfg}, nil
+}
+
+// Open starts reading. The returned reader implements sources.StatsReader.
+func (s *Source) Open(ctx context.Context) (array.RecordReader, error) {
+	loc := s.cfg.Location()
+	rc, _, err := fetch.Open(ctx, loc, s.cfg.Fetch)
+	if err != nil {
+		return nil, fmt.Errorf("csv: %s: %w", loc, err)
+	}
+	return NewReader(ctx, rc, loc, s.cfg)
+}
+
+// NewReader reads CSV from rc (closed when the reader is released or on error);
+// name is used in messages.
+func NewReader(ctx context.Context, rc io.ReadCloser, name string, cfg sources.Config) (*sources.TableReader, error) {
+	dec, err := sources.Decode(rc, cfg.Encoding)
+	if err != nil {
+		rc.Close()
+		return nil, fmt.Errorf("csv: %s: %w", name, err)
+	}
+	br := bufio.NewReaderSize(dec, 1<<20)
+	rows := &rows{closer: rc, name: name}
+	for i := 0; i < cfg.SkipRows; i++ {
+		_, err := br.ReadSlice('\n')
+		for err == bufio.ErrBufferFull {
+			_, err = br.ReadSlice('\n')
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			rc.Close()
+			return nil, fmt.Errorf("csv: %s: %w", name, err)
+		}
+		rows.offset++
+	}
+	r := encsv.NewReader(br)
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	r.LazyQuotes = cfg.LazyQuotes
+	if d := cfg.Delimiter; d != "" {
+		if d == `\t` {
+			r.Comma = '\t'
+		} else {
+			r.Comma, _ = utf8.DecodeRuneInString(d)
+		}
+	}
+	rows.r = r
+	return sources.NewTableReader(ctx, cfg, sources.Table{Format: "csv", File: name, Encoding: dec.Encoding, BOM: dec.BOM}, rows)
+}
+
+type rows struct {
+	r      *encsv.Reader
+	closer io.Closer
+	name   string
+	offset int64
+}
+
+func (r *rows) Next() ([]string, int64, error) {
+	rec, err := r.r.Read()
+	if err != nil {
+		var pe *encsv.ParseError
+		if errors.As(err, &pe) {
+			return nil, 0, fmt.Errorf("csv: %s: line %d: %w", r.name, int64(pe.Line)+r.offset, pe.Err)
+		}
+		if err == io.EOF {
+			return nil, 0, io.EOF
+		}
+		return nil, 0, fmt.Errorf("csv: %s: %w", r.name, err)
+	}
+	line, _ := r.r.FieldPos(0)
+	return rec, int64(line) + r.offset, nil
+}
+
+func (r *rows) Close() error { return r.closer.Close() }

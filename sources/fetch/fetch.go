@@ -1,0 +1,268 @@
+// Package fetch opens the bytes of an input: a local file or an http(s) URL,
+// with a timeout, retries with exponential backoff on server and network
+// errors, conditional GET (ETag / Last-Modified) and a SHA-256 of the content
+// that the pipelines use to skip unchanged inputs. Pager walks paginated JSON
+// APIs by page number or by a next link.
+//
+// fetch only moves bytes; the csv, xlsx and json sources decode them, so a CSV
+// over HTTP is the csv source reading through fetch.
+package fetch
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ErrNotModified is returned by Open when the server answers a conditional GET
+// with 304: the content is the same as described by Options.Previous.
+var ErrNotModified = errors.New("not modified")
+
+// Options tune HTTP requests; local files ignore them.
+type Options struct {
+	// Timeout bounds connecting and receiving the response headers of each
+	// attempt (default 30s); the body may take longer.
+	Timeout time.Duration `yaml:"timeout"`
+	// Retries after a network error or a 5xx/429 answer (default 3; -1 for none).
+	Retries int `yaml:"retries"`
+	// Backoff before the first retry, doubled for each further one (default 1s).
+	Backoff time.Duration `yaml:"backoff"`
+	// Headers added to every request (e.g. an API key header).
+	Headers map[string]string `yaml:"headers"`
+
+	// Previous is the Meta of an earlier fetch: its ETag and Last-Modified are
+	// sent as If-None-Match / If-Modified-Since.
+	Previous *Meta `yaml:"-"`
+	// Client replaces http.DefaultClient (tests, proxies).
+	Client *http.Client `yaml:"-"`
+}
+
+func (o Options) withDefaults() Options {
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.Retries == 0 {
+		o.Retries = 3
+	} else if o.Retries < 0 {
+		o.Retries = 0
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = time.Second
+	}
+	if o.Client == nil {
+		o.Client = http.DefaultClient
+	}
+	return o
+}
+
+// Meta describes fetched content.
+type Meta struct {
+	Location     string
+	ETag         string
+	LastModified string
+	ContentType  string
+	// Size in bytes, or -1 when unknown.
+	Size int64
+	sum  *digest
+}
+
+// SHA256 returns the hex SHA-256 of the content once the body has been read to
+// its end, and "" before that (or if it was closed early).
+func (m Meta) SHA256() string {
+	if m.sum == nil {
+		return ""
+	}
+	return m.sum.value()
+}
+
+type digest struct {
+	mu  sync.Mutex
+	h   hash.Hash
+	sum string
+}
+
+func (d *digest) value() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.sum
+}
+
+// hashingBody hashes what passes through it.
+type hashingBody struct {
+	rc io.ReadCloser
+	d  *digest
+}
+
+func (b *hashingBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if n > 0 {
+		b.d.h.Write(p[:n])
+	}
+	if err == io.EOF {
+		b.d.mu.Lock()
+		if b.d.sum == "" {
+			b.d.sum = hex.EncodeToString(b.d.h.Sum(nil))
+		}
+		b.d.mu.Unlock()
+	}
+	return n, err
+}
+
+func (b *hashingBody) Close() error { return b.rc.Close() }
+
+// IsURL reports whether location is an http(s) URL.
+func IsURL(location string) bool {
+	return strings.HasPrefix(location, "http://") || strings.HasPrefix(location, "https://")
+}
+
+// Open returns the content at location (a local path, file:// path or http(s)
+// URL). The caller closes it. Meta.SHA256 is filled in once the body has been
+// read to its end.
+func Open(ctx context.Context, location string, o Options) (io.ReadCloser, Meta, error) {
+	if !IsURL(location) {
+		path := strings.TrimPrefix(location, "file://")
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, Meta{}, fmt.Errorf("fetch: %w", err)
+		}
+		m := Meta{Location: location, Size: -1, sum: &digest{h: sha256.New()}}
+		if st, err := f.Stat(); err == nil {
+			if st.IsDir() {
+				f.Close()
+				return nil, Meta{}, fmt.Errorf("fetch: %s is a directory", location)
+			}
+			m.Size = st.Size()
+			m.LastModified = st.ModTime().UTC().Format(http.TimeFormat)
+		}
+		return &hashingBody{rc: f, d: m.sum}, m, nil
+	}
+	resp, err := get(ctx, location, o)
+	if err != nil {
+		return nil, Meta{}, err
+	}
+	m := Meta{
+		Location:     location,
+		ETag:         resp.Header.Get("ETag"),
+		LastModified: resp.Header.Get("Last-Modified"),
+		ContentType:  resp.Header.Get("Content-Type"),
+		Size:         resp.ContentLength,
+		sum:          &digest{h: sha256.New()},
+	}
+	return &hashingBody{rc: resp.Body, d: m.sum}, m, nil
+}
+
+// get performs a GET with retries; the response is 200 OK.
+func get(ctx context.Context, url string, o Options) (*http.Response, error) {
+	o = o.withDefaults()
+	var lastErr error
+	for attempt := 0; attempt <= o.Retries; attempt++ {
+		if attempt > 0 {
+			wait := o.Backoff << (attempt - 1)
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil, fmt.Errorf("fetch: %s: %w (after %v)", url, ctx.Err(), lastErr)
+			case <-t.C:
+			}
+		}
+		resp, retry, err := try(ctx, url, o)
+		if err == nil {
+			return resp, nil
+		}
+		lastErr = err
+		if !retry || ctx.Err() != nil {
+			return nil, err
+		}
+	}
+	return nil, fmt.Errorf("%w (gave up after %d attempts)", lastErr, o.Retries+1)
+}
+
+func try(ctx context.Context, url string, o Options) (*http.Response, bool, error) {
+	actx, cancel := context.WithCancel(ctx)
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, url, nil)
+	if err != nil {
+		cancel()
+		return nil, false, fmt.Errorf("fetch: %w", err)
+	}
+	for k, v := range o.Headers {
+		req.Header.Set(k, v)
+	}
+	if p := o.Previous; p != nil {
+		if p.ETag != "" {
+			req.Header.Set("If-None-Match", p.ETag)
+		}
+		if p.LastModified != "" {
+			req.Header.Set("If-Modified-Since", p.LastModified)
+		}
+	}
+	var timedOut atomic.Bool
+	timer := time.AfterFunc(o.Timeout, func() { timedOut.Store(true); cancel() })
+	resp, err := o.Client.Do(req)
+	stopped := timer.Stop()
+	if err != nil {
+		cancel()
+		if !stopped && timedOut.Load() {
+			return nil, true, fmt.Errorf("fetch: %s: no response within %v", url, o.Timeout)
+		}
+		return nil, true, fmt.Errorf("fetch: %w", err)
+	}
+	switch {
+	case resp.StatusCode == http.StatusOK:
+		resp.Body = &cancelBody{resp.Body, cancel}
+		return resp, false, nil
+	case resp.StatusCode == http.StatusNotModified:
+		resp.Body.Close()
+		cancel()
+		return nil, false, fmt.Errorf("fetch: %s: %w", url, ErrNotModified)
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
+	resp.Body.Close()
+	cancel()
+	err = fmt.Errorf("fetch: %s: server answered %s", url, resp.Status)
+	return nil, resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests, err
+}
+
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// Hash returns the hex SHA-256 of the content at location.
+func Hash(ctx context.Context, location string) (string, error) {
+	rc, m, err := Open(ctx, location, Options{})
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	buf := make([]byte, 256<<10)
+	for {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		_, err := rc.Read(buf)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", fmt.Errorf("fetch: %s: %w", location, err)
+		}
+	}
+	return m.SHA256(), nil
+}
