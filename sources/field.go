@@ -94,7 +94,7 @@ func (f *field) number(text, raw string) (float64, error) {
 		if rv, e := strconv.ParseFloat(raw, 64); e == nil {
 			v = rv
 			if n := len(text); n > 0 && text[n-1] == '%' {
-				v, pct = rv*100, true
+				v, pct = roundSig(rv*100), true
 			}
 			goto parsed
 		}
@@ -108,7 +108,7 @@ parsed:
 		return 0, value.ErrPercent
 	}
 	if f.col.Percent == "fraction" {
-		v /= 100
+		v = roundSig(v / 100)
 	}
 	if f.scale != 1 {
 		v = roundSig(v * f.scale)

@@ -1,0 +1,151 @@
+package xlsx_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"grassroots/sources"
+	"grassroots/sources/internal/sourcetest"
+	_ "grassroots/sources/xlsx"
+)
+
+func config(t *testing.T, spec string) sources.Config {
+	t.Helper()
+	var cfg sources.Config
+	dec := yaml.NewDecoder(strings.NewReader(spec))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil {
+		t.Fatalf("decoding spec: %v", err)
+	}
+	return cfg
+}
+
+const yearbook = `
+kind: xlsx
+path: testdata/年鉴.xlsx
+sheet: "3-3"
+skip_rows: 2
+header_rows: 2
+columns:
+  - {from: 地区, name: region_name, required: true}
+  - {from: 人口/常住人口, name: resident, type: int, unit: 万人}
+  - {from: 人口/城镇人口, name: urban, type: float, unit: 万人}
+  - {from: 城镇化/城镇化率, name: urban_rate, type: float, percent: pct}
+  - {from: 城镇化/统计日期, name: as_of, type: date}
+  - {from: 面积（平方公里）, name: area_km2, type: float}
+drop_rows:
+  - {equals: [合计, 总计]}
+  - {starts_with: [注, 资料来源]}
+`
+
+func open(t *testing.T, cfg sources.Config) sources.StatsReader {
+	t.Helper()
+	src, err := sources.New("xlsx", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdr, err := src.Open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rdr.Release)
+	return rdr.(sources.StatsReader)
+}
+
+func TestYearbookGolden(t *testing.T) {
+	cfg := config(t, yearbook)
+	cfg.Allocator = sourcetest.Checked(t)
+	cfg.BatchSize = 4
+	var rejects []sources.Reject
+	cfg.OnReject = func(r sources.Reject) { rejects = append(rejects, r) }
+	rdr := open(t, cfg)
+	sourcetest.Golden(t, "yearbook.txt", sourcetest.Dump(rdr, &rejects))
+	st := rdr.Stats()
+	if st.RowsRead != 10 || st.RowsRejected != 1 || st.RowsDropped != 4 {
+		t.Errorf("stats = %+v; want 10 read (9 loaded + 1 rejected), 4 dropped (合计, blank, two footnotes)", st)
+	}
+}
+
+func TestYearbookError(t *testing.T) {
+	cfg := config(t, yearbook)
+	cfg.Allocator = sourcetest.Checked(t)
+	rdr := open(t, cfg)
+	for rdr.Next() {
+	}
+	want := `xlsx: testdata/年鉴.xlsx: sheet "3-3" row 14 column "人口/城镇人口": "12,3x" is not a number`
+	if err := rdr.Err(); err == nil || err.Error() != want || !errors.Is(err, sources.ErrNotNumber) {
+		t.Errorf("Err() = %v\nwant %s", err, want)
+	}
+}
+
+func TestSheetAndRange(t *testing.T) {
+	// By index, with a range that cuts out the title, unit and header rows.
+	cfg := config(t, `
+path: testdata/年鉴.xlsx
+sheet: 2
+range: A5:B7
+no_header: true
+columns:
+  - {from: 1, name: region_name}
+  - {from: 2, name: resident, type: float}
+`)
+	cfg.Allocator = sourcetest.Checked(t)
+	var rejects []sources.Reject
+	rdr := open(t, cfg)
+	got := sourcetest.Dump(rdr, &rejects)
+	want := `schema: region_name:utf8 resident:float64 _row:int64
+batch 1: 3 rows
+  "黄浦区" | "66.2" | "5"
+  "徐汇区" | "111.3" | "6"
+  "长宁区" | "69.3" | "7"
+stats: encoding= bom=false read=3 rejected=0 dropped=0 out=3
+`
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestStructural(t *testing.T) {
+	tests := []struct{ spec, want string }{
+		{`
+path: testdata/年鉴.xlsx
+sheet: "3-4"
+columns: [{from: 1, name: a}]
+`, `xlsx: testdata/年鉴.xlsx: sheet "3-4" not found (have: 3-1, 3-3)`},
+		{`
+path: testdata/年鉴.xlsx
+sheet: 3
+columns: [{from: 1, name: a}]
+`, `xlsx: testdata/年鉴.xlsx: sheet 3 not found: the workbook has 2 sheets (3-1, 3-3)`},
+		{`
+path: testdata/年鉴.xlsx
+sheet: "3-3"
+skip_rows: 2
+header_rows: 2
+columns: [{from: 户籍人口, name: a}]
+`, `xlsx: testdata/年鉴.xlsx: sheet "3-3": column "户籍人口" not found in header (have: 地区, 人口/常住人口, 人口/城镇人口, 城镇化/城镇化率, 城镇化/统计日期, 面积（平方公里）)`},
+		{`
+path: ../csv/testdata/ragged.csv
+columns: [{from: 1, name: a}]
+`, `xlsx: ../csv/testdata/ragged.csv: not a readable workbook: zip: not a valid zip file`},
+	}
+	for _, tt := range tests {
+		src, err := sources.New("xlsx", config(t, tt.spec))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rdr, err := src.Open(context.Background())
+		if err == nil {
+			rdr.Release()
+			t.Errorf("Open succeeded, want %s", tt.want)
+			continue
+		}
+		if err.Error() != tt.want {
+			t.Errorf("error\n got %s\nwant %s", err, tt.want)
+		}
+	}
+}
