@@ -35,8 +35,8 @@ func main() {
 	must(f.SetCellValue(s, "F3", "面积\n（平方公里）"))
 	must(f.MergeCell(s, "F3", "F4"))
 	must(f.SetSheetRow(s, "B4", &[]any{"常住人口", "城镇人口", "城镇化率", "统计日期"}))
-	pct, _ := f.NewStyle(&excelize.Style{NumFmt: 10})     // 0.00%
-	date, _ := f.NewStyle(&excelize.Style{NumFmt: 14})    // m/d/yy
+	pct, _ := f.NewStyle(&excelize.Style{NumFmt: 10})      // 0.00%
+	date, _ := f.NewStyle(&excelize.Style{NumFmt: 14})     // m/d/yy
 	thousands, _ := f.NewStyle(&excelize.Style{NumFmt: 4}) // #,##0.00
 	rows := [][]any{
 		{"黄浦区", 66.2, 66.2, 1.0, 45291, 20.5},
