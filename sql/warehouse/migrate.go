@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
@@ -110,7 +111,49 @@ func (w *Warehouse) migrate(ctx context.Context, ms []Migration) ([]string, erro
 		}
 		done = append(done, m.Name)
 	}
+	if err := w.refreshLabels(ctx); err != nil {
+		return done, err
+	}
 	return done, nil
+}
+
+// refreshLabels replaces catalog_label with the embedded labels.csv, so labels
+// follow the binary without a migration of their own.
+func (w *Warehouse) refreshLabels(ctx context.Context) error {
+	f, err := schema.FS.Open("labels.csv")
+	if err != nil {
+		return fmt.Errorf("warehouse: labels: %w", err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return fmt.Errorf("warehouse: labels.csv: %w", err)
+	}
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION; DELETE FROM catalog_label"); err != nil {
+		return fmt.Errorf("warehouse: labels: %w", err)
+	}
+	for i, r := range recs[1:] {
+		if len(r) != 5 {
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+			return fmt.Errorf("warehouse: labels.csv: line %d: want 5 fields, have %d", i+2, len(r))
+		}
+		var unit any
+		if r[4] != "" {
+			unit = r[4]
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO catalog_label VALUES (?, ?, ?, ?, ?)`,
+			r[0], r[1], r[2], r[3], unit); err != nil {
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+			return fmt.Errorf("warehouse: labels.csv: line %d: %w", i+2, err)
+		}
+	}
+	_, err = conn.ExecContext(ctx, "COMMIT")
+	return err
 }
 
 func (w *Warehouse) apply(ctx context.Context, m Migration) error {
