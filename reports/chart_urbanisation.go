@@ -1,0 +1,143 @@
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+func init() {
+	registerKind(&Kind{
+		Name:          "urbanisation",
+		About:         "resident and hukou urbanisation rates by year from the population table, each vintage drawn separately, with targets",
+		MaxIndicators: 0,
+		Build:         buildUrbanisation,
+	})
+}
+
+// vintageLabels name the releases national series come from; census and
+// sample-survey vintages of different years share one label (and one series).
+var vintageLabels = map[string][2]string{
+	"CSY1998_p105":            {"《中国统计年鉴1998》", "China Statistical Yearbook 1998"},
+	"NBS_data_portal_revised": {"国家统计局年度数据（普查后修订）", "NBS annual data (revised after census)"},
+	"first_release":           {"年度统计公报首次发布", "first release"},
+	"NBS_review_articles":     {"国家统计局回顾文章", "NBS review articles"},
+	"hukou_rate_release":      {"户籍城镇化率发布", "hukou rate releases"},
+	"census":                  {"人口普查", "census"},
+	"1pct_sample_survey":      {"1%人口抽样调查", "1% sample survey"},
+}
+
+func vintageLabel(l Lang, v string) string {
+	key := v
+	switch {
+	case strings.HasPrefix(v, "census_"):
+		key = "census"
+	case strings.HasPrefix(v, "1pct_sample_survey"):
+		key = "1pct_sample_survey"
+	}
+	if lbl, ok := vintageLabels[key]; ok {
+		if l == En {
+			return lbl[1]
+		}
+		return lbl[0]
+	}
+	return v
+}
+
+func buildUrbanisation(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
+	l := q.Lang
+	to := c.To
+	if to == 0 {
+		to = 9999
+	}
+	rows, err := q.DB.QueryContext(ctx, `
+		SELECT year, vintage,
+		       coalesce(published_urban_rate_pct, 100 * urban_resident_pop / nullif(resident_pop, 0)),
+		       coalesce(published_hukou_urban_rate_pct, 100 * urban_hukou_pop / nullif(hukou_pop, 0)),
+		       is_synthetic, coalesce(source, ''), coalesce(CAST(reference_date AS VARCHAR), CAST(year AS VARCHAR))
+		FROM population
+		WHERE region_code = ? AND year BETWEEN ? AND ?
+		ORDER BY year, vintage`, q.Region.Code, c.From, to)
+	if err != nil {
+		return fmt.Errorf("population: %w", err)
+	}
+	defer rows.Close()
+	type key struct {
+		hukou bool
+		label string
+	}
+	var order []key
+	points := map[key][][2]float64{}
+	var src sourceSet
+	for rows.Next() {
+		var year int
+		var vintage, source, date string
+		var res, huk sql.NullFloat64
+		var synth bool
+		if err := rows.Scan(&year, &vintage, &res, &huk, &synth, &source, &date); err != nil {
+			return err
+		}
+		lbl := vintageLabel(l, vintage)
+		for _, s := range []struct {
+			hukou bool
+			v     sql.NullFloat64
+		}{{false, res}, {true, huk}} {
+			if !s.v.Valid {
+				continue
+			}
+			k := key{s.hukou, lbl}
+			if _, ok := points[k]; !ok {
+				order = append(order, k)
+			}
+			points[k] = append(points[k], [2]float64{float64(year), s.v.Float64})
+			b.DataDate = maxDate(b.DataDate, date)
+		}
+		b.Synthetic = b.Synthetic || synth
+		src.add(source)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(order) == 0 {
+		b.Empty = trf(l, "no_data", fmt.Sprintf("%s %s", q.Region.Name, tr(l, "resident")))
+		return nil
+	}
+	// Resident series first, then hukou; in each, the order of first year.
+	var series []trendSeries
+	for _, hukou := range []bool{false, true} {
+		for _, k := range order {
+			if k.hukou != hukou {
+				continue
+			}
+			name, code := tr(l, "resident"), "urban.rate_resident"
+			if hukou {
+				name, code = tr(l, "hukou"), "urban.rate_hukou"
+			}
+			if k.label != "" {
+				name += " · " + k.label
+			}
+			p := points[k]
+			sortPoints(p)
+			series = append(series, trendSeries{Key: code, Name: name, Points: p, Dashed: hukou})
+		}
+	}
+	codes := []string{"urban.rate_resident", "urban.rate_hukou"}
+	ts, err := targets(ctx, q.DB, q.Region.Code, codes)
+	if err != nil {
+		return err
+	}
+	var marks []trendMark
+	for _, t := range ts {
+		marks = append(marks, trendMark{Key: t.Indicator, Year: t.Year, Value: t.Value,
+			Label: trf(l, "target_label", Pct(t.Value), t.Year)})
+		src.add(t.Source)
+	}
+	b.Option = trendOption(l, series, marks, true)
+	b.Height = 460
+	b.Sources = src.list
+	if len(order) > 2 {
+		b.Note = tr(l, "vintage_note")
+	}
+	return nil
+}

@@ -1,0 +1,206 @@
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Region is a region as the reports name it.
+type Region struct {
+	Code  string
+	Name  string
+	Level int
+}
+
+// CountryCode is the whole country.
+const CountryCode = "000000"
+
+// Prefix is the code prefix every region inside r starts with: "" for the
+// country, two digits for a province, four for a prefecture, and the whole
+// code below (township codes start with their county's code).
+func (r Region) Prefix() string {
+	c := r.Code
+	if len(c) != 6 {
+		return c
+	}
+	for i := 0; i < 2 && strings.HasSuffix(c, "00"); i++ {
+		c = c[:len(c)-2]
+	}
+	if c == "00" {
+		return ""
+	}
+	return c
+}
+
+// lookupRegion reads a region's name and level; a code the region table does
+// not know is an error that says so.
+func lookupRegion(ctx context.Context, db *sql.DB, code string) (Region, error) {
+	r := Region{Code: code}
+	err := db.QueryRowContext(ctx, `SELECT name, level FROM region WHERE code = ? ORDER BY valid_to DESC NULLS FIRST LIMIT 1`, code).Scan(&r.Name, &r.Level)
+	if errors.Is(err, sql.ErrNoRows) {
+		if code == CountryCode {
+			return Region{Code: code, Name: "全国", Level: 0}, nil
+		}
+		return r, fmt.Errorf("region %s is not in the region table", code)
+	}
+	if err != nil {
+		return r, fmt.Errorf("region %s: %w", code, err)
+	}
+	return r, nil
+}
+
+// FocusRegion is the county the warehouse's registers mostly describe: the
+// county-level code most organisation, party-member, community and
+// indicator rows fall in. With none, it is the whole country.
+func FocusRegion(ctx context.Context, db *sql.DB) (string, error) {
+	var code string
+	err := db.QueryRowContext(ctx, `
+		SELECT left(region_code, 6) AS county
+		FROM (
+			SELECT region_code FROM organisation
+			UNION ALL SELECT region_code FROM party_member
+			UNION ALL SELECT region_code FROM community
+			UNION ALL SELECT region_code FROM indicator_value WHERE length(region_code) > 6
+		)
+		WHERE length(region_code) >= 6 AND substr(region_code, 5, 2) <> '00'
+		GROUP BY 1 ORDER BY count(*) DESC, county LIMIT 1`).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return CountryCode, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("finding the focus region: %w", err)
+	}
+	return code, nil
+}
+
+// indicatorInfo is a catalogue row.
+type indicatorInfo struct {
+	Code, NameZh, NameEn, Unit, Direction, SourceTables string
+}
+
+func (i indicatorInfo) name(l Lang) string {
+	if l == En && i.NameEn != "" {
+		return i.NameEn
+	}
+	if i.NameZh != "" {
+		return i.NameZh
+	}
+	return i.Code
+}
+
+// indicators reads catalogue rows for codes; a code missing from the
+// catalogue is named by its code.
+func indicators(ctx context.Context, db *sql.DB, codes []string) (map[string]indicatorInfo, error) {
+	out := map[string]indicatorInfo{}
+	for _, c := range codes {
+		out[c] = indicatorInfo{Code: c}
+	}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	rows, err := db.QueryContext(ctx, `SELECT code, name_zh, name_en, unit, direction, coalesce(source_tables, '')
+		FROM indicator WHERE list_contains(?, code)`, codes)
+	if err != nil {
+		return nil, fmt.Errorf("indicator catalogue: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i indicatorInfo
+		if err := rows.Scan(&i.Code, &i.NameZh, &i.NameEn, &i.Unit, &i.Direction, &i.SourceTables); err != nil {
+			return nil, err
+		}
+		out[i.Code] = i
+	}
+	return out, rows.Err()
+}
+
+// target is a planning target.
+type target struct {
+	Indicator string
+	Year      int
+	Value     float64
+	Binding   bool
+	Source    string
+}
+
+// targets reads the targets of codes in region, earliest target year first.
+func targets(ctx context.Context, db *sql.DB, region string, codes []string) ([]target, error) {
+	rows, err := db.QueryContext(ctx, `SELECT indicator, target_year, target_value, binding, coalesce(source, '')
+		FROM target WHERE region_code = ? AND list_contains(?, indicator)
+		ORDER BY target_year, indicator`, region, codes)
+	if err != nil {
+		return nil, fmt.Errorf("targets: %w", err)
+	}
+	defer rows.Close()
+	var ts []target
+	for rows.Next() {
+		var t target
+		if err := rows.Scan(&t.Indicator, &t.Year, &t.Value, &t.Binding, &t.Source); err != nil {
+			return nil, err
+		}
+		ts = append(ts, t)
+	}
+	return ts, rows.Err()
+}
+
+// sourceSet collects distinct sources in order of first appearance.
+type sourceSet struct {
+	seen map[string]bool
+	list []string
+}
+
+func (s *sourceSet) add(src ...string) {
+	if s.seen == nil {
+		s.seen = map[string]bool{}
+	}
+	for _, x := range src {
+		x = strings.TrimSpace(x)
+		if x == "" || s.seen[x] {
+			continue
+		}
+		s.seen[x] = true
+		s.list = append(s.list, x)
+	}
+}
+
+// indicatorSource names where indicator values come from.
+func indicatorSource(l Lang, infos map[string]indicatorInfo, codes []string) []string {
+	var out []string
+	for _, c := range codes {
+		i := infos[c]
+		tables := i.SourceTables
+		if tables == "" {
+			tables = "indicator_value"
+		}
+		out = append(out, fmt.Sprintf(tr(l, "indicator_source"), i.name(l), c, tables))
+	}
+	return out
+}
+
+// maxDate keeps the latest of period strings (years and ISO dates compare
+// well enough as text once years are padded to dates).
+func maxDate(a, b string) string {
+	key := func(s string) string {
+		if len(s) == 4 {
+			return s + "-12-31"
+		}
+		return s
+	}
+	if key(b) > key(a) {
+		return b
+	}
+	return a
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}

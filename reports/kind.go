@@ -1,0 +1,96 @@
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+)
+
+// Kind is a chart kind: what a report definition may name in `kind:`. Each
+// kind lives in a file of its own (chart_*.go) and registers itself in init.
+type Kind struct {
+	Name string
+	// About says in one line what the chart shows (for lint and --help).
+	About string
+	// MinIndicators and MaxIndicators bound len(ChartSpec.Indicators);
+	// MaxIndicators -1 means no upper bound.
+	MinIndicators, MaxIndicators int
+	// Build reads the warehouse and fills b (its ID, Title and Region are set;
+	// a Build that finds no data sets b.Empty instead of an option).
+	Build func(ctx context.Context, q *Query, c ChartSpec, b *Block) error
+}
+
+func (k *Kind) indicatorRule() string {
+	switch {
+	case k.MaxIndicators == 0:
+		return "no indicators"
+	case k.MinIndicators == k.MaxIndicators:
+		return fmt.Sprintf("exactly %d indicator(s)", k.MinIndicators)
+	case k.MaxIndicators < 0:
+		return fmt.Sprintf("at least %d indicator(s)", k.MinIndicators)
+	}
+	return fmt.Sprintf("%d to %d indicators", k.MinIndicators, k.MaxIndicators)
+}
+
+var kinds = map[string]*Kind{}
+
+func registerKind(k *Kind) {
+	if _, dup := kinds[k.Name]; dup {
+		panic("reports: chart kind registered twice: " + k.Name)
+	}
+	kinds[k.Name] = k
+}
+
+// KindNames lists the chart kinds, sorted.
+func KindNames() []string {
+	var ns []string
+	for n := range kinds {
+		ns = append(ns, n)
+	}
+	sort.Strings(ns)
+	return ns
+}
+
+// Query is what a chart kind reads the warehouse through.
+type Query struct {
+	DB   *sql.DB
+	Lang Lang
+	// Region is the chart's region (resolved: never empty).
+	Region Region
+}
+
+// Block is one chart (or table) on a page.
+type Block struct {
+	ID     string // deterministic DOM id
+	Kind   string
+	Title  string
+	Region Region
+	// Option is the ECharts option (nil for tables and empty blocks).
+	Option map[string]any
+	// Height of the chart in pixels (default 420).
+	Height int
+	// Table is set by kinds that show rows rather than a chart.
+	Table *Table
+	// Empty, when set, is shown instead of a chart: why there is nothing.
+	Empty string
+	// Note is a line under the title (region, period, caveats).
+	Note string
+	// Sources are where the data come from; DataDate is the latest period
+	// the block shows.
+	Sources   []string
+	DataDate  string
+	Synthetic bool
+}
+
+// Table is a list of rows shown as an HTML table.
+type Table struct {
+	Columns []string
+	// Numeric marks right-aligned columns.
+	Numeric []bool
+	Rows    [][]string
+	// Classes optionally gives each row a CSS class (severity).
+	Classes []string
+	// More, when positive, says how many rows were left out.
+	More int
+}
