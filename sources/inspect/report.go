@@ -1,0 +1,167 @@
+package inspect
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Write prints the report for an analyst, ending with a suggested source spec
+// for a pipeline file.
+func (r *Report) Write(w io.Writer) error {
+	var b strings.Builder
+	kind, _, _ := strings.Cut(r.Kind, " ")
+	fmt.Fprintf(&b, "file:      %s (%s)\n", r.Location, kind)
+	if r.Sheet != "" {
+		fmt.Fprintf(&b, "sheet:     %s (sheets: %s)\n", r.Sheet, strings.Join(r.Sheets, ", "))
+	}
+	if r.Encoding != "" {
+		bom := "no BOM"
+		if r.BOM {
+			bom = "with BOM"
+		}
+		fmt.Fprintf(&b, "encoding:  %s (%s)\n", r.Encoding, bom)
+	}
+	row := rowWord(kind)
+	if len(r.Preamble) == 0 && r.SkipRows == 0 {
+		b.WriteString("preamble:  none\n")
+	} else if r.HeaderRows > 0 {
+		fmt.Fprintf(&b, "preamble:  %d %ss before the header (skip_rows: %d)\n", r.SkipRows, row, r.SkipRows)
+		for _, p := range r.Preamble {
+			fmt.Fprintf(&b, "  %s %d: %s\n", row, p.N, cells(p.Cells))
+		}
+	}
+	if r.HeaderRows > 0 {
+		fmt.Fprintf(&b, "header:    %d %s(s), %d columns\n", r.HeaderRows, row, len(r.Header))
+	} else {
+		fmt.Fprintf(&b, "fields:    %d\n", len(r.Header))
+	}
+	for i, h := range r.Header {
+		fmt.Fprintf(&b, "  %3d  %s\n", i+1, h)
+	}
+	if r.Years != nil {
+		fmt.Fprintf(&b, "unpivot:   yes: %d columns look like %s (%s … %s): wide to long\n", len(r.Years), r.YearMatch, r.Years[0], r.Years[len(r.Years)-1])
+	} else {
+		b.WriteString("unpivot:   no (no run of year or month columns)\n")
+	}
+	fmt.Fprintf(&b, "first rows:\n")
+	for _, f := range r.First {
+		fmt.Fprintf(&b, "  %s %d: %s\n", rowWord(kind), f.N, cells(f.Cells))
+	}
+	b.WriteString("\nsuggested source spec (check names, types and units):\n\n")
+	b.WriteString(r.Spec())
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func rowWord(kind string) string {
+	switch kind {
+	case "csv":
+		return "line"
+	case "json":
+		return "record"
+	}
+	return "row"
+}
+
+func cells(cs []string) string {
+	end := len(cs)
+	for end > 0 && strings.TrimSpace(cs[end-1]) == "" {
+		end--
+	}
+	var out []string
+	for i, c := range cs[:end] {
+		if i > 0 && c == cs[i-1] && c != "" {
+			continue // a merged cell, filled across
+		}
+		out = append(out, strings.Join(strings.Fields(c), " "))
+	}
+	return strings.Join(out, " | ")
+}
+
+// q quotes s for a YAML flow context when needed.
+func q(s string) string {
+	if s == "" || strings.ContainsAny(s, ",[]{}:#&*!|>'\"%@`\\\n") || strings.TrimSpace(s) != s ||
+		s == "true" || s == "false" || s == "null" || s == "~" || s == "-" {
+		return strconv.Quote(s)
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+// Spec renders the suggestion as the `source:` block of a pipeline file.
+func (r *Report) Spec() string {
+	var b strings.Builder
+	kind, rest, _ := strings.Cut(r.Kind, " ")
+	b.WriteString("source:\n")
+	fmt.Fprintf(&b, "  kind: %s\n", kind)
+	fmt.Fprintf(&b, "  path: %s\n", q(r.Location))
+	if r.Sheet != "" {
+		fmt.Fprintf(&b, "  sheet: %s\n", strconv.Quote(r.Sheet))
+	}
+	if r.Encoding != "" && r.Encoding != "utf-8" && kind == "csv" {
+		fmt.Fprintf(&b, "  encoding: %s\n", r.Encoding)
+	}
+	switch {
+	case rest == "ndjson":
+		b.WriteString("  ndjson: true\n")
+	case strings.HasPrefix(rest, "records_path: "):
+		fmt.Fprintf(&b, "  records_path: %s\n", q(strings.TrimPrefix(rest, "records_path: ")))
+	}
+	if r.SkipRows > 0 {
+		fmt.Fprintf(&b, "  skip_rows: %d\n", r.SkipRows)
+	}
+	if r.HeaderRows > 1 {
+		fmt.Fprintf(&b, "  header_rows: %d\n", r.HeaderRows)
+	}
+	b.WriteString("  columns:\n")
+	for _, c := range r.Columns {
+		var parts []string
+		if c.From.Pos > 0 {
+			parts = append(parts, fmt.Sprintf("from: %d", c.From.Pos))
+		} else if c.From.Name != "" {
+			parts = append(parts, "from: "+q(c.From.Name))
+		}
+		parts = append(parts, "name: "+c.Name)
+		if c.Type != "" && c.Type != "string" {
+			parts = append(parts, "type: "+string(c.Type))
+		}
+		if c.Unit != "" {
+			parts = append(parts, "unit: "+q(c.Unit))
+		}
+		if c.Percent != "" {
+			parts = append(parts, "percent: "+c.Percent)
+		}
+		fmt.Fprintf(&b, "    - {%s}\n", strings.Join(parts, ", "))
+	}
+	if r.Years != nil {
+		key := "year"
+		if r.YearMatch == "months" {
+			key = "month"
+		}
+		fmt.Fprintf(&b, "  unpivot: {match: %s, key: %s, value: value}\n", r.YearMatch, key)
+	}
+	if len(r.DropRows) > 0 {
+		b.WriteString("  drop_rows:\n")
+		for _, d := range r.DropRows {
+			if d.Equals != nil {
+				fmt.Fprintf(&b, "    - {equals: [%s]}\n", list(d.Equals))
+			}
+			if d.StartsWith != nil {
+				fmt.Fprintf(&b, "    - {starts_with: [%s]}\n", list(d.StartsWith))
+			}
+		}
+	}
+	return b.String()
+}
+
+func list(ss []string) string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = q(s)
+	}
+	return strings.Join(out, ", ")
+}
