@@ -213,7 +213,11 @@ func (r *Result) Write(w io.Writer, f string) error {
 		return err
 	case "markdown":
 		esc := strings.NewReplacer("|", `\|`)
-		fmt.Fprintf(w, "| %s |\n", esc.Replace(strings.Join(r.Columns, " | ")))
+		head := make([]string, len(r.Columns))
+		for i, c := range r.Columns {
+			head[i] = esc.Replace(c)
+		}
+		fmt.Fprintf(w, "| %s |\n", strings.Join(head, " | "))
 		seps := make([]string, len(r.Columns))
 		for i := range seps {
 			seps[i] = "---"
