@@ -1,0 +1,399 @@
+// Package indicators holds the indicator definitions — one .sql file per
+// indicator, a `-- @key: value` header and one SELECT — and computes them into
+// the warehouse: values by region and period, roll-ups to every ancestor
+// region (summing numerators and denominators, never averaging rates), the
+// derived series, targets and early-warning alerts.
+//
+// A query returns region_code, period, numerator and denominator, and may add
+// year, vintage, flags and is_synthetic. The pipelines call Compute with the
+// indicators that read the tables a run loaded (see ReadingTables).
+package indicators
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// FS holds the indicator definitions and the bundled targets and alert rules.
+//
+//go:embed *.sql *.csv
+var FS embed.FS
+
+// Aggregations: how an indicator rolls up the region hierarchy.
+const (
+	// Ratio: value = Σnumerator / Σdenominator × scale.
+	Ratio = "ratio"
+	// Sum: a level (a count, an area); value = Σnumerator × scale.
+	Sum = "sum"
+	// WeightedMean: a mean (e.g. mean age) whose numerator is the weighted sum
+	// and whose denominator is the weight; rolls up like a ratio.
+	WeightedMean = "weighted_mean"
+	// None: not rolled up; the query gives every level itself (indicators
+	// derived from other indicators' values).
+	None = "none"
+)
+
+// Indicator is one definition from sql/indicators.
+type Indicator struct {
+	Code         string
+	NameZh       string
+	NameEn       string
+	Unit         string
+	Scale        float64
+	Direction    string // higher_better, lower_better, neutral
+	Aggregation  string // ratio, sum, weighted_mean, none
+	Weight       string // for weighted_mean: what the denominator counts
+	Numerator    string
+	Denominator  string
+	SourceTables []string
+	DependsOn    []string
+	Period       string   // year or snapshot
+	Vintages     []string // vintage preference for the default series; "" is the vintage-less series
+	Notes        string
+
+	Query     string // the SELECT
+	Path      string // file name, e.g. urban.rate_resident.sql
+	QueryLine int    // line of the file where the query starts
+}
+
+// Reads reports whether the indicator reads table t.
+func (ind *Indicator) Reads(t string) bool {
+	for _, s := range ind.SourceTables {
+		if strings.EqualFold(s, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseError is a problem in a definition file, at a line (and column) of it.
+type ParseError struct {
+	Path string
+	Line int
+	Col  int
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	if e.Col > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
+}
+
+// headerLine matches one `-- @key: value` line.
+var headerLine = regexp.MustCompile(`^--\s*@([a-z_]+):[ \t]*(.*?)\s*$`)
+
+var (
+	codeRe  = regexp.MustCompile(`^[a-z][a-z_]*\.[a-z0-9_]+$`)
+	identRe = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+)
+
+// keys are the header keys a definition may carry, and whether each is required.
+var keys = map[string]bool{
+	"code": true, "name_zh": true, "name_en": true, "unit": true, "direction": true,
+	"aggregation": true, "numerator": true, "source_tables": true, "period": true,
+	"scale": false, "weight": false, "denominator": false, "depends_on": false,
+	"vintages": false, "notes": false,
+}
+
+var keyOrder = []string{"code", "name_zh", "name_en", "unit", "direction", "aggregation",
+	"numerator", "source_tables", "period"}
+
+// Parse reads one definition. name is the file name (its stem must be the
+// code). Every problem found is returned, joined, each as a *ParseError.
+func Parse(name string, src []byte) (*Indicator, error) {
+	var errs []error
+	bad := func(line, col int, format string, args ...any) {
+		errs = append(errs, &ParseError{Path: name, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
+	}
+	lines := strings.Split(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n")
+	vals := map[string]string{}
+	at := map[string]int{}
+	last := 0 // last line of the header
+	i := 0
+	for ; i < len(lines); i++ {
+		l := strings.TrimSpace(lines[i])
+		if l == "" {
+			continue
+		}
+		if !strings.HasPrefix(l, "--") {
+			break
+		}
+		last = i + 1
+		m := headerLine.FindStringSubmatch(l)
+		if m == nil {
+			if strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(l, "--")), "@") {
+				bad(i+1, 1, "malformed header line: want `-- @key: value`")
+			}
+			continue // a plain comment
+		}
+		k, v := m[1], m[2]
+		if _, known := keys[k]; !known {
+			bad(i+1, strings.Index(lines[i], "@")+1, "unknown key @%s", k)
+			continue
+		}
+		if prev, dup := at[k]; dup {
+			bad(i+1, strings.Index(lines[i], "@")+1, "@%s given twice (first on line %d)", k, prev)
+			continue
+		}
+		at[k] = i + 1
+		vals[k] = v
+	}
+	ind := &Indicator{Path: name, QueryLine: i + 1, Scale: 1}
+	for _, k := range keyOrder {
+		if _, ok := vals[k]; !ok {
+			bad(1, 0, "missing @%s", k)
+		} else if vals[k] == "" {
+			bad(at[k], 0, "@%s is empty", k)
+		}
+	}
+	ind.Code = vals["code"]
+	ind.NameZh, ind.NameEn, ind.Unit = vals["name_zh"], vals["name_en"], vals["unit"]
+	ind.Direction, ind.Aggregation = vals["direction"], vals["aggregation"]
+	ind.Numerator, ind.Denominator, ind.Weight = vals["numerator"], vals["denominator"], vals["weight"]
+	ind.Period, ind.Notes = vals["period"], vals["notes"]
+
+	if ind.Code != "" {
+		if !codeRe.MatchString(ind.Code) {
+			bad(at["code"], 0, "@code %q: want group.name in lower case (e.g. urban.rate_resident)", ind.Code)
+		}
+		if stem := strings.TrimSuffix(path.Base(name), ".sql"); stem != ind.Code {
+			bad(at["code"], 0, "@code %q does not match the file name %s", ind.Code, path.Base(name))
+		}
+	}
+	switch ind.Direction {
+	case "", "higher_better", "lower_better", "neutral":
+	default:
+		bad(at["direction"], 0, "@direction %q: want higher_better, lower_better or neutral", ind.Direction)
+	}
+	switch ind.Aggregation {
+	case "", Ratio, Sum, WeightedMean, None:
+	default:
+		bad(at["aggregation"], 0, "@aggregation %q: want ratio, sum, weighted_mean or none", ind.Aggregation)
+	}
+	if (ind.Aggregation == Ratio || ind.Aggregation == WeightedMean) && ind.Denominator == "" {
+		bad(max(at["aggregation"], 1), 0, "@aggregation %s needs a @denominator", ind.Aggregation)
+	}
+	if ind.Aggregation == WeightedMean && ind.Weight == "" {
+		bad(max(at["aggregation"], 1), 0, "@aggregation weighted_mean needs a @weight")
+	}
+	if ind.Weight != "" && ind.Aggregation != WeightedMean {
+		bad(at["weight"], 0, "@weight is for @aggregation weighted_mean only")
+	}
+	switch ind.Period {
+	case "", "year", "snapshot":
+	default:
+		bad(at["period"], 0, "@period %q: want year or snapshot", ind.Period)
+	}
+	if s, ok := vals["scale"]; ok {
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil || x <= 0 {
+			bad(at["scale"], 0, "@scale %q: want a positive number", s)
+		} else {
+			ind.Scale = x
+		}
+	}
+	for _, t := range splitList(vals["source_tables"]) {
+		if !identRe.MatchString(t) {
+			bad(at["source_tables"], 0, "@source_tables: %q is not a table name", t)
+		}
+		ind.SourceTables = append(ind.SourceTables, t)
+	}
+	if v, ok := vals["depends_on"]; ok {
+		for _, d := range splitList(v) {
+			if !codeRe.MatchString(d) {
+				bad(at["depends_on"], 0, "@depends_on: %q is not an indicator code", d)
+			}
+			ind.DependsOn = append(ind.DependsOn, d)
+		}
+		if len(ind.DependsOn) > 0 && ind.Aggregation != None {
+			bad(at["depends_on"], 0, "an indicator computed from other indicators has @aggregation none (they are rolled up already)")
+		}
+	}
+	if v, ok := vals["vintages"]; ok {
+		for _, s := range strings.Split(v, ",") {
+			ind.Vintages = append(ind.Vintages, strings.TrimSpace(s))
+		}
+	}
+
+	body := strings.TrimSpace(strings.Join(lines[min(i, len(lines)):], "\n"))
+	body = strings.TrimSpace(strings.TrimSuffix(body, ";"))
+	switch {
+	case body == "":
+		bad(last+1, 0, "no query after the header")
+	default:
+		first := strings.ToUpper(strings.Fields(body)[0])
+		if first != "SELECT" && first != "WITH" {
+			bad(i+1, 1, "the query must be one SELECT (or WITH … SELECT), found %q", strings.Fields(body)[0])
+		}
+		if n := strings.Index(body, ";"); n >= 0 && !inLiteralOrComment(body, n) {
+			line := i + 1 + strings.Count(body[:n], "\n")
+			bad(line, 0, "one statement per file: unexpected ';'")
+		}
+	}
+	ind.Query = body
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return ind, nil
+}
+
+// inLiteralOrComment reports whether byte n of s lies inside a '…' literal or
+// a -- comment.
+func inLiteralOrComment(s string, n int) bool {
+	inStr, inComment := false, false
+	for k := 0; k < n; k++ {
+		switch {
+		case inComment:
+			if s[k] == '\n' {
+				inComment = false
+			}
+		case s[k] == '\'':
+			inStr = !inStr
+		case !inStr && s[k] == '-' && k+1 < len(s) && s[k+1] == '-':
+			inComment = true
+		}
+	}
+	return inStr || inComment
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+var (
+	catOnce sync.Once
+	catList []*Indicator
+	catErr  error
+)
+
+// Catalogue returns every bundled definition, dependencies before the
+// indicators computed from them, otherwise by code. An error lists every
+// problem in every file.
+func Catalogue() ([]*Indicator, error) {
+	catOnce.Do(func() { catList, catErr = Load(FS) })
+	return catList, catErr
+}
+
+// Load parses every *.sql file of fsys as a definition and orders them.
+func Load(fsys fs.FS) ([]*Indicator, error) {
+	names, err := fs.Glob(fsys, "*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	byCode := map[string]*Indicator{}
+	var list []*Indicator
+	for _, n := range names {
+		src, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, err
+		}
+		ind, err := Parse(n, src)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if prev, dup := byCode[ind.Code]; dup {
+			errs = append(errs, &ParseError{Path: n, Line: 1, Msg: fmt.Sprintf("code %s already defined in %s", ind.Code, prev.Path)})
+			continue
+		}
+		byCode[ind.Code] = ind
+		list = append(list, ind)
+	}
+	for _, ind := range list {
+		for _, d := range ind.DependsOn {
+			if _, ok := byCode[d]; !ok {
+				errs = append(errs, &ParseError{Path: ind.Path, Line: 1, Msg: fmt.Sprintf("@depends_on: no indicator %s", d)})
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].Code < list[j].Code })
+	ordered, err := topo(list, byCode)
+	if err != nil {
+		return nil, err
+	}
+	return ordered, nil
+}
+
+// topo orders list so that every indicator comes after those it depends on.
+func topo(list []*Indicator, byCode map[string]*Indicator) ([]*Indicator, error) {
+	state := map[string]int{} // 1 visiting, 2 done
+	var out []*Indicator
+	var visit func(ind *Indicator, chain []string) error
+	visit = func(ind *Indicator, chain []string) error {
+		switch state[ind.Code] {
+		case 2:
+			return nil
+		case 1:
+			return &ParseError{Path: ind.Path, Line: 1, Msg: "dependency cycle: " + strings.Join(append(chain, ind.Code), " → ")}
+		}
+		state[ind.Code] = 1
+		for _, d := range ind.DependsOn {
+			if err := visit(byCode[d], append(chain, ind.Code)); err != nil {
+				return err
+			}
+		}
+		state[ind.Code] = 2
+		out = append(out, ind)
+		return nil
+	}
+	for _, ind := range list {
+		if err := visit(ind, nil); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Lookup returns the bundled definition with this code.
+func Lookup(code string) (*Indicator, error) {
+	cat, err := Catalogue()
+	if err != nil {
+		return nil, err
+	}
+	for _, ind := range cat {
+		if ind.Code == code {
+			return ind, nil
+		}
+	}
+	return nil, fmt.Errorf("indicators: no indicator %q (see grassroots indicators list)", code)
+}
+
+// ReadingTables returns the codes of the indicators that read any of tables —
+// what to recompute after a run that loaded them (Compute adds the indicators
+// derived from them).
+func ReadingTables(tables ...string) ([]string, error) {
+	cat, err := Catalogue()
+	if err != nil {
+		return nil, err
+	}
+	var codes []string
+	for _, ind := range cat {
+		for _, t := range tables {
+			if ind.Reads(t) {
+				codes = append(codes, ind.Code)
+				break
+			}
+		}
+	}
+	return codes, nil
+}

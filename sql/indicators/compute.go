@@ -1,0 +1,436 @@
+package indicators
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"grassroots/sql/warehouse"
+)
+
+// Options tune a computation.
+type Options struct {
+	// RunID makes the computation part of a run already begun (a pipeline run
+	// that loaded the data); zero records a run of its own named "indicators".
+	RunID int64
+	// Trigger names who started a run Compute records itself (cli, schedule,
+	// demo); default cli.
+	Trigger string
+}
+
+// IndicatorStats tell what the computation of one indicator wrote.
+type IndicatorStats struct {
+	Code     string
+	Values   int64 // rows written, roll-ups included
+	Rollups  int64 // rows summed up from child regions
+	Duration time.Duration
+}
+
+// Stats tell what a computation did.
+type Stats struct {
+	RunID      int64
+	Indicators []IndicatorStats
+	Values     int64
+	Rollups    int64
+	Alerts     int64 // alerts raised by the computed indicators
+	Duration   time.Duration
+}
+
+// Compute computes the indicators named by codes (all when none), and every
+// indicator derived from them, in one write transaction: their rows of
+// indicator_value are replaced, the catalogue rows refreshed, and their alerts
+// re-evaluated. See ComputeWith.
+func Compute(ctx context.Context, w *warehouse.Warehouse, codes ...string) (Stats, error) {
+	return ComputeWith(ctx, w, Options{}, codes...)
+}
+
+// ComputeWith is Compute with options. On error nothing is changed.
+func ComputeWith(ctx context.Context, w *warehouse.Warehouse, o Options, codes ...string) (Stats, error) {
+	start := time.Now()
+	var st Stats
+	sel, err := Select(codes...)
+	if err != nil {
+		return st, err
+	}
+	cat, err := Catalogue()
+	if err != nil {
+		return st, err
+	}
+	own := o.RunID == 0
+	if own {
+		id, err := w.BeginRun(ctx, warehouse.RunInfo{Pipeline: "indicators", Trigger: o.Trigger,
+			Input: strings.Join(codeList(sel), ",")})
+		if err != nil {
+			return st, err
+		}
+		o.RunID = id
+	}
+	st.RunID = o.RunID
+	err = w.Update(ctx, func(ctx context.Context, tx *warehouse.Tx) error {
+		st.Indicators, st.Values, st.Rollups, st.Alerts = nil, 0, 0, 0
+		if err := writeCatalogue(ctx, tx, cat); err != nil {
+			return err
+		}
+		for _, ind := range sel {
+			if ind.Reads("party_member") {
+				if err := RefreshMemberProfile(ctx, tx); err != nil {
+					return err
+				}
+				break
+			}
+		}
+		list := sqlList(codeList(sel))
+		if _, err := tx.ExecContext(ctx, "DELETE FROM indicator_value WHERE indicator IN ("+list+")"); err != nil {
+			return fmt.Errorf("indicators: clear values: %w", err)
+		}
+		for _, ind := range sel {
+			is, err := computeOne(ctx, tx, ind, o.RunID)
+			if err != nil {
+				return err
+			}
+			st.Indicators = append(st.Indicators, is)
+			st.Values += is.Values
+			st.Rollups += is.Rollups
+		}
+		n, err := refreshAlerts(ctx, tx, list, o.RunID)
+		st.Alerts = n
+		return err
+	})
+	st.Duration = time.Since(start)
+	if own {
+		res := warehouse.RunResult{Status: warehouse.StatusSucceeded, RowsRead: st.Values, RowsLoaded: st.Values}
+		if err != nil {
+			res = warehouse.RunResult{Status: warehouse.StatusFailed, Err: err}
+		}
+		if ferr := w.FinishRun(context.WithoutCancel(ctx), o.RunID, res); ferr != nil && err == nil {
+			err = ferr
+		}
+	}
+	return st, err
+}
+
+// Select returns the definitions named by codes plus every indicator derived
+// from them, in computation order; all definitions when codes is empty.
+func Select(codes ...string) ([]*Indicator, error) {
+	cat, err := Catalogue()
+	if err != nil {
+		return nil, err
+	}
+	if len(codes) == 0 {
+		return cat, nil
+	}
+	want := map[string]bool{}
+	for _, c := range codes {
+		if _, err := Lookup(c); err != nil {
+			return nil, err
+		}
+		want[c] = true
+	}
+	// cat is in dependency order, so one pass adds every dependent.
+	var out []*Indicator
+	for _, ind := range cat {
+		if !want[ind.Code] {
+			for _, d := range ind.DependsOn {
+				if want[d] {
+					want[ind.Code] = true
+					break
+				}
+			}
+		}
+		if want[ind.Code] {
+			out = append(out, ind)
+		}
+	}
+	return out, nil
+}
+
+func codeList(sel []*Indicator) []string {
+	var cs []string
+	for _, ind := range sel {
+		cs = append(cs, ind.Code)
+	}
+	return cs
+}
+
+func sqlList(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	}
+	return strings.Join(q, ", ")
+}
+
+func writeCatalogue(ctx context.Context, tx *warehouse.Tx, cat []*Indicator) error {
+	for _, ind := range cat {
+		def := ind.Numerator
+		if ind.Denominator != "" {
+			def += " ÷ " + ind.Denominator
+		}
+		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO indicator (code, name_zh, name_en, unit, direction, scale,
+			aggregation, numerator, denominator, source_tables, notes, definition, weight, period_kind, vintages, depends_on)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			ind.Code, ind.NameZh, ind.NameEn, ind.Unit, ind.Direction, ind.Scale, ind.Aggregation,
+			ind.Numerator, nullable(ind.Denominator), strings.Join(ind.SourceTables, ", "), nullable(ind.Notes),
+			def, nullable(ind.Weight), ind.Period, nullable(strings.Join(ind.Vintages, ",")),
+			nullable(strings.Join(ind.DependsOn, ", ")))
+		if err != nil {
+			return fmt.Errorf("indicators: catalogue %s: %w", ind.Code, err)
+		}
+	}
+	return nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// RefreshMemberProfile rebuilds member_profile from party_member inside tx:
+// one scan of the member records, reduced to counts by region, snapshot and
+// the attributes the member indicators use.
+func RefreshMemberProfile(ctx context.Context, tx *warehouse.Tx) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM member_profile"); err != nil {
+		return fmt.Errorf("indicators: member_profile: %w", err)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO member_profile
+		WITH m AS (
+			SELECT region_code, snapshot_date, education, category, in_service, floating,
+			       reported_to_community AS reported, is_synthetic,
+			       date_diff('month', birth_month, snapshot_date) // 12 AS age_years,
+			       date_diff('day', birth_month, snapshot_date) / 365.2425 AS age_exact
+			FROM party_member
+		)
+		SELECT region_code, snapshot_date, year(snapshot_date),
+		       CASE WHEN age_years IS NULL THEN NULL
+		            WHEN age_years <= 35 THEN 'le35'
+		            WHEN age_years <= 54 THEN '36_54'
+		            WHEN age_years <= 60 THEN '55_60'
+		            ELSE 'ge61' END AS age_band,
+		       education, category, in_service, floating, reported, is_synthetic,
+		       count(*), count(age_exact), sum(age_exact)
+		FROM m
+		GROUP BY ALL`)
+	if err != nil {
+		return fmt.Errorf("indicators: member_profile: %w", err)
+	}
+	return nil
+}
+
+// outputColumns are the columns a query may return; the first four are required.
+var outputColumns = []string{"region_code", "period", "numerator", "denominator", "year", "vintage", "flags", "is_synthetic"}
+
+// CheckColumns checks the column names a query returns: the four required,
+// only known ones, none twice.
+func CheckColumns(cols []string) error {
+	have := map[string]int{}
+	var problems []string
+	for _, c := range cols {
+		have[c]++
+		known := false
+		for _, k := range outputColumns {
+			known = known || c == k
+		}
+		if !known {
+			problems = append(problems, fmt.Sprintf("unexpected column %q (a query returns %s)", c, strings.Join(outputColumns, ", ")))
+		}
+		if have[c] == 2 {
+			problems = append(problems, fmt.Sprintf("column %q returned twice", c))
+		}
+	}
+	for _, k := range outputColumns[:4] {
+		if have[k] == 0 {
+			problems = append(problems, fmt.Sprintf("the query returns no %s column", k))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// describe returns the output columns of ind's query.
+func describe(ctx context.Context, tx *warehouse.Tx, ind *Indicator) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT column_name FROM (DESCRIBE "+ind.Query+"\n)")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cols []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		cols = append(cols, c)
+	}
+	return cols, rows.Err()
+}
+
+// Columns runs DESCRIBE on ind's query inside tx and checks its columns.
+func Columns(ctx context.Context, tx *warehouse.Tx, ind *Indicator) ([]string, error) {
+	cols, err := describe(ctx, tx, ind)
+	if err != nil {
+		return nil, fmt.Errorf("indicators: %s: %w", ind.Path, err)
+	}
+	if err := CheckColumns(cols); err != nil {
+		return cols, fmt.Errorf("indicators: %s: %w", ind.Path, err)
+	}
+	return cols, nil
+}
+
+func computeOne(ctx context.Context, tx *warehouse.Tx, ind *Indicator, runID int64) (IndicatorStats, error) {
+	start := time.Now()
+	is := IndicatorStats{Code: ind.Code}
+	cols, err := Columns(ctx, tx, ind)
+	if err != nil {
+		return is, err
+	}
+	q := insertSQL(ind, cols)
+	if _, err := tx.ExecContext(ctx, q, ind.Code, ind.Unit, runID); err != nil {
+		return is, fmt.Errorf("indicators: %s: %w", ind.Path, err)
+	}
+	row, err := tx.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (is_rollup) FROM indicator_value WHERE indicator = ?`, ind.Code)
+	if err != nil {
+		return is, err
+	}
+	if err := row.Scan(&is.Values, &is.Rollups); err != nil {
+		return is, fmt.Errorf("indicators: %s: %w", ind.Code, err)
+	}
+	row, err = tx.QueryRowContext(ctx, `SELECT region_code, period, vintage, count(*) FROM indicator_value
+		WHERE indicator = ? AND NOT is_rollup GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 1`, ind.Code)
+	if err != nil {
+		return is, err
+	}
+	var region, period, vintage string
+	var n int
+	if err := row.Scan(&region, &period, &vintage, &n); err == nil {
+		return is, fmt.Errorf("indicators: %s: the query returned %d rows for region %s, period %s, vintage %q; it must return one per region, period and vintage",
+			ind.Path, n, region, period, vintage)
+	}
+	is.Duration = time.Since(start)
+	return is, nil
+}
+
+// insertSQL builds the statement that evaluates ind's query, rolls it up and
+// writes indicator_value. Parameters: $1 code, $2 unit, $3 run id.
+func insertSQL(ind *Indicator, cols []string) string {
+	has := map[string]bool{}
+	for _, c := range cols {
+		has[c] = true
+	}
+	pick := func(col, expr, dflt string) string {
+		if has[col] {
+			return expr
+		}
+		return dflt
+	}
+	scale := strconv.FormatFloat(ind.Scale, 'g', -1, 64)
+	var b strings.Builder
+	b.WriteString(`INSERT INTO indicator_value (indicator, region_code, period, year, vintage, numerator, denominator,
+	value, unit, flags, is_rollup, is_synthetic, computed_at, run_id)
+WITH RECURSIVE q AS (
+`)
+	b.WriteString(ind.Query)
+	fmt.Fprintf(&b, `
+), base AS (
+	SELECT CAST(region_code AS VARCHAR) AS region_code, CAST(period AS VARCHAR) AS period,
+	       %s AS year, %s AS vintage,
+	       CAST(numerator AS DOUBLE) AS numerator, CAST(denominator AS DOUBLE) AS denominator,
+	       %s AS flags, %s AS is_synthetic
+	FROM q WHERE region_code IS NOT NULL AND period IS NOT NULL
+)`,
+		pick("year", "CAST(year AS INTEGER)", "TRY_CAST(left(CAST(period AS VARCHAR), 4) AS INTEGER)"),
+		pick("vintage", "coalesce(CAST(vintage AS VARCHAR), '')", "''"),
+		pick("flags", "coalesce(CAST(flags AS VARCHAR), '')", "''"),
+		pick("is_synthetic", "coalesce(CAST(is_synthetic AS BOOLEAN), false)", "false"))
+
+	if ind.Aggregation == None {
+		b.WriteString(`, allrows AS (SELECT *, false AS is_rollup FROM base)`)
+	} else {
+		denOK := "u.denominator IS NOT NULL"
+		if ind.Aggregation == Sum {
+			denOK = "true"
+		}
+		fmt.Fprintf(&b, `, up (code, ancestor, depth) AS (
+	SELECT DISTINCT region_code, region_code, 0 FROM base
+	UNION ALL
+	SELECT up.code, r.parent_code, up.depth + 1
+	FROM up JOIN region r ON r.code = up.ancestor
+	WHERE r.parent_code IS NOT NULL AND r.parent_code <> r.code AND up.depth < 8
+), anc AS (
+	SELECT DISTINCT code, ancestor, depth FROM up
+), ub AS (
+	SELECT b.*, a.ancestor, a.depth, p.ancestor AS child
+	FROM base b
+	JOIN anc a ON a.code = b.region_code AND a.depth > 0
+	JOIN anc p ON p.code = b.region_code AND p.depth = a.depth - 1
+	WHERE b.flags NOT LIKE '%%published%%' AND b.numerator IS NOT NULL
+), cut AS (
+	SELECT u.region_code, u.period, u.vintage, min(u.depth) AS d
+	FROM ub u JOIN base c ON c.region_code = u.ancestor AND c.period = u.period AND c.vintage = u.vintage
+	GROUP BY ALL
+), kids AS (
+	SELECT parent_code, count(*) AS n FROM region WHERE parent_code IS NOT NULL GROUP BY parent_code
+), roll0 AS (
+	SELECT u.ancestor AS region_code, u.period, min(u.year) AS year, u.vintage,
+	       sum(u.numerator) AS numerator, sum(u.denominator) AS denominator,
+	       count(DISTINCT u.child) AS children, bool_or(u.is_synthetic) AS is_synthetic
+	FROM ub u LEFT JOIN cut USING (region_code, period, vintage)
+	WHERE (cut.d IS NULL OR u.depth < cut.d) AND %s
+	GROUP BY u.ancestor, u.period, u.vintage
+), roll AS (
+	SELECT r.region_code, r.period, r.year, r.vintage, r.numerator, r.denominator,
+	       CASE WHEN r.children < k.n THEN 'partial: ' || r.children || ' of ' || k.n || ' sub-regions' ELSE '' END AS flags,
+	       r.is_synthetic
+	FROM roll0 r LEFT JOIN kids k ON k.parent_code = r.region_code
+), allrows AS (
+	SELECT *, false AS is_rollup FROM base
+	UNION ALL
+	SELECT *, true AS is_rollup FROM roll
+)`, denOK)
+	}
+	value := fmt.Sprintf("CASE WHEN denominator = 0 THEN NULL ELSE numerator / denominator * %s END", scale)
+	if ind.Aggregation == Sum || ind.Aggregation == None {
+		value = fmt.Sprintf("CASE WHEN denominator IS NULL THEN numerator * %s WHEN denominator = 0 THEN NULL ELSE numerator / denominator * %s END", scale, scale)
+	}
+	fmt.Fprintf(&b, `
+SELECT $1, region_code, period, year, vintage, numerator, denominator, %s, $2,
+       CASE WHEN denominator = 0 THEN concat_ws('; ', nullif(flags, ''), 'zero denominator') ELSE flags END,
+       is_rollup, is_synthetic, now(), $3::BIGINT
+FROM allrows`, value)
+	return b.String()
+}
+
+// refreshAlerts re-evaluates the alert rules of the indicators in list (an SQL
+// list of codes) against each region's latest value of each vintage.
+func refreshAlerts(ctx context.Context, tx *warehouse.Tx, list string, runID int64) (int64, error) {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM alert WHERE indicator IN ("+list+")"); err != nil {
+		return 0, fmt.Errorf("indicators: clear alerts: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO alert (indicator, region_code, period, value, comparator, threshold,
+		severity, message, is_synthetic, raised_at, run_id)
+		WITH latest AS (
+			SELECT * FROM indicator_value
+			WHERE indicator IN (`+list+`) AND value IS NOT NULL
+			QUALIFY row_number() OVER (PARTITION BY indicator, region_code, vintage ORDER BY period DESC) = 1
+		)
+		SELECT l.indicator, l.region_code, l.period, l.value, r.comparator, r.threshold, r.severity,
+		       coalesce(r.message_zh, i.name_zh) || '：' || CAST(round(l.value, 2) AS VARCHAR) ||
+		       CASE WHEN i.unit = '%' THEN '%' ELSE ' ' || i.unit END || ' ' || r.comparator || ' ' ||
+		       CAST(r.threshold AS VARCHAR) || CASE WHEN l.is_synthetic THEN '（合成数据 synthetic）' ELSE '' END,
+		       l.is_synthetic, now(), $1::BIGINT
+		FROM latest l
+		JOIN alert_rule r ON r.indicator = l.indicator
+		JOIN indicator i ON i.code = l.indicator
+		WHERE CASE r.comparator WHEN '>' THEN l.value > r.threshold WHEN '>=' THEN l.value >= r.threshold
+		                        WHEN '<' THEN l.value < r.threshold WHEN '<=' THEN l.value <= r.threshold
+		                        ELSE false END`, runID)
+	if err != nil {
+		return 0, fmt.Errorf("indicators: alerts: %w", err)
+	}
+	return res.RowsAffected()
+}

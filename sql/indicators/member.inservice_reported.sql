@@ -1,0 +1,19 @@
+-- @code: member.inservice_reported
+-- @name_zh: 在职党员社区报到率
+-- @name_en: In-service members reported to their residential community
+-- @unit: %
+-- @scale: 100
+-- @direction: higher_better
+-- @aggregation: ratio
+-- @numerator: in-service members who have reported to their residential community
+-- @denominator: in-service (在职) members
+-- @source_tables: party_member
+-- @period: snapshot
+-- @notes: From member records only (no published source gives it).
+SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
+       sum(members) FILTER (in_service AND reported) AS numerator,
+       sum(members) FILTER (in_service) AS denominator,
+       bool_or(is_synthetic) AS is_synthetic
+FROM member_profile
+GROUP BY region_code, as_of_date, year
+HAVING sum(members) FILTER (in_service) > 0

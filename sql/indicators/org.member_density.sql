@@ -1,0 +1,19 @@
+-- @code: org.member_density
+-- @name_zh: 党员密度
+-- @name_en: Formal party members per 100 employees
+-- @unit: 人/百人
+-- @scale: 100
+-- @direction: higher_better
+-- @aggregation: ratio
+-- @numerator: formal party members working in organisations in scope
+-- @denominator: employees of organisations in scope that report employees
+-- @source_tables: organisation
+-- @period: snapshot
+-- @notes: A low density marks the thin membership the studies found in new economic organisations.
+SELECT region_code, strftime(snapshot_date, '%Y-%m-%d') AS period, year(snapshot_date) AS year,
+       sum(coalesce(formal_members, 0)) AS numerator,
+       sum(employees) AS denominator,
+       bool_or(is_synthetic) AS is_synthetic
+FROM organisation
+WHERE in_scope AND employees > 0
+GROUP BY region_code, snapshot_date

@@ -1,0 +1,19 @@
+-- @code: org.work_coverage
+-- @name_zh: 党的工作覆盖率
+-- @name_en: Party-work coverage of new economic and social organisations
+-- @unit: %
+-- @scale: 100
+-- @direction: higher_better
+-- @aggregation: ratio
+-- @numerator: organisations in scope with a party organisation or a party-building instructor (党建指导员)
+-- @denominator: new economic and social organisations in scope
+-- @source_tables: organisation
+-- @period: snapshot
+-- @notes: Work coverage (工作覆盖) counts a party-building instructor where no organisation has been set up.
+SELECT region_code, strftime(snapshot_date, '%Y-%m-%d') AS period, year(snapshot_date) AS year,
+       count(*) FILTER (party_org_mode IN ('single', 'joint', 'affiliated') OR instructor_assigned) AS numerator,
+       count(*) AS denominator,
+       bool_or(is_synthetic) AS is_synthetic
+FROM organisation
+WHERE in_scope
+GROUP BY region_code, snapshot_date

@@ -1,0 +1,19 @@
+-- @code: party_org.compound_branch_coverage
+-- @name_zh: 小区党支部覆盖率
+-- @name_en: Residential compounds with a party branch
+-- @unit: %
+-- @scale: 100
+-- @direction: higher_better
+-- @aggregation: ratio
+-- @numerator: residential compounds (小区) with a party branch
+-- @denominator: residential compounds
+-- @source_tables: community
+-- @period: snapshot
+-- @notes: From the community register's compound counts.
+SELECT region_code, strftime(snapshot_date, '%Y-%m-%d') AS period, year(snapshot_date) AS year,
+       sum(compounds_with_branch) AS numerator,
+       sum(compounds) AS denominator,
+       bool_or(is_synthetic) AS is_synthetic
+FROM community
+WHERE compounds > 0 AND compounds_with_branch IS NOT NULL
+GROUP BY region_code, snapshot_date

@@ -1,0 +1,27 @@
+-- @code: urban.rate_change_pp
+-- @name_zh: 城镇化率年增幅
+-- @name_en: Yearly change of the resident urbanisation rate
+-- @unit: pp
+-- @direction: higher_better
+-- @aggregation: none
+-- @numerator: change of urban.rate_resident since the previous year-end value of the same vintage, per year of the gap (percentage points per year)
+-- @source_tables: population
+-- @depends_on: urban.rate_resident
+-- @period: year
+-- @vintages: NBS_data_portal_revised, first_release, CSY1998_p105
+-- @notes: Year-end values only (census dates are left out); where years are missing in a vintage the change is spread evenly over the gap and flagged "over N years". Never compares two vintages.
+WITH y AS (
+    SELECT region_code, period, year, vintage, value, is_synthetic,
+           lag(value) OVER w AS prev_value, lag(year) OVER w AS prev_year,
+           lag(is_synthetic) OVER w AS prev_synthetic
+    FROM indicator_value
+    WHERE indicator = 'urban.rate_resident' AND length(period) = 4 AND value IS NOT NULL
+    WINDOW w AS (PARTITION BY region_code, vintage ORDER BY year)
+)
+SELECT region_code, period, year, vintage,
+       (value - prev_value) / (year - prev_year) AS numerator,
+       NULL::DOUBLE AS denominator,
+       CASE WHEN year - prev_year > 1 THEN 'over ' || (year - prev_year) || ' years' ELSE '' END AS flags,
+       is_synthetic OR prev_synthetic AS is_synthetic
+FROM y
+WHERE prev_value IS NOT NULL
