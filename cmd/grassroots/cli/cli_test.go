@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"grassroots/sql/warehouse"
 )
 
@@ -260,5 +262,28 @@ func TestLockedWarehouse(t *testing.T) {
 	}
 	if strings.Count(errs, "\n") != 1 {
 		t.Fatalf("the lock message should be one line: %q", errs)
+	}
+}
+
+func TestSQLToXLSX(t *testing.T) {
+	w := fixture(t)
+	out := filepath.Join(t.TempDir(), "regions.xlsx")
+	mustRun(t, "", "sql", "--warehouse", w, "--format", "xlsx", "--out", out,
+		"select code as 区划代码, name as 名称, level from region order by code")
+	x, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 6 || rows[0][0] != "区划代码" || rows[4][1] != "江川路街道" || rows[4][2] != "4" {
+		t.Fatalf("workbook rows %q", rows)
+	}
+	code, _, _ := run(t, "", "sql", "--warehouse", w, "--format", "xlsx", "--out", out, "select 1; select 2")
+	if code != 2 {
+		t.Fatalf("two statements to one workbook: exit %d, want 2", code)
 	}
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // Formats a result can be written in.
-var formats = []string{"table", "csv", "json", "markdown"}
+var formats = []string{"table", "csv", "json", "markdown", "xlsx"}
 
 func checkFormat(f string) error {
 	for _, k := range formats {
@@ -165,6 +165,8 @@ func cellText(v any, typ string) string {
 // Write prints the result in format f.
 func (r *Result) Write(w io.Writer, f string) error {
 	switch f {
+	case "xlsx":
+		return r.WriteXLSX(w, "")
 	case "csv":
 		cw := csv.NewWriter(w)
 		if err := cw.Write(r.Columns); err != nil {

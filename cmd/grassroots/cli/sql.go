@@ -27,10 +27,11 @@ The warehouse is opened read-only, so many readers can share it; --write opens i
 for writing (one writer at a time). Tables are named plainly (SELECT * FROM region);
 the file opens in any DuckDB client of the same or a newer version too.`,
 		Setup: func(fs *flag.FlagSet) Runner {
-			var path, format string
+			var path, format, outFile string
 			var write bool
 			addWarehouseFlag(fs, &path)
-			fs.StringVar(&format, "format", "table", "output format: table, csv, json or markdown")
+			fs.StringVar(&format, "format", "table", "output format: table, csv, json, markdown or xlsx")
+			fs.StringVar(&outFile, "out", "", "write the output to this file instead of standard output (needed for xlsx at a terminal)")
 			fs.BoolVar(&write, "write", false, "allow statements that change the warehouse")
 			return func(ctx context.Context, e *Env, args []string) error {
 				if err := checkFormat(format); err != nil {
@@ -38,6 +39,9 @@ the file opens in any DuckDB client of the same or a newer version too.`,
 				}
 				if len(args) > 1 {
 					return Usagef("give the query as one argument (quote it)")
+				}
+				if format == "xlsx" && outFile == "" && isTerminal(e.Stdout) {
+					return Usagef("--format xlsx writes a workbook: give --out FILE.xlsx")
 				}
 				path := e.warehousePath(path)
 				var w *warehouse.Warehouse
@@ -51,7 +55,16 @@ the file opens in any DuckDB client of the same or a newer version too.`,
 					return err
 				}
 				defer w.Close()
-				s := &shell{e: e, db: w.DB(), format: format, write: write}
+				out := e.Stdout
+				if outFile != "" {
+					f, err := os.Create(outFile)
+					if err != nil {
+						return err
+					}
+					defer f.Close()
+					out = f
+				}
+				s := &shell{e: e, out: out, db: w.DB(), format: format, write: write}
 				if len(args) == 1 {
 					return s.exec(ctx, args[0])
 				}
@@ -63,6 +76,7 @@ the file opens in any DuckDB client of the same or a newer version too.`,
 
 type shell struct {
 	e      *Env
+	out    io.Writer // where results go
 	db     *sql.DB
 	format string
 	write  bool
@@ -74,6 +88,9 @@ func (s *shell) exec(ctx context.Context, query string) error {
 	if len(stmts) == 0 {
 		return Usagef("empty query")
 	}
+	if s.format == "xlsx" && len(stmts) > 1 {
+		return Usagef("--format xlsx writes one result: give one statement")
+	}
 	for _, q := range stmts {
 		rs, err := s.db.QueryContext(ctx, q)
 		if err != nil {
@@ -84,7 +101,7 @@ func (s *shell) exec(ctx context.Context, query string) error {
 		if err != nil {
 			return s.explain(err)
 		}
-		if err := res.Write(s.e.Stdout, s.format); err != nil {
+		if err := res.Write(s.out, s.format); err != nil {
 			return err
 		}
 	}
@@ -139,6 +156,9 @@ func (s *shell) run(ctx context.Context, r io.Reader, interactive bool) error {
 		line := in.Text()
 		trimmed := strings.TrimSpace(line)
 		if buf.Len() == 0 && strings.HasPrefix(trimmed, ".") {
+			if s.format == "xlsx" {
+				return Usagef("--format xlsx takes one query, not a script")
+			}
 			quit, err := s.dot(ctx, trimmed)
 			if err != nil {
 				if !interactive {
@@ -210,13 +230,16 @@ func (s *shell) dot(ctx context.Context, cmd string) (quit bool, err error) {
 		if len(res.Rows) == 0 {
 			return false, fmt.Errorf("no table %q", f[1])
 		}
-		return false, res.Write(s.e.Stdout, s.format)
+		return false, res.Write(s.out, s.format)
 	case ".format":
 		if len(f) != 2 {
 			return false, fmt.Errorf(".format needs one of %s", strings.Join(formats, ", "))
 		}
 		if err := checkFormat(f[1]); err != nil {
 			return false, err
+		}
+		if f[1] == "xlsx" {
+			return false, errors.New("the shell prints results; for a workbook run grassroots sql --format xlsx --out FILE \"QUERY\"")
 		}
 		s.format = f[1]
 	default:
@@ -306,7 +329,7 @@ func walk(text string, semi func(int)) {
 	}
 }
 
-func isTerminal(r io.Reader) bool {
+func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
 	if !ok {
 		return false
