@@ -1,0 +1,165 @@
+// Command bench measures grassroots against DuckDB's own readers on the same
+// input in the same run, and prints ratios and absolute figures. `make bench`
+// runs it; BENCH_FLAGS pass flags (-rows N for a quick check, -only NAME).
+//
+// Each section registers itself from its own file (register("ingest", …)).
+// Measurements that need their own peak RSS run in a child process: the
+// binary re-executes itself with -child NAME and reports a JSON line on stdout;
+// the parent reads the child's maximum resident set size from its rusage.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Bench carries the flags and output of one run to the sections.
+type Bench struct {
+	Rows int
+	Dir  string
+	Out  io.Writer
+	Keep bool
+}
+
+type section struct {
+	name string
+	run  func(ctx context.Context, b *Bench) error
+}
+
+var sections []section
+
+// register adds a section; sections run in name order.
+func register(name string, run func(ctx context.Context, b *Bench) error) {
+	sections = append(sections, section{name, run})
+	sort.Slice(sections, func(i, j int) bool { return sections[i].name < sections[j].name })
+}
+
+// A child measurement: reads args, does the work, returns what to report.
+type childFunc func(ctx context.Context, args []string) (Result, error)
+
+var children = map[string]childFunc{}
+
+func registerChild(name string, f childFunc) { children[name] = f }
+
+// Result is what a child reports.
+type Result struct {
+	Rows    int64   `json:"rows"`
+	Seconds float64 `json:"seconds"`
+	Note    string  `json:"note,omitempty"`
+	// MaxRSS is filled in by the parent, in bytes.
+	MaxRSS int64 `json:"-"`
+}
+
+// RowsPerSec is the throughput.
+func (r Result) RowsPerSec() float64 {
+	if r.Seconds == 0 {
+		return 0
+	}
+	return float64(r.Rows) / r.Seconds
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	b := &Bench{Out: stdout}
+	var only, child string
+	fs.IntVar(&b.Rows, "rows", 10_000_000, "rows in the generated member file")
+	fs.StringVar(&b.Dir, "dir", filepath.Join(os.TempDir(), "grassroots-bench"), "folder for generated inputs and warehouses (inputs are reused)")
+	fs.StringVar(&only, "only", "", "run only the sections whose name contains this")
+	fs.StringVar(&child, "child", "", "internal: run one measurement in this process")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if child != "" {
+		f, ok := children[child]
+		if !ok {
+			fmt.Fprintf(stderr, "bench: unknown child %q\n", child)
+			return 2
+		}
+		res, err := f(ctx, fs.Args())
+		if err != nil {
+			fmt.Fprintf(stderr, "bench: %s: %v\n", child, err)
+			return 1
+		}
+		json.NewEncoder(stdout).Encode(res)
+		return 0
+	}
+	if err := os.MkdirAll(b.Dir, 0o755); err != nil {
+		fmt.Fprintln(stderr, "bench:", err)
+		return 1
+	}
+	failed := false
+	for _, s := range sections {
+		if only != "" && !strings.Contains(s.name, only) {
+			continue
+		}
+		if err := s.run(ctx, b); err != nil {
+			fmt.Fprintf(stderr, "bench: %s: %v\n", s.name, err)
+			failed = true
+		}
+	}
+	if failed {
+		return 1
+	}
+	return 0
+}
+
+// Child runs a measurement in a fresh process and returns its result with the
+// process's peak RSS.
+func (b *Bench) Child(ctx context.Context, name string, args ...string) (Result, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return Result{}, err
+	}
+	cmd := exec.CommandContext(ctx, exe, append([]string{"-child", name}, args...)...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	start := time.Now()
+	err = cmd.Run()
+	if err != nil {
+		return Result{}, fmt.Errorf("%s: %v: %s", name, err, strings.TrimSpace(errb.String()))
+	}
+	var res Result
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		return Result{}, fmt.Errorf("%s: bad report %q: %v", name, out.String(), err)
+	}
+	if res.Seconds == 0 {
+		res.Seconds = time.Since(start).Seconds()
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		res.MaxRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
+	}
+	return res, nil
+}
+
+// mb formats bytes as megabytes.
+func mb(n int64) string { return fmt.Sprintf("%.0f MB", float64(n)/(1<<20)) }
+
+// rate formats rows per second.
+func rate(r float64) string {
+	switch {
+	case r >= 1e6:
+		return fmt.Sprintf("%.2fM rows/s", r/1e6)
+	case r >= 1e3:
+		return fmt.Sprintf("%.0fk rows/s", r/1e3)
+	}
+	return fmt.Sprintf("%.0f rows/s", r)
+}
