@@ -1,0 +1,124 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+func init() {
+	registerKind(&Kind{
+		Name:  "education",
+		About: "education of party members by category (rural, community, enterprise …) at the latest snapshot, as 100% stacked bars",
+		Build: buildEducation,
+	})
+}
+
+// educationOrder is the schema's education codes, lowest first; "" is not
+// reported.
+var educationOrder = []string{"primary_or_below", "junior_high", "senior_high", "college", "bachelor", "postgraduate", ""}
+
+// categoryOrder is the order categories are listed in.
+var categoryOrder = []string{"rural", "community", "agency", "enterprise", "social_org", "public_institution", "retired", "student", "other"}
+
+func buildEducation(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
+	l := q.Lang
+	snap, err := latestSnapshot(ctx, q.DB, "party_member", q.Region)
+	if err != nil {
+		return err
+	}
+	if snap == "" {
+		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "members"))
+		return nil
+	}
+	rows, err := q.DB.QueryContext(ctx, `
+		SELECT coalesce(category, 'other'), coalesce(education, ''), count(*), bool_or(is_synthetic)
+		FROM party_member
+		WHERE starts_with(region_code, ?) AND snapshot_date = CAST(? AS DATE)
+		GROUP BY ALL`, q.Region.Prefix(), snap)
+	if err != nil {
+		return fmt.Errorf("party_member: %w", err)
+	}
+	defer rows.Close()
+	counts := map[string]map[string]int{}
+	totals := map[string]int{}
+	for rows.Next() {
+		var cat, edu string
+		var n int
+		var synth bool
+		if err := rows.Scan(&cat, &edu, &n, &synth); err != nil {
+			return err
+		}
+		if counts[cat] == nil {
+			counts[cat] = map[string]int{}
+		}
+		counts[cat][edu] += n
+		totals[cat] += n
+		b.Synthetic = b.Synthetic || synth
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(counts) == 0 {
+		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "members"))
+		return nil
+	}
+	// Known categories in their order, then any others alphabetically.
+	var cats []string
+	known := map[string]bool{}
+	for _, k := range categoryOrder {
+		known[k] = true
+		if counts[k] != nil {
+			cats = append(cats, k)
+		}
+	}
+	for _, k := range sortedKeys(counts) {
+		if !known[k] {
+			cats = append(cats, k)
+		}
+	}
+	var labels []string
+	// Listed top-down: the first category at the top of the chart.
+	for i := len(cats) - 1; i >= 0; i-- {
+		k := cats[i]
+		labels = append(labels, fmt.Sprintf("%s（%s）", codeLabel(l, k), Count(float64(totals[k]), l)))
+	}
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Type: "scroll"}))
+	bar.SetXAxis(labels)
+	var eduShown []string
+	for _, e := range educationOrder {
+		any := false
+		for _, k := range cats {
+			any = any || counts[k][e] > 0
+		}
+		if !any {
+			continue
+		}
+		eduShown = append(eduShown, e)
+		data := make([]opts.BarData, 0, len(cats))
+		for i := len(cats) - 1; i >= 0; i-- {
+			k := cats[i]
+			data = append(data, opts.BarData{Value: round(100*float64(counts[k][e])/float64(totals[k]), 1)})
+		}
+		bar.AddSeries(codeLabel(l, e), data, charts.WithBarChartOpts(opts.BarChart{Stack: "share"}))
+	}
+	o := toOption(bar)
+	o["xAxis"] = []any{pctAxis(true)}
+	o["yAxis"] = []any{map[string]any{"type": "category", "data": labels, "axisLabel": map[string]any{"interval": 0}}}
+	o["grid"] = map[string]any{"left": 8, "right": 24, "top": 40, "bottom": 24, "containLabel": true}
+	for i := range eduShown {
+		s := seriesAt(o, i)
+		s["label"] = map[string]any{"show": true, "formatter": "{c}%", "fontSize": 10}
+		s["labelLayout"] = map[string]any{"hideOverlap": true}
+	}
+	b.Option = o
+	b.Height = max(260, 100+40*len(cats))
+	b.DataDate = snap
+	b.Note = trf(l, "snapshot", snap)
+	b.Sources = []string{"party_member（" + q.Region.Name + "）"}
+	return nil
+}

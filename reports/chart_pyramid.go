@@ -1,0 +1,139 @@
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+func init() {
+	registerKind(&Kind{
+		Name:  "pyramid",
+		About: "party members of the region by five-year age band and sex, at the latest snapshot, as an age pyramid",
+		Build: buildPyramid,
+	})
+}
+
+// ageBands are the pyramid's rows, youngest first: ≤30, 31–35 … 76–80, ≥81.
+var ageBands = func() []string {
+	b := []string{"≤30"}
+	for lo := 31; lo <= 76; lo += 5 {
+		b = append(b, fmt.Sprintf("%d–%d", lo, lo+4))
+	}
+	return append(b, "≥81")
+}()
+
+func ageBand(age int) int {
+	switch {
+	case age <= 30:
+		return 0
+	case age >= 81:
+		return len(ageBands) - 1
+	}
+	return (age-31)/5 + 1
+}
+
+// latestSnapshot is the newest snapshot_date of table in the region.
+func latestSnapshot(ctx context.Context, db *sql.DB, table string, r Region) (string, error) {
+	var d sql.NullString
+	err := db.QueryRowContext(ctx, `SELECT CAST(max(snapshot_date) AS VARCHAR) FROM `+table+` WHERE starts_with(region_code, ?)`, r.Prefix()).Scan(&d)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", table, err)
+	}
+	return d.String, nil
+}
+
+func buildPyramid(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
+	l := q.Lang
+	snap, err := latestSnapshot(ctx, q.DB, "party_member", q.Region)
+	if err != nil {
+		return err
+	}
+	if snap == "" {
+		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "members"))
+		return nil
+	}
+	rows, err := q.DB.QueryContext(ctx, `
+		SELECT CAST(floor(date_diff('day', birth_month, snapshot_date) / 365.2425) AS INTEGER) AS age,
+		       coalesce(gender, ''), count(*), bool_or(is_synthetic)
+		FROM party_member
+		WHERE starts_with(region_code, ?) AND snapshot_date = CAST(? AS DATE) AND birth_month IS NOT NULL
+		GROUP BY ALL`, q.Region.Prefix(), snap)
+	if err != nil {
+		return fmt.Errorf("party_member: %w", err)
+	}
+	defer rows.Close()
+	men := make([]int, len(ageBands))
+	women := make([]int, len(ageBands))
+	total := 0
+	for rows.Next() {
+		var age, n int
+		var g string
+		var synth bool
+		if err := rows.Scan(&age, &g, &n, &synth); err != nil {
+			return err
+		}
+		switch g {
+		case "M":
+			men[ageBand(age)] += n
+		case "F":
+			women[ageBand(age)] += n
+		default:
+			continue
+		}
+		total += n
+		b.Synthetic = b.Synthetic || synth
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if total == 0 {
+		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "members"))
+		return nil
+	}
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0"}))
+	toData := func(v []int) []opts.BarData {
+		d := make([]opts.BarData, len(v))
+		for i, x := range v {
+			d[i] = opts.BarData{Value: x}
+		}
+		return d
+	}
+	bar.SetXAxis(ageBands).AddSeries(tr(l, "male"), toData(men)).AddSeries(tr(l, "female"), toData(women))
+	o := toOption(bar)
+	// Two grids back to back: men to the left (an inverted axis, so no
+	// negative numbers are ever shown), women to the right, ages between.
+	o["grid"] = []any{
+		map[string]any{"left": "3%", "right": "55%", "top": 36, "bottom": 32},
+		map[string]any{"left": "55%", "right": "3%", "top": 36, "bottom": 32},
+	}
+	o["xAxis"] = []any{
+		map[string]any{"type": "value", "gridIndex": 0, "inverse": true, "minInterval": 1, "name": tr(l, "male")},
+		map[string]any{"type": "value", "gridIndex": 1, "minInterval": 1, "name": tr(l, "female")},
+	}
+	o["yAxis"] = []any{
+		map[string]any{"type": "category", "gridIndex": 0, "data": ageBands, "position": "right",
+			"axisLabel": map[string]any{"interval": 0, "margin": 12, "align": "center"}, "axisTick": map[string]any{"show": false}},
+		map[string]any{"type": "category", "gridIndex": 1, "data": ageBands, "axisLabel": map[string]any{"show": false}, "axisTick": map[string]any{"show": false}},
+	}
+	m, f := seriesAt(o, 0), seriesAt(o, 1)
+	f["xAxisIndex"], f["yAxisIndex"] = 1, 1
+	m["itemStyle"] = map[string]any{"color": "#5470c6"}
+	f["itemStyle"] = map[string]any{"color": "#ee6666"}
+	for _, s := range []map[string]any{m, f} {
+		s["label"] = map[string]any{"show": true, "position": "insideEnd", "color": "#fff", "fontSize": 10}
+		s["barCategoryGap"] = "15%"
+	}
+	m["label"].(map[string]any)["position"] = "insideLeft"
+	b.Option = o
+	b.Height = 460
+	b.DataDate = snap
+	b.Note = fmt.Sprintf("%s · %s %s", trf(l, "snapshot", snap), tr(l, "members"), Count(float64(total), l))
+	b.Sources = []string{"party_member（" + q.Region.Name + "）"}
+	return nil
+}
