@@ -12,7 +12,7 @@
 -- @vintages: cpc_bulletin, member_count, 
 -- @notes: Published counts give 35岁及以下 either as one band (le35) or as 30岁及以下 + 31-35岁 (le30 + 31_35); both are used.
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
-       sum(members) FILTER (age_band = 'le35') AS numerator,
+       coalesce(sum(members) FILTER (age_band = 'le35'), 0) AS numerator,
        sum(members) FILTER (age_band IS NOT NULL) AS denominator,
        bool_or(is_synthetic) AS is_synthetic
 FROM member_profile

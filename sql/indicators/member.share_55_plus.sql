@@ -12,7 +12,7 @@
 -- @vintages: cpc_bulletin, member_count, 
 -- @notes: An ageing warning: the Minhang study found nearly half of 7,700+ rural members aged 55+. Microdata are the default series (vintage empty); published counts need a ge55 age band (the CPC bulletin's bands, 51-55 and 56-60, cannot give it).
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
-       sum(members) FILTER (age_band IN ('55_60', 'ge61')) AS numerator,
+       coalesce(sum(members) FILTER (age_band IN ('55_60', 'ge61')), 0) AS numerator,
        sum(members) FILTER (age_band IS NOT NULL) AS denominator,
        bool_or(is_synthetic) AS is_synthetic
 FROM member_profile

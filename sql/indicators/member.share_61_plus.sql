@@ -12,7 +12,7 @@
 -- @vintages: cpc_bulletin, member_count, 
 -- @notes: The bulletin's age band 61岁及以上; national figures from the CPC bulletin are the vintage cpc_bulletin.
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
-       sum(members) FILTER (age_band = 'ge61') AS numerator,
+       coalesce(sum(members) FILTER (age_band = 'ge61'), 0) AS numerator,
        sum(members) FILTER (age_band IS NOT NULL) AS denominator,
        bool_or(is_synthetic) AS is_synthetic
 FROM member_profile

@@ -12,7 +12,7 @@
 -- @vintages: cpc_bulletin, member_count, 
 -- @notes: The CPC bulletin publishes the national count (college_plus_members) and share.
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
-       sum(members) FILTER (education IN ('college', 'bachelor', 'postgraduate')) AS numerator,
+       coalesce(sum(members) FILTER (education IN ('college', 'bachelor', 'postgraduate')), 0) AS numerator,
        sum(members) FILTER (education IS NOT NULL) AS denominator,
        bool_or(is_synthetic) AS is_synthetic
 FROM member_profile

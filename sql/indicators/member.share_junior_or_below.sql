@@ -12,7 +12,7 @@
 -- @vintages: cpc_bulletin, member_count, 
 -- @notes: The Minhang study found over 70% of rural members at junior-high level or below.
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
-       sum(members) FILTER (education IN ('primary_or_below', 'junior_high')) AS numerator,
+       coalesce(sum(members) FILTER (education IN ('primary_or_below', 'junior_high')), 0) AS numerator,
        sum(members) FILTER (education IS NOT NULL) AS denominator,
        bool_or(is_synthetic) AS is_synthetic
 FROM member_profile

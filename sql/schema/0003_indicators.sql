@@ -112,7 +112,7 @@ WITH t AS (
     SELECT iv.indicator, iv.region_code, iv.vintage, iv.period, iv.year, iv.value, iv.is_synthetic,
            tg.baseline_year, tg.baseline_value, tg.target_year, tg.target_value, tg.binding,
            tg.source AS target_source, i.direction,
-           row_number() OVER (PARTITION BY iv.indicator, iv.region_code, iv.vintage, tg.target_year
+           row_number() OVER (PARTITION BY iv.indicator, iv.region_code, iv.vintage, iv.period, tg.target_year
                               ORDER BY (tg.region_code = '*')) AS pick
     FROM indicator_value iv
     JOIN indicator i ON i.code = iv.indicator
