@@ -104,6 +104,13 @@ func buildUrbanisation(ctx context.Context, q *Query, c ChartSpec, b *Block) err
 		return nil
 	}
 	// Resident series first, then hukou; in each, the order of first year.
+	// One colour per release, shared by its resident and hukou lines.
+	colour := map[string]string{}
+	for _, k := range order {
+		if _, ok := colour[k.label]; !ok {
+			colour[k.label] = palette[len(colour)%len(palette)]
+		}
+	}
 	var series []trendSeries
 	for _, hukou := range []bool{false, true} {
 		for _, k := range order {
@@ -119,7 +126,7 @@ func buildUrbanisation(ctx context.Context, q *Query, c ChartSpec, b *Block) err
 			}
 			p := points[k]
 			sortPoints(p)
-			series = append(series, trendSeries{Key: code, Name: name, Points: p, Dashed: hukou})
+			series = append(series, trendSeries{Key: code, Name: name, Points: p, Dashed: hukou, Color: colour[k.label]})
 		}
 	}
 	codes := []string{"urban.rate_resident", "urban.rate_hukou"}

@@ -78,6 +78,7 @@ func buildWorld(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	if len(series) > 0 && series[0].Key == "CHN" {
 		s := seriesAt(o, 0)
 		s["lineStyle"] = map[string]any{"width": 3, "color": "#b22222"}
+		s["z"] = 3
 		s["itemStyle"] = map[string]any{"color": "#b22222"}
 	}
 	for i := range series {

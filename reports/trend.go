@@ -3,6 +3,7 @@ package reports
 import (
 	"math"
 	"sort"
+	"strconv"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -14,6 +15,7 @@ type trendSeries struct {
 	Name   string
 	Points [][2]float64
 	Dashed bool
+	Color  string // empty: the palette's next colour
 }
 
 // trendMark is a target drawn on a trend chart: a horizontal line at the
@@ -29,27 +31,41 @@ type trendMark struct {
 // with a single point or sparse points still show their symbols, so a census
 // year stands out as a dot.
 func trendOption(l Lang, series []trendSeries, marks []trendMark, pct bool) map[string]any {
-	line := charts.NewLine()
-	line.SetGlobalOptions(
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0"}),
-	)
 	minX, maxX := math.Inf(1), math.Inf(-1)
-	for _, s := range series {
-		data := make([]opts.LineData, len(s.Points))
-		for i, p := range s.Points {
-			data[i] = opts.LineData{Value: []any{p[0], round(p[1], 2)}}
+	for _, sr := range series {
+		for _, p := range sr.Points {
 			minX, maxX = math.Min(minX, p[0]), math.Max(maxX, p[0])
 		}
-		line.AddSeries(s.Name, data)
 	}
 	for _, m := range marks {
 		minX, maxX = math.Min(minX, float64(m.Year)), math.Max(maxX, float64(m.Year))
 	}
+	// A category axis of every year in range: years print as years (a value
+	// axis would print 1,952), and a year without data stays a gap.
+	var years []string
+	for y := int(minX); y <= int(maxX); y++ {
+		years = append(years, strconv.Itoa(y))
+	}
+	line := charts.NewLine()
+	line.SetGlobalOptions(
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+	)
+	line.SetXAxis(years)
+	for _, sr := range series {
+		data := make([]opts.LineData, len(years))
+		for i := range data {
+			data[i] = opts.LineData{Value: "-"}
+		}
+		for _, p := range sr.Points {
+			data[int(p[0]-minX)] = opts.LineData{Value: round(p[1], 2)}
+		}
+		line.AddSeries(sr.Name, data)
+	}
 	o := toOption(line)
-	o["grid"] = map[string]any{"left": 56, "right": 72, "top": 24, "bottom": 64}
-	o["xAxis"] = []any{map[string]any{"type": "value", "name": tr(l, "year"), "min": minX, "max": maxX,
-		"minInterval": 1, "axisLabel": map[string]any{"formatter": "{value}"}, "splitLine": map[string]any{"show": false}}}
+	legendRows := (len(series) + 2) / 3
+	o["grid"] = map[string]any{"left": 48, "right": 72, "top": 24, "bottom": 40 + 22*legendRows}
+	o["xAxis"] = []any{map[string]any{"type": "category", "name": tr(l, "year"), "data": years, "boundaryGap": false}}
 	y := pctAxis(false)
 	if !pct {
 		y = map[string]any{"type": "value"}
@@ -60,9 +76,19 @@ func trendOption(l Lang, series []trendSeries, marks []trendMark, pct bool) map[
 	for i, s := range series {
 		so := seriesAt(o, i)
 		so["showSymbol"] = true
+		so["connectNulls"] = true
+		if s.Color != "" {
+			so["itemStyle"] = map[string]any{"color": s.Color}
+			so["lineStyle"] = map[string]any{"color": s.Color}
+		}
 		so["symbolSize"] = 5
 		if s.Dashed {
-			so["lineStyle"] = map[string]any{"type": "dashed"}
+			ls, _ := so["lineStyle"].(map[string]any)
+			if ls == nil {
+				ls = map[string]any{}
+			}
+			ls["type"] = "dashed"
+			so["lineStyle"] = ls
 		}
 		if len(s.Points) == 1 {
 			so["symbolSize"] = 9
@@ -77,7 +103,7 @@ func trendOption(l Lang, series []trendSeries, marks []trendMark, pct bool) map[
 			}
 			data = append(data,
 				map[string]any{"name": m.Label, "yAxis": m.Value, "label": map[string]any{"formatter": m.Label, "position": "insideEndTop"}},
-				map[string]any{"name": m.Label, "xAxis": m.Year, "label": map[string]any{"formatter": trf(l, "target_year", m.Year), "position": "end"}},
+				map[string]any{"name": m.Label, "xAxis": strconv.Itoa(m.Year), "label": map[string]any{"formatter": trf(l, "target_year", m.Year), "position": "end"}},
 			)
 		}
 		if len(data) > 0 {

@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"grassroots/reports"
+)
+
+func init() {
+	registerDemoStep(90, "reports", renderDemoReports)
+}
+
+// renderDemoReports renders every report from the demo warehouse into
+// DIR/reports and prints where index.html is.
+func renderDemoReports(ctx context.Context, e *Env, d *demo) error {
+	specs, err := reports.Builtin()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.Stdout, "\nreports:")
+	start := time.Now()
+	site, err := reports.Render(ctx, d.Warehouse.DB(), specs, reports.Options{Out: filepath.Join(d.Dir, "reports"), Lang: reports.Zh})
+	if err != nil {
+		return err
+	}
+	printSite(e, site, time.Since(start))
+	abs, err := filepath.Abs(site.Index)
+	if err != nil {
+		abs = site.Index
+	}
+	fmt.Fprintf(e.Stdout, "open %s\n", abs)
+	return nil
+}
