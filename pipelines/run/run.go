@@ -1,0 +1,357 @@
+// Package run runs a pipeline once: read the source, validate and quarantine
+// row by row as the data streams, load the good rows through Arrow into the
+// warehouse in one transaction together with the quarantined rows, and record
+// the run with rows read, loaded and quarantined (read = loaded + quarantined).
+//
+// A run whose input (content, spec and period) is unchanged since the last
+// successful run is recorded as skipped unless forced. A run whose rejected
+// share exceeds the pipeline's threshold loads nothing; its rejected rows are
+// still recorded so that the analyst can see why. A spec whose source names
+// {year} runs once per period, each period its own run and transaction.
+package run
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"grassroots/pipelines/spec"
+	"grassroots/sources"
+	_ "grassroots/sources/csv" // source kinds register themselves
+	"grassroots/sources/fetch"
+	_ "grassroots/sources/json"
+	_ "grassroots/sources/parquet"
+	_ "grassroots/sources/xlsx"
+	"grassroots/sql/warehouse"
+)
+
+// Options say how to run.
+type Options struct {
+	// Project is the folder relative paths in specs are resolved against.
+	Project   string
+	Warehouse *warehouse.Warehouse
+	// Trigger is recorded with the run: cli, schedule, demo.
+	Trigger string
+	// Force loads even when the input is unchanged since the last success.
+	Force bool
+	// Periods to run, for specs whose source names {year}; nil means the spec's
+	// own periods.
+	Periods []string
+	// Mem allocates the Arrow buffers (default memory.DefaultAllocator).
+	Mem memory.Allocator
+	Log *slog.Logger
+	// Refresh is called after each successful run that loaded rows, with the
+	// spec's refresh list; its error is reported in the outcome, not as a
+	// failure of the run (the data is committed).
+	Refresh func(ctx context.Context, w *warehouse.Warehouse, s *spec.Spec) error
+}
+
+// Outcome is how one run ended.
+type Outcome struct {
+	Pipeline    string
+	Period      string
+	RunID       int64
+	Status      string
+	Input       string
+	Read        int64
+	Loaded      int64
+	Quarantined int64
+	Replaced    int64
+	Duration    time.Duration
+	// Err is why the run failed (nil for succeeded and skipped runs).
+	Err error
+	// Note says why a run was skipped.
+	Note string
+	// RefreshErr is a failed refresh after a successful run.
+	RefreshErr error
+}
+
+// Run runs the pipeline for each period (or once, if its source names no
+// period). It returns the outcomes and an error joining the failed runs.
+func Run(ctx context.Context, s *spec.Spec, o Options) ([]Outcome, error) {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Mem == nil {
+		o.Mem = memory.DefaultAllocator
+	}
+	if o.Trigger == "" {
+		o.Trigger = "cli"
+	}
+	periods := []string{""}
+	switch {
+	case s.UsesPeriod() && o.Periods != nil:
+		periods = o.Periods
+	case s.UsesPeriod():
+		p, err := spec.ParsePeriods(s.Periods)
+		if err != nil {
+			return nil, fmt.Errorf("pipeline %s: periods: %w", s.Name, err)
+		}
+		periods = p
+	case o.Periods != nil:
+		return nil, fmt.Errorf("pipeline %s takes no --period: its source names no {year}", s.Name)
+	}
+	var outs []Outcome
+	var errs []error
+	for _, p := range periods {
+		if err := ctx.Err(); err != nil {
+			errs = append(errs, err)
+			break
+		}
+		out := runOne(ctx, s, o, p)
+		outs = append(outs, out)
+		if out.Err != nil {
+			errs = append(errs, fmt.Errorf("%s%s: %w", s.Name, periodSuffix(p), out.Err))
+		}
+	}
+	return outs, errors.Join(errs...)
+}
+
+func periodSuffix(p string) string {
+	if p == "" {
+		return ""
+	}
+	return " [" + p + "]"
+}
+
+// resolve returns the source configuration for a period with relative paths
+// resolved against the project, and the location as the spec names it.
+func resolve(s *spec.Spec, project, period string) (sources.Config, string) {
+	cfg := s.ForPeriod(period)
+	display := cfg.Location()
+	if cfg.Path != "" && !filepath.IsAbs(cfg.Path) && !strings.HasPrefix(cfg.Path, "file://") {
+		cfg.Path = filepath.Join(project, cfg.Path)
+	}
+	return cfg, display
+}
+
+// InputHash combines the content hash of the input with the spec and period,
+// so that a changed spec reloads an unchanged file.
+func InputHash(content string, s *spec.Spec, period string) string {
+	sum := sha256.Sum256(s.Raw)
+	h := sha256.Sum256([]byte("content=" + content + "\nspec=" + hex.EncodeToString(sum[:]) + "\nperiod=" + period))
+	return hex.EncodeToString(h[:])
+}
+
+func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Outcome) {
+	start := time.Now()
+	w := o.Warehouse
+	cfg, display := resolve(s, o.Project, period)
+	out = Outcome{Pipeline: s.Name, Period: period, Input: display + periodSuffix(period)}
+	defer func() { out.Duration = time.Since(start) }()
+	bg := context.WithoutCancel(ctx)
+
+	begin := func(hash string) bool {
+		id, err := w.BeginRun(ctx, warehouse.RunInfo{Pipeline: s.Name, Trigger: o.Trigger, Input: out.Input, InputHash: hash})
+		if err != nil {
+			out.Status, out.Err = warehouse.StatusFailed, err
+			return false
+		}
+		out.RunID = id
+		return true
+	}
+	fail := func(err error) Outcome {
+		out.Status, out.Err = warehouse.StatusFailed, err
+		if ctx.Err() != nil {
+			out.Status = warehouse.StatusInterrupted
+			out.Err = fmt.Errorf("stopped before the run finished; nothing of it was loaded (%w)", err)
+		}
+		if out.RunID != 0 {
+			if ferr := w.FinishRun(bg, out.RunID, warehouse.RunResult{Status: out.Status, RowsRead: out.Read,
+				RowsQuarantined: out.Quarantined, Err: out.Err}); ferr != nil {
+				out.Err = errors.Join(out.Err, ferr)
+			}
+		}
+		return out
+	}
+
+	content, err := fetch.Hash(ctx, cfg.Location())
+	if err != nil {
+		if !begin("") {
+			return out
+		}
+		return fail(fmt.Errorf("input %s: %w", display, err))
+	}
+	hash := InputHash(content, s, period)
+	if !o.Force {
+		prev, err := lastSuccess(ctx, w, s.Name, out.Input)
+		if err != nil {
+			return fail(err)
+		}
+		if prev.hash == hash {
+			if !begin(hash) {
+				return out
+			}
+			out.Status = warehouse.StatusSkipped
+			out.Note = fmt.Sprintf("input unchanged since run %d; use --force to load it again", prev.id)
+			if err := w.FinishRun(bg, out.RunID, warehouse.RunResult{Status: warehouse.StatusSkipped,
+				Err: errors.New("skipped: " + out.Note)}); err != nil {
+				out.Status, out.Err = warehouse.StatusFailed, err
+			}
+			return out
+		}
+	}
+	if !begin(hash) {
+		return out
+	}
+
+	var salt []byte
+	if len(s.PII.Hash) > 0 {
+		if salt, err = Salt(w.Path()); err != nil {
+			return fail(err)
+		}
+	}
+	var q []QRow
+	var srcRejects int64
+	h := hasher{salt}
+	sheet := cfg.Sheet.String()
+	cfg.Allocator = o.Mem
+	cfg.OnReject = func(rj sources.Reject) {
+		srcRejects++
+		q = append(q, sanitizeReject(s, h, rj, display))
+	}
+	src, err := sources.New(cfg.Kind, cfg)
+	if err != nil {
+		return fail(fmt.Errorf("source: %w", err))
+	}
+	rdr, err := src.Open(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	defer rdr.Release()
+	v, err := newValidator(validatorConfig{spec: s, src: rdr, mem: o.Mem, salt: salt, file: display, sheet: sheet,
+		q: &q, srcRejects: &srcRejects, regions: func(level int) (map[string]bool, error) { return regionCodes(ctx, w, level) }})
+	if err != nil {
+		return fail(fmt.Errorf("%s: %w", s.File, err))
+	}
+	defer v.Release()
+
+	var st warehouse.LoadStats
+	err = w.Update(ctx, func(ctx context.Context, tx *warehouse.Tx) error {
+		var err error
+		st, err = tx.Load(ctx, s.Target.Table, v, warehouse.LoadOptions{RunID: out.RunID,
+			PartitionBy: s.Target.PartitionBy, ReplaceAll: s.Target.ReplaceAll})
+		if err != nil {
+			return err
+		}
+		if read, sum := v.Read(), st.Rows+int64(len(q)); read != sum {
+			return fmt.Errorf("run: %d rows read but %d loaded and %d quarantined; nothing was loaded", read, st.Rows, len(q))
+		}
+		return insertQuarantine(ctx, tx, out.RunID, q)
+	})
+	out.Read = v.Read()
+	if err != nil {
+		switch {
+		case v.failure != nil:
+			err = v.failure
+		case v.err != nil && ctx.Err() == nil:
+			err = v.err
+		}
+		var te *ThresholdError
+		if errors.As(err, &te) {
+			// Record why, in a transaction of its own: the load rolled back.
+			qerr := w.Update(bg, func(ctx context.Context, tx *warehouse.Tx) error {
+				return insertQuarantine(ctx, tx, out.RunID, q)
+			})
+			if qerr == nil {
+				out.Quarantined = int64(len(q))
+			} else {
+				err = errors.Join(err, qerr)
+			}
+		}
+		return fail(err)
+	}
+	out.Status = warehouse.StatusSucceeded
+	out.Loaded, out.Replaced, out.Quarantined = st.Rows, st.Replaced, int64(len(q))
+	if err := w.FinishRun(bg, out.RunID, warehouse.RunResult{Status: out.Status, RowsRead: out.Read,
+		RowsLoaded: out.Loaded, RowsQuarantined: out.Quarantined}); err != nil {
+		out.Err = err
+		return out
+	}
+	if o.Refresh != nil && (len(s.Refresh.Indicators) > 0 || len(s.Refresh.Reports) > 0) {
+		out.RefreshErr = o.Refresh(ctx, w, s)
+	}
+	return out
+}
+
+type prevRun struct {
+	id   int64
+	hash string
+}
+
+// lastSuccess is the newest succeeded run of pipeline for input.
+func lastSuccess(ctx context.Context, w *warehouse.Warehouse, pipeline, input string) (prevRun, error) {
+	var p prevRun
+	var hash sql.NullString
+	err := w.DB().QueryRowContext(ctx, `SELECT run_id, input_hash FROM _run
+		WHERE pipeline = ? AND coalesce(input, '') = ? AND status = 'succeeded'
+		ORDER BY run_id DESC LIMIT 1`, pipeline, input).Scan(&p.id, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, nil
+	}
+	if err != nil {
+		return p, fmt.Errorf("run: read run history: %w", err)
+	}
+	p.hash = hash.String
+	return p, nil
+}
+
+// regionCodes is the set of region codes at level.
+func regionCodes(ctx context.Context, w *warehouse.Warehouse, level int) (map[string]bool, error) {
+	rows, err := w.DB().QueryContext(ctx, `SELECT code FROM region WHERE level = ?`, level)
+	if err != nil {
+		return nil, fmt.Errorf("validate: read region codes: %w", err)
+	}
+	defer rows.Close()
+	set := map[string]bool{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		set[c] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(set) == 0 {
+		return nil, fmt.Errorf("validate: the region table has no %s codes to check against; "+
+			"load the region codes first (pipelines refdata_region and refdata_region_township)", levelName(level))
+	}
+	return set, nil
+}
+
+// insertQuarantine writes the rejected rows, many per statement.
+func insertQuarantine(ctx context.Context, tx *warehouse.Tx, runID int64, q []QRow) error {
+	const per = 200
+	for i := 0; i < len(q); i += per {
+		chunk := q[i:min(i+per, len(q))]
+		var b strings.Builder
+		b.WriteString("INSERT INTO _quarantine (run_id, file, sheet, row_number, raw, reasons) VALUES ")
+		args := make([]any, 0, len(chunk)*6)
+		for j, r := range chunk {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?)")
+			var sheet any
+			if r.Sheet != "" {
+				sheet = r.Sheet
+			}
+			args = append(args, runID, r.File, sheet, r.Row, r.RawJSON(), strings.Join(r.Reasons, "; "))
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("run: record quarantined rows: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,675 @@
+package run
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/maphash"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"grassroots/pipelines/spec"
+	"grassroots/sources"
+	"grassroots/sources/value"
+)
+
+// QRow is one quarantined row: where it came from, its values as read
+// (personal data hashed or masked as the pipeline's pii policy says), and
+// every reason it was refused.
+type QRow struct {
+	File    string
+	Sheet   string
+	Row     int64
+	Raw     map[string]string
+	Reasons []string
+}
+
+// RawJSON is the row's values as a JSON object, keys sorted.
+func (q QRow) RawJSON() string {
+	b, _ := json.Marshal(q.Raw)
+	return string(b)
+}
+
+// ThresholdError fails a run whose share of rejected rows exceeds the
+// pipeline's threshold. Nothing is loaded; the rejected rows are recorded.
+type ThresholdError struct {
+	Rejected, Read int64
+	Threshold      float64
+}
+
+func (e *ThresholdError) Error() string {
+	return fmt.Sprintf("%d of %d rows (%.2f%%) failed validation, more than the reject threshold %s; nothing was loaded "+
+		"(see `grassroots quarantine RUN_ID`)", e.Rejected, e.Read, 100*float64(e.Rejected)/float64(max(e.Read, 1)),
+		strconv.FormatFloat(100*e.Threshold, 'f', -1, 64)+"%")
+}
+
+// colRule is a spec.ColumnRule resolved against the input schema.
+type colRule struct {
+	idx     int
+	name    string
+	rule    spec.ColumnRule
+	allowed map[string]bool
+	re      *regexp.Regexp
+	regions map[string]bool
+	level   int
+}
+
+// validator is the record reader between a source and the load: it applies
+// recodes and the pii policy, checks every row, keeps the good rows and
+// collects the bad ones. It is a concrete reader (DuckDB pulls its batches
+// from a cgo callback).
+type validator struct {
+	refs atomic.Int64
+	src  array.RecordReader
+	mem  memory.Allocator
+	spec *spec.Spec
+	out  *arrow.Schema
+	// inIdx is the input column of each output column.
+	inIdx   []int
+	rowIdx  int
+	byName  map[string]int // input column index by name
+	from    map[string]string
+	hashIn  map[int]bool
+	monthIn map[int]bool
+	recode  map[int]map[string]string
+	rules   []*colRule
+	unique  []int
+	seen    map[uint64]int64
+	seed    maphash.Seed
+	checks  []spec.Expr
+	msgs    []string
+	detect  map[int]*detector
+	hash    hasher
+	// scale undoes unit conversion when showing a quarantined value as read.
+	scale map[int]float64
+
+	file, sheet string
+	q           *[]QRow
+	srcRejects  *int64
+
+	read  int64
+	kept  int64
+	cur   arrow.RecordBatch
+	err   error
+	done  bool
+	thres float64
+	// Failure is set when the run must fail at the end of the stream
+	// (threshold, personal data); Err returns it too.
+	failure error
+}
+
+func (v *validator) Retain() { v.refs.Add(1) }
+func (v *validator) Release() {
+	if v.refs.Add(-1) == 0 && v.cur != nil {
+		v.cur.Release()
+		v.cur = nil
+	}
+}
+func (v *validator) Schema() *arrow.Schema          { return v.out }
+func (v *validator) RecordBatch() arrow.RecordBatch { return v.cur }
+func (v *validator) Record() arrow.RecordBatch      { return v.cur }
+func (v *validator) Err() error                     { return v.err }
+
+var _ array.RecordReader = (*validator)(nil)
+
+type validatorConfig struct {
+	spec        *spec.Spec
+	src         array.RecordReader
+	mem         memory.Allocator
+	salt        []byte
+	regions     func(level int) (map[string]bool, error)
+	file, sheet string
+	q           *[]QRow
+	srcRejects  *int64
+}
+
+func newValidator(c validatorConfig) (*validator, error) {
+	s := c.spec
+	in := c.src.Schema()
+	v := &validator{src: c.src, mem: c.mem, spec: s, byName: map[string]int{}, from: map[string]string{},
+		hashIn: map[int]bool{}, monthIn: map[int]bool{}, recode: map[int]map[string]string{},
+		seen: map[uint64]int64{}, seed: maphash.MakeSeed(), detect: map[int]*detector{},
+		hash: hasher{c.salt}, file: c.file, sheet: c.sheet, q: c.q, srcRejects: c.srcRejects,
+		thres: s.Threshold(), rowIdx: -1}
+	v.refs.Store(1)
+	for i, f := range in.Fields() {
+		v.byName[f.Name] = i
+		if f.Name == sources.RowColumn {
+			v.rowIdx = i
+		}
+	}
+	if v.rowIdx < 0 {
+		return nil, fmt.Errorf("source has no %s column", sources.RowColumn)
+	}
+	v.scale = map[int]float64{}
+	for _, col := range s.Source.Columns {
+		if !col.From.IsZero() {
+			v.from[col.Name] = col.From.String()
+		}
+		f := col.Scale
+		if col.Unit != "" {
+			f, _ = value.UnitScale(col.Unit)
+		}
+		if col.Percent == "fraction" {
+			f = 0.01
+		}
+		if i, ok := v.byName[col.Name]; ok && f != 0 && f != 1 {
+			v.scale[i] = f
+		}
+	}
+	idx := func(name string) (int, error) {
+		i, ok := v.byName[name]
+		if !ok {
+			return 0, fmt.Errorf("column %q is not in the source's output", name)
+		}
+		return i, nil
+	}
+	drop := map[string]bool{}
+	for _, c := range s.PII.Drop {
+		drop[c] = true
+	}
+	for _, c := range s.PII.Hash {
+		i, err := idx(c)
+		if err != nil {
+			return nil, err
+		}
+		v.hashIn[i] = true
+	}
+	for _, c := range s.PII.Month {
+		i, err := idx(c)
+		if err != nil {
+			return nil, err
+		}
+		v.monthIn[i] = true
+	}
+	for c, m := range s.Recode {
+		i, err := idx(c)
+		if err != nil {
+			return nil, err
+		}
+		v.recode[i] = m
+	}
+	var fields []arrow.Field
+	for i, f := range in.Fields() {
+		if drop[f.Name] {
+			continue
+		}
+		v.inIdx = append(v.inIdx, i)
+		fields = append(fields, arrow.Field{Name: f.Name, Type: f.Type, Nullable: true})
+		if f.Type.ID() == arrow.STRING && !v.hashIn[i] && f.Name != sources.RowColumn {
+			v.detect[i] = &detector{col: f.Name, from: v.from[f.Name], checkIDs: true}
+		}
+	}
+	v.out = arrow.NewSchema(fields, nil)
+	names := make([]string, 0, len(s.Validate.Columns))
+	for n := range s.Validate.Columns {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		r := s.Validate.Columns[n]
+		i, err := idx(n)
+		if err != nil {
+			return nil, err
+		}
+		cr := &colRule{idx: i, name: n, rule: r}
+		if len(r.Allowed) > 0 {
+			cr.allowed = map[string]bool{}
+			for _, a := range r.Allowed {
+				cr.allowed[a] = true
+			}
+		}
+		if r.Pattern != "" {
+			re, err := regexp.Compile(r.Pattern)
+			if err != nil {
+				return nil, fmt.Errorf("validate.columns.%s.pattern: %w", n, err)
+			}
+			cr.re = re
+		}
+		if r.RegionLevel != nil {
+			cr.level = *r.RegionLevel
+			set, err := c.regions(cr.level)
+			if err != nil {
+				return nil, err
+			}
+			cr.regions = set
+		}
+		v.rules = append(v.rules, cr)
+	}
+	for _, c := range s.Validate.Unique {
+		i, err := idx(c)
+		if err != nil {
+			return nil, err
+		}
+		v.unique = append(v.unique, i)
+	}
+	v.checks = s.Checks()
+	for i, ch := range s.Validate.Checks {
+		msg := ch.Message
+		if msg == "" {
+			msg = "fails check " + ch.SQL
+		} else {
+			msg = msg + " (" + ch.SQL + ")"
+		}
+		if i < len(v.checks) {
+			v.msgs = append(v.msgs, msg)
+		}
+	}
+	return v, nil
+}
+
+// Next emits the next batch of good rows.
+func (v *validator) Next() bool {
+	if v.cur != nil {
+		v.cur.Release()
+		v.cur = nil
+	}
+	if v.done || v.err != nil {
+		return false
+	}
+	for {
+		if !v.src.Next() {
+			if err := v.src.Err(); err != nil {
+				v.err = err
+				return false
+			}
+			v.done = true
+			v.finish()
+			return false
+		}
+		rec := v.src.RecordBatch()
+		b := v.filter(rec)
+		if b == nil {
+			continue
+		}
+		v.cur = b
+		return true
+	}
+}
+
+// finish decides, at the end of the stream, whether the run must fail.
+func (v *validator) finish() {
+	idxs := make([]int, 0, len(v.detect))
+	for i := range v.detect {
+		idxs = append(idxs, i)
+	}
+	sort.Ints(idxs)
+	for _, i := range idxs {
+		if err := v.detect[i].verdict(); err != nil {
+			v.failure = err
+			v.err = err
+			return
+		}
+	}
+	read := v.Read()
+	rej := read - v.kept
+	if read > 0 && float64(rej) > v.thres*float64(read) {
+		v.failure = &ThresholdError{Rejected: rej, Read: read, Threshold: v.thres}
+		v.err = v.failure
+	}
+}
+
+// Read is the number of source rows seen: emitted by the source plus those it
+// rejected itself.
+func (v *validator) Read() int64 { return v.read + *v.srcRejects }
+
+// Kept is the number of rows passed on to the load.
+func (v *validator) Kept() int64 { return v.kept }
+
+// cell returns column i of row r as a check value.
+func cellValue(a arrow.Array, r int) spec.Value {
+	if a.IsNull(r) {
+		return spec.Value{}
+	}
+	switch a := a.(type) {
+	case *array.String:
+		return spec.Value{Kind: spec.Str, Str: a.Value(r)}
+	case *array.Int64:
+		return spec.Value{Kind: spec.Num, Num: float64(a.Value(r))}
+	case *array.Int32:
+		return spec.Value{Kind: spec.Num, Num: float64(a.Value(r))}
+	case *array.Float64:
+		return spec.Value{Kind: spec.Num, Num: a.Value(r)}
+	case *array.Date32:
+		return spec.Value{Kind: spec.Num, Num: float64(a.Value(r))}
+	case *array.Boolean:
+		return spec.Value{Kind: spec.Bool, Bool: a.Value(r)}
+	case *array.Timestamp:
+		return spec.Value{Kind: spec.Num, Num: float64(a.Value(r))}
+	}
+	return spec.Value{Kind: spec.Str, Str: a.ValueStr(r)}
+}
+
+// text renders a value as an analyst reads it.
+func text(a arrow.Array, r int) string {
+	if a.IsNull(r) {
+		return ""
+	}
+	switch a := a.(type) {
+	case *array.String:
+		return a.Value(r)
+	case *array.Int64:
+		return strconv.FormatInt(a.Value(r), 10)
+	case *array.Float64:
+		return strconv.FormatFloat(a.Value(r), 'f', -1, 64)
+	case *array.Date32:
+		y, m, d := value.Civil(int32(a.Value(r)))
+		return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+	case *array.Boolean:
+		if a.Value(r) {
+			return "true"
+		}
+		return "false"
+	case *array.Timestamp:
+		return time.UnixMicro(int64(a.Value(r))).UTC().Format("2006-01-02 15:04:05")
+	}
+	return a.ValueStr(r)
+}
+
+func firstOfMonth(d int32) int32 {
+	y, m, _ := value.Civil(d)
+	return value.Days(y, m, 1)
+}
+
+func (v *validator) filter(rec arrow.RecordBatch) arrow.RecordBatch {
+	n := int(rec.NumRows())
+	cols := rec.Columns()
+	rows := cols[v.rowIdx].(*array.Int64)
+	keep := make([]bool, n)
+	recoded := map[int][]string{}
+	for i, m := range v.recode {
+		vals := make([]string, n)
+		recoded[i] = vals
+		a := cols[i].(*array.String)
+		for r := 0; r < n; r++ {
+			if !a.IsNull(r) {
+				vals[r] = m[a.Value(r)]
+			}
+		}
+	}
+	var row int
+	get := func(name string) spec.Value {
+		i, ok := v.byName[name]
+		if !ok {
+			return spec.Value{}
+		}
+		if rc, ok := recoded[i]; ok {
+			if cols[i].IsNull(row) || rc[row] == "" {
+				return spec.Value{}
+			}
+			return spec.Value{Kind: spec.Str, Str: rc[row]}
+		}
+		if v.monthIn[i] && !cols[i].IsNull(row) {
+			return spec.Value{Kind: spec.Num, Num: float64(firstOfMonth(int32(cols[i].(*array.Date32).Value(row))))}
+		}
+		return cellValue(cols[i], row)
+	}
+	var key strings.Builder
+	kept := 0
+	for r := 0; r < n; r++ {
+		row = r
+		v.read++
+		var reasons []string
+		for i, m := range v.recode {
+			if !cols[i].IsNull(r) && recoded[i][r] == "" {
+				reasons = append(reasons, fmt.Sprintf("%s: %q has no code in recode.%s (known: %s)",
+					v.label(i), cols[i].(*array.String).Value(r), v.name(i), knownKeys(m)))
+			}
+		}
+		for _, cr := range v.rules {
+			reasons = v.checkRule(cr, cols[cr.idx], r, get, reasons)
+		}
+		for k, e := range v.checks {
+			if e.Fails(get) {
+				reasons = append(reasons, v.msgs[k])
+			}
+		}
+		if len(v.unique) > 0 && len(reasons) == 0 {
+			key.Reset()
+			for _, i := range v.unique {
+				val := get(v.name(i))
+				key.WriteString(valueKey(val))
+				key.WriteByte(0)
+			}
+			h := maphash.String(v.seed, key.String())
+			if first, dup := v.seen[h]; dup {
+				var parts []string
+				for _, i := range v.unique {
+					parts = append(parts, fmt.Sprintf("%s=%s", v.name(i), valueKey(get(v.name(i)))))
+				}
+				reasons = append(reasons, fmt.Sprintf("duplicate key (%s): the same as row %d", strings.Join(parts, ", "), first))
+			} else {
+				v.seen[h] = rows.Value(r)
+			}
+		}
+		if len(reasons) > 0 {
+			*v.q = append(*v.q, QRow{File: v.file, Sheet: v.sheet, Row: rows.Value(r), Raw: v.raw(cols, r), Reasons: reasons})
+			continue
+		}
+		keep[r] = true
+		kept++
+		for i, d := range v.detect {
+			if _, rc := recoded[i]; !rc && !cols[i].IsNull(r) {
+				d.see(cols[i].(*array.String).Value(r))
+			}
+		}
+	}
+	v.kept += int64(kept)
+	if kept == 0 {
+		return nil
+	}
+	bld := array.NewRecordBuilder(v.mem, v.out)
+	defer bld.Release()
+	for o, i := range v.inIdx {
+		fb := bld.Field(o)
+		a := cols[i]
+		for r := 0; r < n; r++ {
+			if !keep[r] {
+				continue
+			}
+			if a.IsNull(r) {
+				fb.AppendNull()
+				continue
+			}
+			switch {
+			case recoded[i] != nil:
+				fb.(*array.StringBuilder).Append(recoded[i][r])
+			case v.hashIn[i]:
+				fb.(*array.StringBuilder).Append(v.hash.hash(a.(*array.String).Value(r)))
+			case v.monthIn[i]:
+				fb.(*array.Date32Builder).Append(arrow.Date32(firstOfMonth(int32(a.(*array.Date32).Value(r)))))
+			default:
+				appendValue(fb, a, r)
+			}
+		}
+	}
+	return bld.NewRecordBatch()
+}
+
+func appendValue(b array.Builder, a arrow.Array, r int) {
+	switch a := a.(type) {
+	case *array.String:
+		b.(*array.StringBuilder).Append(a.Value(r))
+	case *array.Int64:
+		b.(*array.Int64Builder).Append(a.Value(r))
+	case *array.Float64:
+		b.(*array.Float64Builder).Append(a.Value(r))
+	case *array.Date32:
+		b.(*array.Date32Builder).Append(a.Value(r))
+	case *array.Boolean:
+		b.(*array.BooleanBuilder).Append(a.Value(r))
+	case *array.Timestamp:
+		b.(*array.TimestampBuilder).Append(a.Value(r))
+	case *array.Int32:
+		b.(*array.Int32Builder).Append(a.Value(r))
+	default:
+		panic(fmt.Sprintf("run: column type %s is not supported", a.DataType()))
+	}
+}
+
+func valueKey(v spec.Value) string {
+	switch v.Kind {
+	case spec.Null:
+		return "NULL"
+	case spec.Num:
+		return strconv.FormatFloat(v.Num, 'f', -1, 64)
+	case spec.Bool:
+		return strconv.FormatBool(v.Bool)
+	}
+	return v.Str
+}
+
+func knownKeys(m map[string]string) string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return strings.Join(ks, ", ")
+}
+
+func (v *validator) name(i int) string { return v.src.Schema().Field(i).Name }
+
+// label names a column for a reason: the warehouse name and, when it differs,
+// the source header.
+func (v *validator) label(i int) string {
+	n := v.name(i)
+	if f := v.from[n]; f != "" && f != n {
+		return fmt.Sprintf("%s (%s)", n, f)
+	}
+	return n
+}
+
+func (v *validator) checkRule(cr *colRule, a arrow.Array, r int, get func(string) spec.Value, reasons []string) []string {
+	val := get(cr.name)
+	if val.Kind == spec.Null {
+		if cr.rule.Required {
+			reasons = append(reasons, fmt.Sprintf("%s: missing (required)", v.label(cr.idx)))
+		}
+		return reasons
+	}
+	if val.Kind == spec.Num && !math.IsNaN(val.Num) {
+		if cr.rule.Min != nil && val.Num < *cr.rule.Min {
+			reasons = append(reasons, fmt.Sprintf("%s: %s is below the minimum %s", v.label(cr.idx), valueKey(val), fmtNum(*cr.rule.Min)))
+		}
+		if cr.rule.Max != nil && val.Num > *cr.rule.Max {
+			reasons = append(reasons, fmt.Sprintf("%s: %s is above the maximum %s", v.label(cr.idx), valueKey(val), fmtNum(*cr.rule.Max)))
+		}
+	}
+	s := valueKey(val)
+	if cr.allowed != nil && !cr.allowed[s] {
+		reasons = append(reasons, fmt.Sprintf("%s: %q is not one of %s", v.label(cr.idx), s, strings.Join(cr.rule.Allowed, ", ")))
+	}
+	if cr.re != nil && !cr.re.MatchString(s) {
+		reasons = append(reasons, fmt.Sprintf("%s: %q does not match the pattern %s", v.label(cr.idx), s, cr.rule.Pattern))
+	}
+	if cr.regions != nil && !cr.regions[s] {
+		reasons = append(reasons, fmt.Sprintf("%s: %q is not a %s code in the region table", v.label(cr.idx), s, levelName(cr.level)))
+	}
+	return reasons
+}
+
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func levelName(l int) string {
+	names := []string{"country", "province", "prefecture", "county", "township", "village/community"}
+	if l >= 0 && l < len(names) {
+		return fmt.Sprintf("level-%d (%s)", l, names[l])
+	}
+	return fmt.Sprintf("level-%d", l)
+}
+
+// raw is the quarantined row's values keyed by source column, with the pii
+// policy applied: hashed columns hashed, dropped columns left out, months cut,
+// resident ID numbers masked anywhere.
+func (v *validator) raw(cols []arrow.Array, r int) map[string]string {
+	out := map[string]string{}
+	drop := map[string]bool{}
+	for _, c := range v.spec.PII.Drop {
+		drop[c] = true
+	}
+	for i, a := range cols {
+		n := v.name(i)
+		if i == v.rowIdx || drop[n] {
+			continue
+		}
+		key := n
+		if f := v.from[n]; f != "" {
+			key = f
+		}
+		if _, fromSource := v.from[n]; !fromSource {
+			continue // constant columns are not source values
+		}
+		switch {
+		case a.IsNull(r):
+			out[key] = ""
+		case v.hashIn[i]:
+			out[key] = "hash:" + v.hash.hash(a.(*array.String).Value(r))
+		case v.monthIn[i]:
+			t := text(a, r)
+			out[key] = t[:min(7, len(t))]
+		case v.scale[i] != 0:
+			out[key] = strconv.FormatFloat(cellValue(a, r).Num/v.scale[i], 'f', -1, 64)
+		default:
+			out[key] = redact(text(a, r))
+		}
+	}
+	return out
+}
+
+// sanitizeReject turns a source's own reject into a quarantine row, keeping
+// only declared source columns and applying the pii policy to them.
+func sanitizeReject(s *spec.Spec, h hasher, rj sources.Reject, file string) QRow {
+	declared := map[string]string{} // MatchKey(from) -> column name
+	for _, c := range s.Source.Columns {
+		if !c.From.IsZero() {
+			declared[sources.MatchKey(c.From.String())] = c.Name
+		}
+	}
+	in := func(list []string, x string) bool {
+		for _, l := range list {
+			if l == x {
+				return true
+			}
+		}
+		return false
+	}
+	raw := map[string]string{}
+	for k, val := range rj.Raw {
+		col, ok := declared[sources.MatchKey(k)]
+		if !ok {
+			continue
+		}
+		switch {
+		case in(s.PII.Drop, col):
+			continue
+		case in(s.PII.Hash, col):
+			if strings.TrimSpace(val) != "" {
+				val = "hash:" + h.hash(strings.TrimSpace(val))
+			}
+		case in(s.PII.Month, col) || strings.Contains(col, "birth"):
+			if d, err := value.Date(strings.TrimSpace(val)); err == nil {
+				y, m, _ := value.Civil(d)
+				val = fmt.Sprintf("%04d-%02d", y, m)
+			} else if len(val) > 7 {
+				val = "(not a date; withheld)"
+			}
+		default:
+			val = redact(val)
+		}
+		raw[k] = val
+	}
+	reasons := make([]string, len(rj.Reasons))
+	for i, r := range rj.Reasons {
+		reasons[i] = redact(r)
+	}
+	return QRow{File: file, Sheet: rj.Sheet, Row: rj.Row, Raw: raw, Reasons: reasons}
+}
