@@ -109,8 +109,8 @@ func buildPyramid(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	// Two grids back to back: men to the left (an inverted axis, so no
 	// negative numbers are ever shown), women to the right, ages between.
 	o["grid"] = []any{
-		map[string]any{"left": "3%", "right": "55%", "top": 36, "bottom": 32},
-		map[string]any{"left": "55%", "right": "3%", "top": 36, "bottom": 32},
+		map[string]any{"left": "3%", "right": "56%", "top": 36, "bottom": 32},
+		map[string]any{"left": "56%", "right": "3%", "top": 36, "bottom": 32},
 	}
 	o["xAxis"] = []any{
 		map[string]any{"type": "value", "gridIndex": 0, "inverse": true, "minInterval": 1, "name": tr(l, "male")},
@@ -118,7 +118,7 @@ func buildPyramid(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	}
 	o["yAxis"] = []any{
 		map[string]any{"type": "category", "gridIndex": 0, "data": ageBands, "position": "right",
-			"axisLabel": map[string]any{"interval": 0, "margin": 12, "align": "center"}, "axisTick": map[string]any{"show": false}},
+			"axisLabel": map[string]any{"interval": 0, "margin": 46, "align": "center"}, "axisTick": map[string]any{"show": false}},
 		map[string]any{"type": "category", "gridIndex": 1, "data": ageBands, "axisLabel": map[string]any{"show": false}, "axisTick": map[string]any{"show": false}},
 	}
 	m, f := seriesAt(o, 0), seriesAt(o, 1)

@@ -77,6 +77,7 @@ func trendOption(l Lang, series []trendSeries, marks []trendMark, pct bool) map[
 		so := seriesAt(o, i)
 		so["showSymbol"] = true
 		so["connectNulls"] = true
+		so["showAllSymbol"] = true
 		if s.Color != "" {
 			so["itemStyle"] = map[string]any{"color": s.Color}
 			so["lineStyle"] = map[string]any{"color": s.Color}
