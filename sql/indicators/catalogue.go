@@ -59,9 +59,10 @@ type Indicator struct {
 	Vintages     []string // vintage preference for the default series; "" is the vintage-less series
 	Notes        string
 
-	Query     string // the SELECT
-	Path      string // file name, e.g. urban.rate_resident.sql
-	QueryLine int    // line of the file where the query starts
+	Query     string         // the SELECT
+	Path      string         // file name, e.g. urban.rate_resident.sql
+	QueryLine int            // line of the file where the query starts
+	KeyLine   map[string]int // line of each header key
 }
 
 // Reads reports whether the indicator reads table t.
@@ -148,7 +149,7 @@ func Parse(name string, src []byte) (*Indicator, error) {
 		at[k] = i + 1
 		vals[k] = v
 	}
-	ind := &Indicator{Path: name, QueryLine: i + 1, Scale: 1}
+	ind := &Indicator{Path: name, QueryLine: i + 1, Scale: 1, KeyLine: at}
 	for _, k := range keyOrder {
 		if _, ok := vals[k]; !ok {
 			bad(1, 0, "missing @%s", k)

@@ -101,9 +101,10 @@ func optFloat(s, what string) (*float64, error) {
 }
 
 // Targets reads the bundled targets (targets.csv).
-func Targets() ([]Target, error) { return readTargets(FS, "targets.csv") }
+func Targets() ([]Target, error) { return ReadTargets(FS, "targets.csv") }
 
-func readTargets(fsys fs.FS, name string) ([]Target, error) {
+// ReadTargets reads a targets file (the header of targets.csv) from fsys.
+func ReadTargets(fsys fs.FS, name string) ([]Target, error) {
 	var ts []Target
 	err := readCSV(fsys, name, targetHeader, func(line int, rec []string) error {
 		t := Target{Indicator: rec[0], Region: rec[1], Source: rec[7], Note: rec[8]}
@@ -144,9 +145,10 @@ func readTargets(fsys fs.FS, name string) ([]Target, error) {
 }
 
 // AlertRules reads the bundled alert rules (alerts.csv).
-func AlertRules() ([]AlertRule, error) { return readAlertRules(FS, "alerts.csv") }
+func AlertRules() ([]AlertRule, error) { return ReadAlertRules(FS, "alerts.csv") }
 
-func readAlertRules(fsys fs.FS, name string) ([]AlertRule, error) {
+// ReadAlertRules reads an alert-rules file (the header of alerts.csv) from fsys.
+func ReadAlertRules(fsys fs.FS, name string) ([]AlertRule, error) {
 	var rs []AlertRule
 	err := readCSV(fsys, name, alertHeader, func(line int, rec []string) error {
 		r := AlertRule{Indicator: rec[0], Comparator: rec[1], Severity: rec[3], MessageZh: rec[4], MessageEn: rec[5], Source: rec[6]}

@@ -136,19 +136,20 @@ SELECT indicator, region_code, vintage, period, year, value, is_synthetic,
             WHEN recent_pace IS NOT NULL AND recent_pace <> 0
                  AND sign(recent_pace) = sign(target_value - value)
             THEN year + CAST(ceil((target_value - value) / recent_pace) AS INTEGER) END AS projected_year,
-       CASE WHEN target_year > baseline_year
+       CASE WHEN target_year > baseline_year AND year >= baseline_year
             THEN (year - baseline_year) * 1.0 / (target_year - baseline_year) END AS time_elapsed,
        CASE WHEN target_value <> baseline_value
             THEN (value - baseline_value) / (target_value - baseline_value) END AS task_done,
        CASE WHEN reached THEN 'reached'
             WHEN target_year IS NOT NULL AND year >= target_year THEN 'missed'
+            WHEN year < baseline_year THEN 'before_baseline'
             WHEN target_year IS NULL OR baseline_year IS NULL OR baseline_value IS NULL
                  OR target_year <= baseline_year OR target_value = baseline_value THEN 'not_reached'
             WHEN (value - baseline_value) / (target_value - baseline_value)
                  >= (year - baseline_year) * 1.0 / (target_year - baseline_year) THEN 'on_track'
             ELSE 'behind' END AS status
 FROM c;
-COMMENT ON VIEW indicator_target_status IS 'Each indicator value against its target (a region''s own, else the * target): distance = target − value; pace_needed per year to reach it by target_year; recent_pace = change per year since the previous value; projected_year at the recent pace; time_elapsed and task_done as shares of the baseline→target span ("time half gone, task half done": on_track when task_done ≥ time_elapsed); status reached, on_track, behind, missed (target year passed) or not_reached (no baseline to judge pace).';
+COMMENT ON VIEW indicator_target_status IS 'Each indicator value against its target (a region''s own, else the * target): distance = target − value; pace_needed per year to reach it by target_year; recent_pace = change per year since the previous value; projected_year at the recent pace; time_elapsed and task_done as shares of the baseline→target span ("time half gone, task half done": on_track when task_done ≥ time_elapsed); status reached, on_track, behind, missed (target year passed), before_baseline (a value from before the baseline year) or not_reached (no baseline to judge pace).';
 
 CREATE VIEW indicator_default AS
 WITH have AS (

@@ -1,0 +1,387 @@
+package cli
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"grassroots/sql/indicators"
+)
+
+func init() {
+	register(&Command{
+		Name:    "indicators list",
+		Summary: "list the indicator catalogue (sql/indicators)",
+		Help: `One line per indicator: code, Chinese and English name, unit, direction (which
+way is better), how it rolls up the region hierarchy, its period kind and the
+tables it reads. Needs no warehouse.`,
+		Setup: func(fs *flag.FlagSet) Runner {
+			var format string
+			fs.StringVar(&format, "format", "table", "output format: table, csv, json, markdown or xlsx")
+			return func(ctx context.Context, e *Env, args []string) error {
+				if err := checkFormat(format); err != nil {
+					return err
+				}
+				if len(args) > 0 {
+					return Usagef("list takes no arguments")
+				}
+				cat, err := indicators.Catalogue()
+				if err != nil {
+					return err
+				}
+				res := &Result{
+					Columns: []string{"code", "名称", "name", "unit", "direction", "aggregation", "period", "reads"},
+					Types:   []string{"VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"},
+				}
+				for _, ind := range cat {
+					agg := ind.Aggregation
+					if len(ind.DependsOn) > 0 {
+						agg += " (from " + strings.Join(ind.DependsOn, ", ") + ")"
+					}
+					res.Rows = append(res.Rows, []any{ind.Code, ind.NameZh, ind.NameEn, ind.Unit, ind.Direction,
+						agg, ind.Period, strings.Join(ind.SourceTables, ", ")})
+				}
+				return res.Write(e.Stdout, format)
+			}
+		},
+	})
+
+	register(&Command{
+		Name:    "indicators show",
+		Args:    "CODE",
+		Summary: "show one indicator's series for a region: values, change, growth, target and status",
+		Help: `Prints the indicator's values for the region (default: the highest-level region
+that has values, usually 000000 全国), period by period, with the change since the
+previous period (percentage points for rates), compound annual growth for levels,
+and, where a target exists, the distance to it, the yearly pace needed, the year
+it is reached at the recent pace and the status (on_track when the share of the
+task done keeps up with the share of the time gone).
+
+One vintage at a time: by default the indicator's preferred vintage the region
+has (see its @vintages); --vintage picks another, --vintage all shows every one
+side by side. Roll-ups summed from sub-regions are marked, and so are values
+computed from synthetic (demo) data.`,
+		Setup: func(fs *flag.FlagSet) Runner {
+			var path, format, region, vintage string
+			var from, to int
+			addWarehouseFlag(fs, &path)
+			fs.StringVar(&format, "format", "table", "output format: table, csv, json, markdown or xlsx")
+			fs.StringVar(&region, "region", "", "region code (default: the highest-level region with values)")
+			fs.IntVar(&from, "from", 0, "first year to show")
+			fs.IntVar(&to, "to", 0, "last year to show")
+			fs.StringVar(&vintage, "vintage", "", "vintage to show (default: the preferred one; own: the region's own data; all: every vintage)")
+			return func(ctx context.Context, e *Env, args []string) error {
+				if err := checkFormat(format); err != nil {
+					return err
+				}
+				if len(args) != 1 {
+					return Usagef("give one indicator code (see grassroots indicators list)")
+				}
+				ind, err := indicators.Lookup(args[0])
+				if err != nil {
+					return Usagef("%v", err)
+				}
+				if from != 0 && to != 0 && from > to {
+					return Usagef("--from %d is after --to %d", from, to)
+				}
+				w, err := e.openRead(ctx, e.warehousePath(path))
+				if err != nil {
+					return err
+				}
+				defer w.Close()
+				return showIndicator(ctx, e, w.DB(), ind, region, vintage, from, to, format)
+			}
+		},
+	})
+
+	register(&Command{
+		Name:    "indicators compute",
+		Args:    "[CODE...]",
+		Summary: "compute indicators (all, or those named and the ones derived from them)",
+		Help: `Replaces the indicators' values in one transaction: each definition's query is
+evaluated, rolled up to every ancestor region by summing numerators and
+denominators, and the alert rules are re-evaluated. The pipelines run this
+after every run that loads a table an indicator reads.`,
+		Setup: func(fs *flag.FlagSet) Runner {
+			var path string
+			addWarehouseFlag(fs, &path)
+			return func(ctx context.Context, e *Env, args []string) error {
+				for _, c := range args {
+					if _, err := indicators.Lookup(c); err != nil {
+						return Usagef("%v", err)
+					}
+				}
+				w, err := e.openWrite(ctx, e.warehousePath(path))
+				if err != nil {
+					return err
+				}
+				defer w.Close()
+				st, err := indicators.Compute(ctx, w, args...)
+				if err != nil {
+					return err
+				}
+				res := &Result{Columns: []string{"indicator", "values", "roll-ups", "seconds"},
+					Types: []string{"VARCHAR", "BIGINT", "BIGINT", "DOUBLE"}}
+				for _, is := range st.Indicators {
+					res.Rows = append(res.Rows, []any{is.Code, is.Values, is.Rollups, roundTo(is.Duration.Seconds(), 3)})
+				}
+				if err := res.Write(e.Stdout, "table"); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.Stdout, "%d indicators, %d values (%d roll-ups), %d alerts, %.2fs (run %d)\n",
+					len(st.Indicators), st.Values, st.Rollups, st.Alerts, st.Duration.Seconds(), st.RunID)
+				return nil
+			}
+		},
+	})
+
+	register(&Command{
+		Name:    "indicators alerts",
+		Summary: "list current early warnings (预警)",
+		Help: `Each region's latest value of each indicator that breaks an alert rule
+(alert_rule: e.g. member.share_55_plus > 50). Alerts are refreshed whenever the
+indicator is computed. Alerts on synthetic (demo) data are marked.`,
+		Setup: func(fs *flag.FlagSet) Runner {
+			var path, format, region, severity string
+			addWarehouseFlag(fs, &path)
+			fs.StringVar(&format, "format", "table", "output format: table, csv, json, markdown or xlsx")
+			fs.StringVar(&region, "region", "", "only this region and the regions under it")
+			fs.StringVar(&severity, "severity", "", "only this severity: info, warn or critical")
+			return func(ctx context.Context, e *Env, args []string) error {
+				if err := checkFormat(format); err != nil {
+					return err
+				}
+				if len(args) > 0 {
+					return Usagef("alerts takes no arguments (use --region)")
+				}
+				switch severity {
+				case "", "info", "warn", "critical":
+				default:
+					return Usagef("--severity %q: want info, warn or critical", severity)
+				}
+				w, err := e.openRead(ctx, e.warehousePath(path))
+				if err != nil {
+					return err
+				}
+				defer w.Close()
+				rs, err := w.DB().QueryContext(ctx, `SELECT a.severity, a.indicator, i.name_zh AS 指标, a.region_code AS region,
+					r.name AS 区划, a.period, round(a.value, 2) AS value, i.unit, a.comparator || ' ' || a.threshold AS rule,
+					a.message, CASE WHEN a.is_synthetic THEN 'synthetic' ELSE '' END AS data
+					FROM alert a LEFT JOIN indicator i ON i.code = a.indicator LEFT JOIN region r ON r.code = a.region_code
+					WHERE ($1 = '' OR a.severity = $1)
+					  AND ($2 = '' OR a.region_code = $2 OR EXISTS (SELECT 1 FROM region_ancestor x
+					       WHERE x.code = a.region_code AND x.ancestor = $2))
+					ORDER BY CASE a.severity WHEN 'critical' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END,
+					         a.indicator, length(a.region_code), a.region_code`, severity, region)
+				if err != nil {
+					return err
+				}
+				defer rs.Close()
+				res, err := scanRows(rs)
+				if err != nil {
+					return err
+				}
+				return res.Write(e.Stdout, format)
+			}
+		},
+	})
+
+	register(&Command{
+		Name:    "indicators worklist",
+		Summary: "the 应建未建 work list: organisations with 3+ formal members and no party organisation",
+		Help: `From each region's latest organisation snapshot: every organisation with three
+or more formal party members and no party organisation (single, joint or
+affiliated), most members first, with Chinese column headers. --format xlsx
+--out FILE writes a workbook to hand on.`,
+		Setup: func(fs *flag.FlagSet) Runner {
+			var path, format, region, out string
+			addWarehouseFlag(fs, &path)
+			fs.StringVar(&format, "format", "table", "output format: table, csv, json, markdown or xlsx")
+			fs.StringVar(&region, "region", "", "only organisations in this region or under it")
+			fs.StringVar(&out, "out", "", "write to this file instead of standard output")
+			return func(ctx context.Context, e *Env, args []string) error {
+				if err := checkFormat(format); err != nil {
+					return err
+				}
+				if len(args) > 0 {
+					return Usagef("worklist takes no arguments (use --region)")
+				}
+				if format == "xlsx" && out == "" && isTerminal(e.Stdout) {
+					return Usagef("--format xlsx writes a workbook: give --out FILE.xlsx")
+				}
+				w, err := e.openRead(ctx, e.warehousePath(path))
+				if err != nil {
+					return err
+				}
+				defer w.Close()
+				rs, err := w.DB().QueryContext(ctx, indicators.Worklist, region)
+				if err != nil {
+					return err
+				}
+				defer rs.Close()
+				res, err := scanRows(rs)
+				if err != nil {
+					return err
+				}
+				return writeResultTo(e, res, format, out, "应建未建")
+			}
+		},
+	})
+}
+
+// writeResultTo writes res to the file out (standard output when empty).
+func writeResultTo(e *Env, res *Result, format, out, sheet string) error {
+	if out == "" {
+		if format == "xlsx" {
+			return res.WriteXLSX(e.Stdout, sheet)
+		}
+		return res.Write(e.Stdout, format)
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	if format == "xlsx" {
+		err = res.WriteXLSX(f, sheet)
+	} else {
+		err = res.Write(f, format)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", out, err)
+	}
+	fmt.Fprintf(e.Stderr, "wrote %d rows to %s\n", len(res.Rows), out)
+	return nil
+}
+
+func roundTo(x float64, dp int) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', dp, 64), 64)
+	return v
+}
+
+// showIndicator prints one indicator's series for a region.
+func showIndicator(ctx context.Context, e *Env, db *sql.DB, ind *indicators.Indicator, region, vintage string, from, to int, format string) error {
+	if region == "" {
+		err := db.QueryRowContext(ctx, `SELECT iv.region_code FROM indicator_value iv
+			LEFT JOIN region r ON r.code = iv.region_code WHERE iv.indicator = ?
+			ORDER BY coalesce(r.level, 99), length(iv.region_code), count(*) OVER (PARTITION BY iv.region_code) DESC, iv.region_code
+			LIMIT 1`, ind.Code).Scan(&region)
+		if err == sql.ErrNoRows {
+			return fmt.Errorf("%s has no values yet: run grassroots indicators compute", ind.Code)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	var vintages []string
+	rows, err := db.QueryContext(ctx, `SELECT DISTINCT vintage FROM indicator_value WHERE indicator = ? AND region_code = ? ORDER BY 1`, ind.Code, region)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return err
+		}
+		vintages = append(vintages, v)
+	}
+	rows.Close()
+	if len(vintages) == 0 {
+		return fmt.Errorf("%s has no values for region %s", ind.Code, region)
+	}
+	chosen := vintage
+	switch vintage {
+	case "all":
+	case "":
+		if err := db.QueryRowContext(ctx, `SELECT coalesce(any_value(vintage), '') FROM indicator_default WHERE indicator = ? AND region_code = ?`,
+			ind.Code, region).Scan(&chosen); err != nil {
+			return err
+		}
+	default:
+		if vintage == "own" {
+			chosen = ""
+		}
+		found := false
+		for _, v := range vintages {
+			found = found || v == chosen
+		}
+		if !found {
+			return Usagef("--vintage %q: %s has %s for region %s", vintage, ind.Code, vintageList(vintages), region)
+		}
+	}
+	rs, err := db.QueryContext(ctx, `SELECT c.region_code AS region, r.name AS 区划, c.period, c.vintage,
+		round(c.value, 4) AS value, c.unit, iv.numerator, iv.denominator,
+		round(c.change, 4) AS change, c.change_unit, round(c.change_per_year, 4) AS per_year,
+		round(c.cagr_pct, 3) AS "cagr_%",
+		t.target_value AS target, t.target_year, round(t.distance, 4) AS distance,
+		round(t.pace_needed, 4) AS pace_needed, t.projected_year, t.status,
+		trim(concat_ws(' ', CASE WHEN iv.is_rollup THEN 'roll-up' END, CASE WHEN iv.is_synthetic THEN 'synthetic' END,
+		     nullif(iv.flags, ''))) AS notes
+		FROM indicator_change c
+		JOIN indicator_value iv ON iv.indicator = c.indicator AND iv.region_code = c.region_code
+		 AND iv.period = c.period AND iv.vintage = c.vintage
+		LEFT JOIN region r ON r.code = c.region_code
+		LEFT JOIN indicator_target_status t ON t.indicator = c.indicator AND t.region_code = c.region_code
+		 AND t.period = c.period AND t.vintage = c.vintage
+		WHERE c.indicator = $1 AND c.region_code = $2 AND ($3 = 'all' OR c.vintage = $3)
+		  AND ($4 = 0 OR c.year >= $4) AND ($5 = 0 OR c.year <= $5)
+		ORDER BY c.vintage, c.period, t.target_year`, ind.Code, region, chosen, from, to)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	res, err := scanRows(rs)
+	if err != nil {
+		return err
+	}
+	if format != "table" {
+		return res.Write(e.Stdout, format)
+	}
+	fmt.Fprintf(e.Stdout, "%s %s — %s (%s)\n", ind.Code, ind.NameZh, ind.NameEn, ind.Unit)
+	if ind.Denominator != "" {
+		fmt.Fprintf(e.Stdout, "  = %s ÷ %s", ind.Numerator, ind.Denominator)
+		if ind.Scale != 1 {
+			fmt.Fprintf(e.Stdout, " × %g", ind.Scale)
+		}
+		fmt.Fprintln(e.Stdout)
+	} else {
+		fmt.Fprintf(e.Stdout, "  = %s\n", ind.Numerator)
+	}
+	if chosen != "all" {
+		fmt.Fprintf(e.Stdout, "  vintage: %s", vintageName(chosen))
+		if len(vintages) > 1 {
+			var others []string
+			for _, v := range vintages {
+				if v != chosen {
+					others = append(others, vintageName(v))
+				}
+			}
+			fmt.Fprintf(e.Stdout, " (also: %s; see --vintage)", strings.Join(others, ", "))
+		}
+		fmt.Fprintln(e.Stdout)
+	}
+	fmt.Fprintln(e.Stdout)
+	return res.Write(e.Stdout, format)
+}
+
+func vintageName(v string) string {
+	if v == "" {
+		return "own (the region's own data)"
+	}
+	return v
+}
+
+func vintageList(vs []string) string {
+	names := make([]string, len(vs))
+	for i, v := range vs {
+		names[i] = vintageName(v)
+	}
+	return strings.Join(names, ", ")
+}
