@@ -52,3 +52,10 @@ $(ASSETS)/china.js:
 
 clean: ## remove built files and the demo project
 	rm -rf bin $(DEMO_DIR) .cache $(ASSETS)
+
+.PHONY: screenshot
+screenshot: build ## render the demo's reports and save a page as reports/screenshot.png (needs chromium)
+	./$(BIN) demo --out $(DEMO_DIR) >/dev/null
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run --disable-background-networking \
+	  --window-size=1000,1400 --virtual-time-budget=8000 --user-data-dir=$(CURDIR)/.cache/chromium \
+	  --screenshot=$(CURDIR)/reports/screenshot.png file://$(CURDIR)/$(DEMO_DIR)/reports/national.html 2>/dev/null
