@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"grassroots/sources/value"
 )
@@ -208,28 +207,6 @@ func (f *field) parse(text, raw string, c *cell) error {
 		c.b = b
 	}
 	return nil
-}
-
-// appendTo appends c to the builder of f's type.
-func appendTo(b array.Builder, c *cell) {
-	if c.null {
-		b.AppendNull()
-		return
-	}
-	switch b := b.(type) {
-	case *array.StringBuilder:
-		b.Append(c.s)
-	case *array.Int64Builder:
-		b.Append(c.i)
-	case *array.Float64Builder:
-		b.Append(c.f)
-	case *array.Date32Builder:
-		b.Append(arrow.Date32(c.i))
-	case *array.BooleanBuilder:
-		b.Append(c.b)
-	case *array.TimestampBuilder:
-		b.Append(arrow.Timestamp(c.i))
-	}
 }
 
 // trim is value.Trim with a fast path for cells that need no trimming.

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	_ "time/tzdata" // Asia/Shanghai on machines without a zoneinfo database
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 

@@ -22,6 +22,7 @@ import (
 
 // Rows is what a format hands the shared table reader: the rows of a table of
 // text cells, after any preamble (skip_rows) has been skipped, header rows first.
+// Cells may point into the format's read buffer: the reader copies what it keeps.
 type Rows interface {
 	// Next returns the cells of the next row and its 1-based physical row
 	// number, or io.EOF. The slice is valid until the next call.
@@ -67,14 +68,18 @@ type TableReader struct {
 	raw    RawRows
 	mem    memory.Allocator
 	schema *arrow.Schema
-	bld    *array.RecordBuilder
-	rowB   *array.Int64Builder
+	cols   []*column // one per field, then _row
+	rowC   *column
+	rowCel cell
+	n      int // rows in the current batch
+	capN   int // rows the batch buffers hold
 	fields []*field
 	cells  []cell
 	header []string // joined header names, or nil
 	width  int
 	nulls  map[string]struct{}
 	maxNul int
+	nulFst [256]bool // first bytes of the null placeholders
 	drops  []dropRule
 	batch  int
 	utf8   bool
@@ -91,7 +96,6 @@ type TableReader struct {
 	err   error
 	done  bool
 	stats Stats
-	n     int64
 }
 
 var _ StatsReader = (*TableReader)(nil)
@@ -131,6 +135,9 @@ func NewTableReader(ctx context.Context, cfg Config, t Table, rows Rows) (_ *Tab
 	for _, s := range nulls {
 		r.nulls[s] = struct{}{}
 		r.maxNul = max(r.maxNul, len(s))
+		if s != "" {
+			r.nulFst[s[0]] = true
+		}
 	}
 	loc := time.UTC
 	if cfg.TimeZone != "" {
@@ -164,7 +171,11 @@ func NewTableReader(ctx context.Context, cfg Config, t Table, rows Rows) (_ *Tab
 					}
 				}
 			}
-			hdr = append(hdr, append([]string(nil), cells...))
+			row := make([]string, len(cells))
+			for i, c := range cells {
+				row[i] = strings.Clone(c) // cells may point into a read buffer
+			}
+			hdr = append(hdr, row)
 		}
 		merged := false
 		if m, ok := rows.(MergedHeaders); ok {
@@ -262,8 +273,10 @@ func NewTableReader(ctx context.Context, cfg Config, t Table, rows Rows) (_ *Tab
 	}
 	arrowFields = append(arrowFields, arrow.Field{Name: RowColumn, Type: arrow.PrimitiveTypes.Int64})
 	r.schema = arrow.NewSchema(arrowFields, nil)
-	r.bld = array.NewRecordBuilder(r.mem, r.schema)
-	r.rowB = r.bld.Field(len(r.fields)).(*array.Int64Builder)
+	for i, f := range r.fields {
+		r.cols = append(r.cols, newColumn(arrowFields[i].Type, f.typ))
+	}
+	r.rowC = newColumn(arrow.PrimitiveTypes.Int64, Int)
 	r.cells = make([]cell, len(r.fields))
 	return r, nil
 }
@@ -436,7 +449,10 @@ func (r *TableReader) Release() {
 			r.cur.Release()
 			r.cur = nil
 		}
-		r.bld.Release()
+		for _, c := range r.cols {
+			c.release()
+		}
+		r.rowC.release()
 		r.rows.Close()
 	}
 }
@@ -457,6 +473,12 @@ func (r *TableReader) Next() bool {
 	if r.done || r.err != nil {
 		return false
 	}
+	r.capN = r.batch + len(r.wide)
+	for _, c := range r.cols {
+		c.start(r.mem, r.capN)
+	}
+	r.rowC.start(r.mem, r.capN)
+	r.n = 0
 	n := 0
 	for n < r.batch {
 		if r.stats.RowsRead&1023 == 0 {
@@ -480,22 +502,52 @@ func (r *TableReader) Next() bool {
 		k, err := r.row(cells, row)
 		if err != nil {
 			r.err = err
+			r.releaseBatch()
 			return false
 		}
 		n += k
 	}
 	if n == 0 {
+		r.releaseBatch()
 		return false
 	}
-	r.cur = r.bld.NewRecordBatch()
+	arrs := make([]arrow.Array, 0, len(r.cols)+1)
+	for _, c := range r.cols {
+		arrs = append(arrs, c.finish(n))
+	}
+	arrs = append(arrs, r.rowC.finish(n))
+	r.cur = array.NewRecordBatch(r.schema, arrs, int64(n))
+	for _, a := range arrs {
+		a.Release()
+	}
 	return true
+}
+
+func (r *TableReader) releaseBatch() {
+	for _, c := range r.cols {
+		c.release()
+	}
+	r.rowC.release()
+}
+
+// grow makes room for k more rows in the batch (unpivot can add many rows
+// for one source row).
+func (r *TableReader) grow(k int) {
+	if r.n+k <= r.capN {
+		return
+	}
+	r.capN = max(2*r.capN, r.n+k)
+	for _, c := range r.cols {
+		c.growTo(r.capN)
+	}
+	r.rowC.growTo(r.capN)
 }
 
 func (r *TableReader) isNull(t string) bool {
 	if t == "" {
 		return true
 	}
-	if len(t) > r.maxNul {
+	if len(t) > r.maxNul || !r.nulFst[t[0]] {
 		return false
 	}
 	_, ok := r.nulls[t]
@@ -575,30 +627,35 @@ func (r *TableReader) row(cells []string, row int64) (int, error) {
 	if errs != nil {
 		return 0, r.reject(cells, row, errs)
 	}
+	r.rowCel = cell{i: row}
 	if r.wide == nil {
-		for i := range r.fields {
-			appendTo(r.bld.Field(i), &r.cells[i])
+		r.grow(1)
+		for i, c := range r.cols {
+			c.set(r.n, &r.cells[i])
 		}
-		r.rowB.Append(row)
+		r.rowC.set(r.n, &r.rowCel)
+		r.n++
 		r.stats.RowsOut++
 		return 1, nil
 	}
 	out := 0
+	r.grow(len(r.wide))
 	for j := range r.wide {
 		if r.valCells[j].null && !r.keepNull {
 			continue
 		}
-		for i := range r.fields {
+		for i, c := range r.cols {
 			switch i {
 			case r.keyF:
-				appendTo(r.bld.Field(i), &r.wideKeys[j])
+				c.set(r.n, &r.wideKeys[j])
 			case r.valF:
-				appendTo(r.bld.Field(i), &r.valCells[j])
+				c.set(r.n, &r.valCells[j])
 			default:
-				appendTo(r.bld.Field(i), &r.cells[i])
+				c.set(r.n, &r.cells[i])
 			}
 		}
-		r.rowB.Append(row)
+		r.rowC.set(r.n, &r.rowCel)
+		r.n++
 		out++
 	}
 	r.stats.RowsOut += int64(out)
@@ -633,6 +690,7 @@ var errBadUTF8 = errors.New("is not valid UTF-8 (read as utf-8; set encoding: gb
 func (r *TableReader) reject(cells []string, row int64, errs []*ParseError) error {
 	for _, pe := range errs {
 		pe.Format, pe.File, pe.Sheet, pe.Row = r.t.Format, r.t.File, r.t.Sheet, row
+		pe.Value = strings.Clone(pe.Value) // cells may point into a read buffer
 	}
 	if errors.Is(errs[0].Err, errBadUTF8) {
 		return errs[0]
@@ -642,7 +700,7 @@ func (r *TableReader) reject(cells []string, row int64, errs []*ParseError) erro
 	}
 	rj := Reject{Format: r.t.Format, File: r.t.File, Sheet: r.t.Sheet, Row: row, Raw: make(map[string]string, len(cells))}
 	for i, c := range cells {
-		rj.Raw[r.srcName(i)] = c
+		rj.Raw[r.srcName(i)] = strings.Clone(c)
 	}
 	for _, pe := range errs {
 		var reason string

@@ -10,11 +10,9 @@ package csv
 import (
 	"bufio"
 	"context"
-	encsv "encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 
@@ -39,13 +37,18 @@ func New(cfg sources.Config) (*Source, error) {
 	if cfg.RecordsPath != "" || cfg.NDJSON || cfg.Pagination != nil {
 		return nil, errors.New("records_path: only json sources take records_path, ndjson or pagination")
 	}
+	if d := cfg.Delimiter; d != "" && d != `\t` && (len(d) != 1 || d[0] == '"' || d[0] == '\n' || d[0] == '\r') {
+		return nil, fmt.Errorf("delimiter: %q must be one ASCII character other than a quote or line break", d)
+	}
 	return &Source{cfg: cfg}, nil
 }
 
 // Open starts reading. The returned reader implements sources.StatsReader.
 func (s *Source) Open(ctx context.Context) (array.RecordReader, error) {
 	loc := s.cfg.Location()
-	rc, _, err := fetch.Open(ctx, loc, s.cfg.Fetch)
+	fo := s.cfg.Fetch
+	fo.NoHash = true
+	rc, _, err := fetch.Open(ctx, loc, fo)
 	if err != nil {
 		return nil, fmt.Errorf("csv: %s: %w", loc, err)
 	}
@@ -76,42 +79,35 @@ func NewReader(ctx context.Context, rc io.ReadCloser, name string, cfg sources.C
 		}
 		rows.offset++
 	}
-	r := encsv.NewReader(br)
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
-	r.LazyQuotes = cfg.LazyQuotes
-	if d := cfg.Delimiter; d != "" {
-		if d == `\t` {
-			r.Comma = '\t'
-		} else {
-			r.Comma, _ = utf8.DecodeRuneInString(d)
-		}
+	comma := byte(',')
+	if d := cfg.Delimiter; d == `\t` {
+		comma = '\t'
+	} else if d != "" {
+		comma = d[0]
 	}
-	rows.r = r
+	rows.r = newSplitter(br, comma, cfg.LazyQuotes)
 	return sources.NewTableReader(ctx, cfg, sources.Table{Format: "csv", File: name, Encoding: dec.Encoding, BOM: dec.BOM}, rows)
 }
 
 type rows struct {
-	r      *encsv.Reader
+	r      *splitter
 	closer io.Closer
 	name   string
 	offset int64
 }
 
 func (r *rows) Next() ([]string, int64, error) {
-	rec, err := r.r.Read()
+	rec, line, err := r.r.next()
 	if err != nil {
-		var pe *encsv.ParseError
-		if errors.As(err, &pe) {
-			return nil, 0, fmt.Errorf("csv: %s: line %d: %w", r.name, int64(pe.Line)+r.offset, pe.Err)
-		}
 		if err == io.EOF {
 			return nil, 0, io.EOF
 		}
+		if line > 0 {
+			return nil, 0, fmt.Errorf("csv: %s: line %d: %w", r.name, line+r.offset, err)
+		}
 		return nil, 0, fmt.Errorf("csv: %s: %w", r.name, err)
 	}
-	line, _ := r.r.FieldPos(0)
-	return rec, int64(line) + r.offset, nil
+	return rec, line + r.offset, nil
 }
 
 func (r *rows) Close() error { return r.closer.Close() }

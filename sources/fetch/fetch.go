@@ -45,6 +45,9 @@ type Options struct {
 	Previous *Meta `yaml:"-"`
 	// Client replaces http.DefaultClient (tests, proxies).
 	Client *http.Client `yaml:"-"`
+	// NoHash skips computing Meta.SHA256 (it costs about a second per GB);
+	// readers that do not report the hash set it.
+	NoHash bool `yaml:"-"`
 }
 
 func (o Options) withDefaults() Options {
@@ -77,7 +80,7 @@ type Meta struct {
 }
 
 // SHA256 returns the hex SHA-256 of the content once the body has been read to
-// its end, and "" before that (or if it was closed early).
+// its end, and "" before that (or if it was closed early, or Options.NoHash).
 func (m Meta) SHA256() string {
 	if m.sum == nil {
 		return ""
@@ -105,6 +108,9 @@ type hashingBody struct {
 
 func (b *hashingBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
+	if b.d == nil {
+		return n, err
+	}
 	if n > 0 {
 		b.d.h.Write(p[:n])
 	}
@@ -135,7 +141,10 @@ func Open(ctx context.Context, location string, o Options) (io.ReadCloser, Meta,
 		if err != nil {
 			return nil, Meta{}, fmt.Errorf("fetch: %w", err)
 		}
-		m := Meta{Location: location, Size: -1, sum: &digest{h: sha256.New()}}
+		m := Meta{Location: location, Size: -1}
+		if !o.NoHash {
+			m.sum = &digest{h: sha256.New()}
+		}
 		if st, err := f.Stat(); err == nil {
 			if st.IsDir() {
 				f.Close()
@@ -156,7 +165,9 @@ func Open(ctx context.Context, location string, o Options) (io.ReadCloser, Meta,
 		LastModified: resp.Header.Get("Last-Modified"),
 		ContentType:  resp.Header.Get("Content-Type"),
 		Size:         resp.ContentLength,
-		sum:          &digest{h: sha256.New()},
+	}
+	if !o.NoHash {
+		m.sum = &digest{h: sha256.New()}
 	}
 	return &hashingBody{rc: resp.Body, d: m.sum}, m, nil
 }

@@ -105,7 +105,9 @@ func (s *Source) Open(ctx context.Context) (array.RecordReader, error) {
 		rows.ctx = ctx
 		enc = "utf-8"
 	} else {
-		rc, _, err := fetch.Open(ctx, loc, s.cfg.Fetch)
+		fo := s.cfg.Fetch
+		fo.NoHash = true
+		rc, _, err := fetch.Open(ctx, loc, fo)
 		if err != nil {
 			return nil, fmt.Errorf("json: %s: %w", loc, err)
 		}

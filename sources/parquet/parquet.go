@@ -64,7 +64,9 @@ func (s *Source) Open(ctx context.Context) (array.RecordReader, error) {
 	var pf *file.Reader
 	var err error
 	if fetch.IsURL(loc) {
-		rc, _, ferr := fetch.Open(ctx, loc, s.cfg.Fetch)
+		fo := s.cfg.Fetch
+		fo.NoHash = true
+		rc, _, ferr := fetch.Open(ctx, loc, fo)
 		if ferr != nil {
 			return nil, fmt.Errorf("parquet: %s: %w", loc, ferr)
 		}

@@ -60,7 +60,9 @@ func New(cfg sources.Config) (*Source, error) {
 // implements sources.StatsReader.
 func (s *Source) Open(ctx context.Context) (array.RecordReader, error) {
 	loc := s.cfg.Location()
-	rc, _, err := fetch.Open(ctx, loc, s.cfg.Fetch)
+	fo := s.cfg.Fetch
+	fo.NoHash = true
+	rc, _, err := fetch.Open(ctx, loc, fo)
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: %s: %w", loc, err)
 	}

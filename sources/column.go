@@ -1,0 +1,141 @@
+package sources
+
+import (
+	"encoding/binary"
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// column accumulates one output column of the current batch directly in
+// allocator memory: no per-value builder calls. Values are written at a row
+// index, so a row that turns out to be rejected is simply overwritten by the
+// next one (string bytes start at the row's own offset).
+type column struct {
+	dtype  arrow.DataType
+	typ    Type
+	width  int // bytes per value; 0 for bool and string
+	valid  *memory.Buffer
+	values *memory.Buffer // fixed-width values, bool bitmap or int32 offsets
+	data   *memory.Buffer // string bytes
+}
+
+func newColumn(dtype arrow.DataType, typ Type) *column {
+	c := &column{dtype: dtype, typ: typ}
+	switch typ {
+	case Int, Float, Timestamp:
+		c.width = 8
+	case Date, Month:
+		c.width = 4
+	}
+	return c
+}
+
+// start allocates buffers for a batch of up to n rows.
+func (c *column) start(mem memory.Allocator, n int) {
+	c.valid = memory.NewResizableBuffer(mem)
+	c.valid.Resize(int(bitutil.BytesForBits(int64(n))))
+	c.values = memory.NewResizableBuffer(mem)
+	switch {
+	case c.typ == Bool:
+		c.values.Resize(int(bitutil.BytesForBits(int64(n))))
+	case c.typ == String:
+		c.values.Resize(4 * (n + 1))
+		binary.LittleEndian.PutUint32(c.values.Buf(), 0)
+		c.data = memory.NewResizableBuffer(mem)
+		c.data.Reserve(16 * n)
+	default:
+		c.values.Resize(c.width * n)
+	}
+}
+
+// set writes v at row i.
+func (c *column) set(i int, v *cell) {
+	bitutil.SetBitTo(c.valid.Buf(), i, !v.null)
+	switch c.typ {
+	case String:
+		offs := c.values.Buf()
+		start := int(binary.LittleEndian.Uint32(offs[4*i:]))
+		end := start
+		if !v.null {
+			end += len(v.s)
+			if end > c.data.Cap() {
+				c.data.ResizeNoShrink(start)
+				c.data.Reserve(max(2*c.data.Cap(), end))
+			}
+			copy(c.data.Buf()[start:end], v.s)
+		}
+		binary.LittleEndian.PutUint32(offs[4*(i+1):], uint32(end))
+	case Bool:
+		bitutil.SetBitTo(c.values.Buf(), i, v.b && !v.null)
+	case Float:
+		f := v.f
+		if v.null {
+			f = 0
+		}
+		binary.LittleEndian.PutUint64(c.values.Buf()[8*i:], math.Float64bits(f))
+	case Date, Month:
+		d := int32(v.i)
+		if v.null {
+			d = 0
+		}
+		binary.LittleEndian.PutUint32(c.values.Buf()[4*i:], uint32(d))
+	default:
+		x := v.i
+		if v.null {
+			x = 0
+		}
+		binary.LittleEndian.PutUint64(c.values.Buf()[8*i:], uint64(x))
+	}
+}
+
+// finish turns the first n rows into an array and drops the buffers.
+func (c *column) finish(n int) arrow.Array {
+	nulls := n - bitutil.CountSetBits(c.valid.Bytes(), 0, n)
+	var bufs []*memory.Buffer
+	if c.typ == String {
+		end := int(binary.LittleEndian.Uint32(c.values.Buf()[4*n:]))
+		c.data.ResizeNoShrink(end)
+		c.values.ResizeNoShrink(4 * (n + 1))
+		bufs = []*memory.Buffer{c.valid, c.values, c.data}
+	} else {
+		bufs = []*memory.Buffer{c.valid, c.values}
+	}
+	if nulls == 0 {
+		bufs[0] = nil
+	}
+	data := array.NewData(c.dtype, n, bufs, nil, nulls, 0)
+	arr := array.MakeFromData(data)
+	data.Release()
+	c.release()
+	return arr
+}
+
+func (c *column) release() {
+	for _, b := range []*memory.Buffer{c.valid, c.values, c.data} {
+		if b != nil {
+			b.Release()
+		}
+	}
+	c.valid, c.values, c.data = nil, nil, nil
+}
+
+// growTo enlarges the buffers to hold n rows, keeping their contents.
+func (c *column) growTo(n int) {
+	c.valid.Reserve(int(bitutil.BytesForBits(int64(n))))
+	c.valid.ResizeNoShrink(int(bitutil.BytesForBits(int64(n))))
+	switch {
+	case c.typ == Bool:
+		c.values.Reserve(int(bitutil.BytesForBits(int64(n))))
+		c.values.ResizeNoShrink(int(bitutil.BytesForBits(int64(n))))
+	case c.typ == String:
+		c.values.Reserve(4 * (n + 1))
+		c.values.ResizeNoShrink(4 * (n + 1))
+	default:
+		c.values.Reserve(c.width * n)
+		c.values.ResizeNoShrink(c.width * n)
+	}
+}
