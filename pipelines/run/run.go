@@ -258,6 +258,7 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		}
 		var te *ThresholdError
 		if errors.As(err, &te) {
+			te.RunID = out.RunID
 			// Record why, in a transaction of its own: the load rolled back.
 			qerr := w.Update(bg, func(ctx context.Context, tx *warehouse.Tx) error {
 				return insertQuarantine(ctx, tx, out.RunID, q)

@@ -28,27 +28,43 @@ type QRow struct {
 	File    string
 	Sheet   string
 	Row     int64
-	Raw     map[string]string
+	Raw     []Field
 	Reasons []string
 }
 
-// RawJSON is the row's values as a JSON object, keys sorted.
+// Field is one source value of a quarantined row.
+type Field struct{ Column, Value string }
+
+// RawJSON is the row's values as a JSON object, in source column order.
 func (q QRow) RawJSON() string {
-	b, _ := json.Marshal(q.Raw)
-	return string(b)
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, f := range q.Raw {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(f.Column)
+		v, _ := json.Marshal(f.Value)
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.String()
 }
 
 // ThresholdError fails a run whose share of rejected rows exceeds the
 // pipeline's threshold. Nothing is loaded; the rejected rows are recorded.
 type ThresholdError struct {
+	RunID          int64
 	Rejected, Read int64
 	Threshold      float64
 }
 
 func (e *ThresholdError) Error() string {
 	return fmt.Sprintf("%d of %d rows (%.2f%%) failed validation, more than the reject threshold %s; nothing was loaded "+
-		"(see `grassroots quarantine RUN_ID`)", e.Rejected, e.Read, 100*float64(e.Rejected)/float64(max(e.Read, 1)),
-		strconv.FormatFloat(100*e.Threshold, 'f', -1, 64)+"%")
+		"(see `grassroots quarantine %d`)", e.Rejected, e.Read, 100*float64(e.Rejected)/float64(max(e.Read, 1)),
+		strconv.FormatFloat(100*e.Threshold, 'f', -1, 64)+"%", e.RunID)
 }
 
 // colRule is a spec.ColumnRule resolved against the input schema.
@@ -590,8 +606,8 @@ func levelName(l int) string {
 // raw is the quarantined row's values keyed by source column, with the pii
 // policy applied: hashed columns hashed, dropped columns left out, months cut,
 // resident ID numbers masked anywhere.
-func (v *validator) raw(cols []arrow.Array, r int) map[string]string {
-	out := map[string]string{}
+func (v *validator) raw(cols []arrow.Array, r int) []Field {
+	var out []Field
 	drop := map[string]bool{}
 	for _, c := range v.spec.PII.Drop {
 		drop[c] = true
@@ -608,19 +624,20 @@ func (v *validator) raw(cols []arrow.Array, r int) map[string]string {
 		if _, fromSource := v.from[n]; !fromSource {
 			continue // constant columns are not source values
 		}
+		var val string
 		switch {
 		case a.IsNull(r):
-			out[key] = ""
 		case v.hashIn[i]:
-			out[key] = "hash:" + v.hash.hash(a.(*array.String).Value(r))
+			val = "hash:" + v.hash.hash(a.(*array.String).Value(r))
 		case v.monthIn[i]:
 			t := text(a, r)
-			out[key] = t[:min(7, len(t))]
+			val = t[:min(7, len(t))]
 		case v.scale[i] != 0:
-			out[key] = strconv.FormatFloat(cellValue(a, r).Num/v.scale[i], 'f', -1, 64)
+			val = strconv.FormatFloat(cellValue(a, r).Num/v.scale[i], 'f', -1, 64)
 		default:
-			out[key] = redact(text(a, r))
+			val = redact(text(a, r))
 		}
+		out = append(out, Field{key, val})
 	}
 	return out
 }
@@ -628,12 +645,6 @@ func (v *validator) raw(cols []arrow.Array, r int) map[string]string {
 // sanitizeReject turns a source's own reject into a quarantine row, keeping
 // only declared source columns and applying the pii policy to them.
 func sanitizeReject(s *spec.Spec, h hasher, rj sources.Reject, file string) QRow {
-	declared := map[string]string{} // MatchKey(from) -> column name
-	for _, c := range s.Source.Columns {
-		if !c.From.IsZero() {
-			declared[sources.MatchKey(c.From.String())] = c.Name
-		}
-	}
 	in := func(list []string, x string) bool {
 		for _, l := range list {
 			if l == x {
@@ -642,20 +653,26 @@ func sanitizeReject(s *spec.Spec, h hasher, rj sources.Reject, file string) QRow
 		}
 		return false
 	}
-	raw := map[string]string{}
+	byKey := map[string]string{}
 	for k, val := range rj.Raw {
-		col, ok := declared[sources.MatchKey(k)]
+		byKey[sources.MatchKey(k)] = val
+	}
+	var raw []Field
+	for _, c := range s.Source.Columns {
+		if c.From.IsZero() || in(s.PII.Drop, c.Name) {
+			continue
+		}
+		key := c.From.String()
+		val, ok := byKey[sources.MatchKey(key)]
 		if !ok {
 			continue
 		}
 		switch {
-		case in(s.PII.Drop, col):
-			continue
-		case in(s.PII.Hash, col):
+		case in(s.PII.Hash, c.Name):
 			if strings.TrimSpace(val) != "" {
 				val = "hash:" + h.hash(strings.TrimSpace(val))
 			}
-		case in(s.PII.Month, col) || strings.Contains(col, "birth"):
+		case in(s.PII.Month, c.Name) || strings.Contains(c.Name, "birth"):
 			if d, err := value.Date(strings.TrimSpace(val)); err == nil {
 				y, m, _ := value.Civil(d)
 				val = fmt.Sprintf("%04d-%02d", y, m)
@@ -665,7 +682,7 @@ func sanitizeReject(s *spec.Spec, h hasher, rj sources.Reject, file string) QRow
 		default:
 			val = redact(val)
 		}
-		raw[k] = val
+		raw = append(raw, Field{key, val})
 	}
 	reasons := make([]string, len(rj.Reasons))
 	for i, r := range rj.Reasons {

@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"flag"
+	"fmt"
 
+	"grassroots/pipelines/schedule"
 	"grassroots/sql/warehouse"
 )
 
@@ -26,9 +28,16 @@ func (e *Env) warehousePath(flagValue string) string {
 	return defaultWarehouse
 }
 
-// openRead opens the warehouse read-only, for commands that only look.
+// openRead opens the warehouse read-only, for commands that only look. While
+// another process (grassroots schedule) holds the file, it reads the snapshot
+// that process publishes after each successful run instead, and says so in
+// one line on stderr; DuckDB's lock error is never shown.
 func (e *Env) openRead(ctx context.Context, path string) (*warehouse.Warehouse, error) {
-	return warehouse.Open(ctx, path, warehouse.ReadOnly())
+	w, note, err := schedule.OpenReader(ctx, path)
+	if note != "" {
+		fmt.Fprintf(e.Stderr, "grassroots: %s\n", note)
+	}
+	return w, err
 }
 
 // openWrite opens the warehouse for writing and brings its schema up to date.
