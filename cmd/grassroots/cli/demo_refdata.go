@@ -3,36 +3,82 @@ package cli
 import (
 	"context"
 	"fmt"
-	"time"
+	"io/fs"
+	"os"
+	"path/filepath"
 
-	"github.com/apache/arrow-go/v18/arrow/memory"
-
+	"grassroots/pipelines"
+	piperun "grassroots/pipelines/run"
 	"grassroots/pipelines/refdata"
-	"grassroots/sql/warehouse"
+	"grassroots/pipelines/spec"
 )
 
 func init() {
 	registerDemoStep(10, "reference data", loadRefdata)
 }
 
-// loadRefdata loads every bundled reference file, one run each.
+// loadRefdata writes the reference-data pipelines and their bundled CSV files
+// into the demo project and runs them, one run each.
 func loadRefdata(ctx context.Context, e *Env, d *demo) error {
 	fmt.Fprintln(e.Stdout, "\nreference data (published figures, sources in pipelines/refdata/README.md):")
-	for _, ds := range refdata.Datasets {
-		start := time.Now()
-		rdr, err := ds.Open(memory.DefaultAllocator)
+	dst := filepath.Join(d.Dir, "pipelines", "refdata")
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	if err := fs.WalkDir(refdata.FS, ".", func(p string, de fs.DirEntry, err error) error {
+		if err != nil || de.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(refdata.FS, p)
 		if err != nil {
 			return err
 		}
-		st, err := d.Warehouse.Load(ctx, ds.Table, rdr, warehouse.LoadOptions{
-			Pipeline: ds.Name, Trigger: "demo", PartitionBy: ds.PartitionBy,
-		})
-		rdr.Release()
+		return os.WriteFile(filepath.Join(dst, p), b, 0o644)
+	}); err != nil {
+		return err
+	}
+	return runDemoPipelines(ctx, e, d, pipelines.Refdata())
+}
+
+// runDemoPipelines writes the specs into the demo project's pipelines folder
+// and runs each through the same path as `grassroots run`.
+func runDemoPipelines(ctx context.Context, e *Env, d *demo, specs []pipelines.Spec) error {
+	for _, ps := range specs {
+		file := filepath.Join(d.Dir, spec.Dir, ps.File)
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(file, ps.Data, 0o644); err != nil {
+			return err
+		}
+		s, err := spec.Parse(file, ps.Data)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.Stdout, "  %-32s %-15s %7d rows  %5.2fs  %s\n", ds.Name, ds.Table, st.Rows,
-			time.Since(start).Seconds(), ds.About)
+		outs, err := piperun.Run(ctx, s, piperun.Options{Project: d.Dir, Warehouse: d.Warehouse, Trigger: "demo", Log: e.Log})
+		var read, loaded, quarantined int64
+		var secs float64
+		status := ""
+		for _, o := range outs {
+			read, loaded, quarantined = read+o.Read, loaded+o.Loaded, quarantined+o.Quarantined
+			secs += o.Duration.Seconds()
+			if status == "" || o.Status != "succeeded" {
+				status = o.Status
+			}
+		}
+		periods := ""
+		if len(outs) > 1 {
+			periods = fmt.Sprintf(" (%d periods)", len(outs))
+		}
+		q := ""
+		if quarantined > 0 {
+			q = fmt.Sprintf(", %d quarantined", quarantined)
+		}
+		fmt.Fprintf(e.Stdout, "  %-30s %-14s %-9s %7d rows read, %7d loaded%s  %5.2fs%s  %s\n", s.Name, s.Target.Table,
+			status, read, loaded, q, secs, periods, s.Description)
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
