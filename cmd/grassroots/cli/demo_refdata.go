@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 
 	"grassroots/pipelines"
-	piperun "grassroots/pipelines/run"
 	"grassroots/pipelines/refdata"
+	piperun "grassroots/pipelines/run"
 	"grassroots/pipelines/spec"
 )
 
