@@ -25,7 +25,7 @@ var categoryOrder = []string{"rural", "community", "agency", "enterprise", "soci
 
 func buildEducation(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	l := q.Lang
-	snap, err := latestSnapshot(ctx, q.DB, "party_member", q.Region)
+	snap, err := q.Cache.snapshot(ctx, "party_member", q.Region.Code)
 	if err != nil {
 		return err
 	}
@@ -33,33 +33,23 @@ func buildEducation(ctx context.Context, q *Query, c ChartSpec, b *Block) error 
 		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "members"))
 		return nil
 	}
-	rows, err := q.DB.QueryContext(ctx, `
-		SELECT coalesce(category, 'other'), coalesce(education, ''), count(*), bool_or(is_synthetic)
-		FROM party_member
-		WHERE starts_with(region_code, ?) AND snapshot_date = CAST(? AS DATE)
-		GROUP BY ALL`, q.Region.Prefix(), snap)
+	rs, err := q.Cache.counts(ctx, "education", "party_member", "coalesce(category, 'other')", "coalesce(education, '')", "true", q.Region.Code)
 	if err != nil {
-		return fmt.Errorf("party_member: %w", err)
+		return err
 	}
-	defer rows.Close()
 	counts := map[string]map[string]int{}
 	totals := map[string]int{}
-	for rows.Next() {
-		var cat, edu string
-		var n int
-		var synth bool
-		if err := rows.Scan(&cat, &edu, &n, &synth); err != nil {
-			return err
+	for _, r := range rs {
+		if r.Snapshot != snap {
+			continue
 		}
+		cat, edu, n := r.A, r.B, r.N
 		if counts[cat] == nil {
 			counts[cat] = map[string]int{}
 		}
 		counts[cat][edu] += n
 		totals[cat] += n
-		b.Synthetic = b.Synthetic || synth
-	}
-	if err := rows.Err(); err != nil {
-		return err
+		b.Synthetic = b.Synthetic || r.Synthetic
 	}
 	if len(counts) == 0 {
 		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "members"))

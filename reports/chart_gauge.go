@@ -2,8 +2,6 @@ package reports
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -23,11 +21,11 @@ func init() {
 
 func buildGauge(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	l := q.Lang
-	infos, err := indicators(ctx, q.DB, c.Indicators)
+	infos, err := indicators(ctx, q.Cache, c.Indicators)
 	if err != nil {
 		return err
 	}
-	ts, err := targets(ctx, q.DB, q.Region.Code, c.Indicators)
+	ts, err := targets(ctx, q.Cache, q.Region.Code, c.Indicators)
 	if err != nil {
 		return err
 	}
@@ -52,21 +50,18 @@ func buildGauge(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 		}
 		period := c.Period
 		if period == "" {
-			if period, err = latestPeriod(ctx, q.DB, code, q.Region.Code, false); err != nil {
+			if period, err = q.Cache.latestOwnPeriod(ctx, code, q.Region.Code); err != nil {
 				return err
 			}
 		}
-		var v float64
-		var synth bool
-		err := q.DB.QueryRowContext(ctx, `SELECT value, is_synthetic FROM indicator_value
-			WHERE indicator = ? AND region_code = ? AND period = ? AND value IS NOT NULL LIMIT 1`,
-			code, q.Region.Code, period).Scan(&v, &synth)
-		if errors.Is(err, sql.ErrNoRows) {
+		row, ok, err := q.Cache.ownValue(ctx, code, q.Region.Code, period, true)
+		if err != nil {
+			return err
+		}
+		if !ok {
 			continue
 		}
-		if err != nil {
-			return fmt.Errorf("indicator_value: %w", err)
-		}
+		v, synth := row.Value.Float64, row.Synthetic
 		gs = append(gs, gauge{infos[code], t, v, period})
 		b.Synthetic = b.Synthetic || synth
 		b.DataDate = maxDate(b.DataDate, period)

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"strings"
@@ -40,41 +41,49 @@ func ShortProvince(name string) string {
 func buildMap(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	l := q.Lang
 	code := c.Indicators[0]
-	infos, err := indicators(ctx, q.DB, c.Indicators)
+	infos, err := indicators(ctx, q.Cache, c.Indicators)
 	if err != nil {
 		return err
 	}
 	info := infos[code]
+	// The same for every region: read once per cache.
+	type province struct {
+		name      string
+		value     float64
+		synthetic bool
+	}
+	type result struct{ rows []province }
 	period := c.Period
 	if period == "" {
-		if period, err = latestPeriod(ctx, q.DB, code, CountryCode, true); err != nil {
+		if period, err = q.Cache.latestChildPeriod(ctx, code, CountryCode); err != nil {
 			return err
 		}
 	}
-	rows, err := q.DB.QueryContext(ctx, `
-		SELECT r.name, iv.value, iv.is_synthetic
-		FROM indicator_value iv JOIN region r ON r.code = iv.region_code
-		WHERE iv.indicator = ? AND iv.period = ? AND r.level = 1 AND iv.value IS NOT NULL
-		ORDER BY r.code`, code, period)
+	res, err := cached(ctx, q.Cache, fmt.Sprintf("map:%q:%q", code, period), "", func(ctx context.Context, _ []string) (map[string]result, error) {
+		var r result
+		err := query(ctx, q.Cache.db, "indicator_value", `
+			SELECT r.name, iv.value, iv.is_synthetic
+			FROM indicator_value iv JOIN region r ON r.code = iv.region_code
+			WHERE iv.indicator = ? AND iv.period = ? AND r.level = 1 AND iv.value IS NOT NULL
+			ORDER BY r.code`, func(rows *sql.Rows) error {
+			var p province
+			if err := rows.Scan(&p.name, &p.value, &p.synthetic); err != nil {
+				return err
+			}
+			r.rows = append(r.rows, p)
+			return nil
+		}, code, period)
+		return map[string]result{"": r}, err
+	})
 	if err != nil {
-		return fmt.Errorf("indicator_value: %w", err)
+		return err
 	}
-	defer rows.Close()
 	var data []opts.MapData
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for rows.Next() {
-		var name string
-		var v float64
-		var synth bool
-		if err := rows.Scan(&name, &v, &synth); err != nil {
-			return err
-		}
-		data = append(data, opts.MapData{Name: ShortProvince(name), Value: round(v, 2)})
-		lo, hi = math.Min(lo, v), math.Max(hi, v)
-		b.Synthetic = b.Synthetic || synth
-	}
-	if err := rows.Err(); err != nil {
-		return err
+	for _, p := range res.rows {
+		data = append(data, opts.MapData{Name: ShortProvince(p.name), Value: round(p.value, 2)})
+		lo, hi = math.Min(lo, p.value), math.Max(hi, p.value)
+		b.Synthetic = b.Synthetic || p.synthetic
 	}
 	if len(data) == 0 {
 		b.Empty = trf(l, "no_data", info.name(l)+"（省级）")

@@ -22,7 +22,7 @@ var kindOrder = []string{"nonpublic_enterprise", "social_group", "private_non_en
 
 func buildOrgKind(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	l := q.Lang
-	snap, err := latestSnapshot(ctx, q.DB, "organisation", q.Region)
+	snap, err := q.Cache.snapshot(ctx, "organisation", q.Region.Code)
 	if err != nil {
 		return err
 	}
@@ -30,31 +30,21 @@ func buildOrgKind(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "organisations"))
 		return nil
 	}
-	rows, err := q.DB.QueryContext(ctx, `
-		SELECT kind, party_org_mode, count(*), bool_or(is_synthetic)
-		FROM organisation
-		WHERE starts_with(region_code, ?) AND snapshot_date = CAST(? AS DATE) AND in_scope
-		GROUP BY ALL`, q.Region.Prefix(), snap)
+	rs, err := q.Cache.counts(ctx, "org_kind", "organisation", "kind", "party_org_mode", "in_scope", q.Region.Code)
 	if err != nil {
-		return fmt.Errorf("organisation: %w", err)
+		return err
 	}
-	defer rows.Close()
 	counts := map[string]map[string]int{}
-	for rows.Next() {
-		var kind, mode string
-		var n int
-		var synth bool
-		if err := rows.Scan(&kind, &mode, &n, &synth); err != nil {
-			return err
+	for _, r := range rs {
+		if r.Snapshot != snap {
+			continue
 		}
+		kind, mode, n := r.A, r.B, r.N
 		if counts[kind] == nil {
 			counts[kind] = map[string]int{}
 		}
 		counts[kind][mode] += n
-		b.Synthetic = b.Synthetic || synth
-	}
-	if err := rows.Err(); err != nil {
-		return err
+		b.Synthetic = b.Synthetic || r.Synthetic
 	}
 	if len(counts) == 0 {
 		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "organisations"))

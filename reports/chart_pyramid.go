@@ -2,8 +2,8 @@ package reports
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
+	"strconv"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -36,19 +36,9 @@ func ageBand(age int) int {
 	return (age-31)/5 + 1
 }
 
-// latestSnapshot is the newest snapshot_date of table in the region.
-func latestSnapshot(ctx context.Context, db *sql.DB, table string, r Region) (string, error) {
-	var d sql.NullString
-	err := db.QueryRowContext(ctx, `SELECT CAST(max(snapshot_date) AS VARCHAR) FROM `+table+` WHERE starts_with(region_code, ?)`, r.Prefix()).Scan(&d)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", table, err)
-	}
-	return d.String, nil
-}
-
 func buildPyramid(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	l := q.Lang
-	snap, err := latestSnapshot(ctx, q.DB, "party_member", q.Region)
+	snap, err := q.Cache.snapshot(ctx, "party_member", q.Region.Code)
 	if err != nil {
 		return err
 	}
@@ -56,27 +46,25 @@ func buildPyramid(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "members"))
 		return nil
 	}
-	rows, err := q.DB.QueryContext(ctx, `
-		SELECT CAST(floor(date_diff('day', birth_month, snapshot_date) / 365.2425) AS INTEGER) AS age,
-		       coalesce(gender, ''), count(*), bool_or(is_synthetic)
-		FROM party_member
-		WHERE starts_with(region_code, ?) AND snapshot_date = CAST(? AS DATE) AND birth_month IS NOT NULL
-		GROUP BY ALL`, q.Region.Prefix(), snap)
+	rs, err := q.Cache.counts(ctx, "pyramid", "party_member",
+		"CAST(floor(date_diff('day', birth_month, snapshot_date) / 365.2425) AS INTEGER)", "coalesce(gender, '')",
+		"birth_month IS NOT NULL", q.Region.Code)
 	if err != nil {
-		return fmt.Errorf("party_member: %w", err)
+		return err
 	}
-	defer rows.Close()
 	men := make([]int, len(ageBands))
 	women := make([]int, len(ageBands))
 	total := 0
-	for rows.Next() {
-		var age, n int
-		var g string
-		var synth bool
-		if err := rows.Scan(&age, &g, &n, &synth); err != nil {
-			return err
+	for _, r := range rs {
+		if r.Snapshot != snap {
+			continue
 		}
-		switch g {
+		age, err := strconv.Atoi(r.A)
+		if err != nil {
+			return fmt.Errorf("party_member: age %q: %w", r.A, err)
+		}
+		n := r.N
+		switch r.B {
 		case "M":
 			men[ageBand(age)] += n
 		case "F":
@@ -85,10 +73,7 @@ func buildPyramid(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 			continue
 		}
 		total += n
-		b.Synthetic = b.Synthetic || synth
-	}
-	if err := rows.Err(); err != nil {
-		return err
+		b.Synthetic = b.Synthetic || r.Synthetic
 	}
 	if total == 0 {
 		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "members"))

@@ -2,7 +2,7 @@ package reports
 
 import (
 	"context"
-	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -17,7 +17,7 @@ func init() {
 
 func buildTrend(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	l := q.Lang
-	infos, err := indicators(ctx, q.DB, c.Indicators)
+	infos, err := indicators(ctx, q.Cache, c.Indicators)
 	if err != nil {
 		return err
 	}
@@ -25,36 +25,24 @@ func buildTrend(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	if to == 0 {
 		to = 9999
 	}
-	rows, err := q.DB.QueryContext(ctx, `
-		SELECT indicator, vintage, year, period, value, is_synthetic
-		FROM indicator_value
-		WHERE region_code = ? AND list_contains(?, indicator) AND year BETWEEN ? AND ? AND value IS NOT NULL
-		ORDER BY indicator, vintage, year, period`, q.Region.Code, c.Indicators, c.From, to)
+	vs, err := q.Cache.values(ctx, q.Region.Code)
 	if err != nil {
-		return fmt.Errorf("indicator_value: %w", err)
+		return err
 	}
-	defer rows.Close()
 	type key struct{ ind, vintage string }
 	points := map[key][][2]float64{}
 	var order []key
-	for rows.Next() {
-		var k key
-		var year int
-		var period string
-		var v float64
-		var synth bool
-		if err := rows.Scan(&k.ind, &k.vintage, &year, &period, &v, &synth); err != nil {
-			return err
+	for _, v := range vs {
+		if !slices.Contains(c.Indicators, v.Indicator) || !v.Year.Valid || v.Year.Int64 < int64(c.From) || v.Year.Int64 > int64(to) || !v.Value.Valid {
+			continue
 		}
+		k := key{v.Indicator, v.Vintage}
 		if _, ok := points[k]; !ok {
 			order = append(order, k)
 		}
-		points[k] = append(points[k], [2]float64{float64(year), v})
-		b.Synthetic = b.Synthetic || synth
-		b.DataDate = maxDate(b.DataDate, period)
-	}
-	if err := rows.Err(); err != nil {
-		return err
+		points[k] = append(points[k], [2]float64{float64(v.Year.Int64), v.Value.Float64})
+		b.Synthetic = b.Synthetic || v.Synthetic
+		b.DataDate = maxDate(b.DataDate, v.Period)
 	}
 	var names []string
 	for _, code := range c.Indicators {
@@ -82,7 +70,7 @@ func buildTrend(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 			series = append(series, trendSeries{Key: code, Name: name, Points: points[k], Dashed: i > 0 && len(c.Indicators) == 2})
 		}
 	}
-	ts, err := targets(ctx, q.DB, q.Region.Code, c.Indicators)
+	ts, err := targets(ctx, q.Cache, q.Region.Code, c.Indicators)
 	if err != nil {
 		return err
 	}

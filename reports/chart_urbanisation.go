@@ -51,18 +51,10 @@ func buildUrbanisation(ctx context.Context, q *Query, c ChartSpec, b *Block) err
 	if to == 0 {
 		to = 9999
 	}
-	rows, err := q.DB.QueryContext(ctx, `
-		SELECT year, vintage,
-		       coalesce(published_urban_rate_pct, 100 * urban_resident_pop / nullif(resident_pop, 0)),
-		       coalesce(published_hukou_urban_rate_pct, 100 * urban_hukou_pop / nullif(hukou_pop, 0)),
-		       is_synthetic, coalesce(source, ''), coalesce(CAST(reference_date AS VARCHAR), CAST(year AS VARCHAR))
-		FROM population
-		WHERE region_code = ? AND year BETWEEN ? AND ?
-		ORDER BY year, vintage`, q.Region.Code, c.From, to)
+	ps, err := q.Cache.population(ctx, q.Region.Code)
 	if err != nil {
-		return fmt.Errorf("population: %w", err)
+		return err
 	}
-	defer rows.Close()
 	type key struct {
 		hukou bool
 		label string
@@ -70,19 +62,16 @@ func buildUrbanisation(ctx context.Context, q *Query, c ChartSpec, b *Block) err
 	var order []key
 	points := map[key][][2]float64{}
 	var src sourceSet
-	for rows.Next() {
-		var year int
-		var vintage, source, date string
-		var res, huk sql.NullFloat64
-		var synth bool
-		if err := rows.Scan(&year, &vintage, &res, &huk, &synth, &source, &date); err != nil {
-			return err
+	for _, row := range ps {
+		if row.Year < c.From || row.Year > to {
+			continue
 		}
-		lbl := vintageLabel(l, vintage)
+		year := row.Year
+		lbl := vintageLabel(l, row.Vintage)
 		for _, s := range []struct {
 			hukou bool
 			v     sql.NullFloat64
-		}{{false, res}, {true, huk}} {
+		}{{false, row.Resident}, {true, row.Huk}} {
 			if !s.v.Valid {
 				continue
 			}
@@ -91,13 +80,10 @@ func buildUrbanisation(ctx context.Context, q *Query, c ChartSpec, b *Block) err
 				order = append(order, k)
 			}
 			points[k] = append(points[k], [2]float64{float64(year), s.v.Float64})
-			b.DataDate = maxDate(b.DataDate, date)
+			b.DataDate = maxDate(b.DataDate, row.Date)
 		}
-		b.Synthetic = b.Synthetic || synth
-		src.add(source)
-	}
-	if err := rows.Err(); err != nil {
-		return err
+		b.Synthetic = b.Synthetic || row.Synthetic
+		src.add(row.Source)
 	}
 	if len(order) == 0 {
 		b.Empty = trf(l, "no_data", fmt.Sprintf("%s %s", q.Region.Name, tr(l, "resident")))
@@ -130,7 +116,7 @@ func buildUrbanisation(ctx context.Context, q *Query, c ChartSpec, b *Block) err
 		}
 	}
 	codes := []string{"urban.rate_resident", "urban.rate_hukou"}
-	ts, err := targets(ctx, q.DB, q.Region.Code, codes)
+	ts, err := targets(ctx, q.Cache, q.Region.Code, codes)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -32,30 +33,38 @@ func buildWorld(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	if to == 0 {
 		to = 9999
 	}
-	rows, err := q.DB.QueryContext(ctx, `
-		SELECT iso3, coalesce(country, iso3), year, value
-		FROM intl_series
-		WHERE series_code = 'SP.URB.TOTL.IN.ZS' AND list_contains(?, iso3) AND year BETWEEN ? AND ? AND value IS NOT NULL
-		ORDER BY iso3, year`, codes, c.From, to)
-	if err != nil {
-		return fmt.Errorf("intl_series: %w", err)
+	// The same for every region: read once per cache.
+	type point struct {
+		iso, country string
+		year         int
+		value        float64
 	}
-	defer rows.Close()
+	key := fmt.Sprintf("world:%q:%d:%d", codes, c.From, to)
+	pts, err := cached(ctx, q.Cache, key, "", func(ctx context.Context, _ []string) (map[string][]point, error) {
+		var pts []point
+		err := query(ctx, q.Cache.db, "intl_series", `
+			SELECT iso3, coalesce(country, iso3), year, value
+			FROM intl_series
+			WHERE series_code = 'SP.URB.TOTL.IN.ZS' AND list_contains(?, iso3) AND year BETWEEN ? AND ? AND value IS NOT NULL
+			ORDER BY iso3, year`, func(rows *sql.Rows) error {
+			var p point
+			if err := rows.Scan(&p.iso, &p.country, &p.year, &p.value); err != nil {
+				return err
+			}
+			pts = append(pts, p)
+			return nil
+		}, codes, c.From, to)
+		return map[string][]point{"": pts}, err
+	})
+	if err != nil {
+		return err
+	}
 	points := map[string][][2]float64{}
 	names := map[string]string{}
-	for rows.Next() {
-		var iso, country string
-		var year int
-		var v float64
-		if err := rows.Scan(&iso, &country, &year, &v); err != nil {
-			return err
-		}
-		points[iso] = append(points[iso], [2]float64{float64(year), v})
-		names[iso] = country
-		b.DataDate = maxDate(b.DataDate, fmt.Sprint(year))
-	}
-	if err := rows.Err(); err != nil {
-		return err
+	for _, p := range pts {
+		points[p.iso] = append(points[p.iso], [2]float64{float64(p.year), p.value})
+		names[p.iso] = p.country
+		b.DataDate = maxDate(b.DataDate, fmt.Sprint(p.year))
 	}
 	if len(points) == 0 {
 		b.Empty = trf(l, "no_data", tr(l, "wb_source"))

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -38,19 +39,18 @@ func (r Region) Prefix() string {
 
 // lookupRegion reads a region's name and level; a code the region table does
 // not know is an error that says so.
-func lookupRegion(ctx context.Context, db *sql.DB, code string) (Region, error) {
-	r := Region{Code: code}
-	err := db.QueryRowContext(ctx, `SELECT name, level FROM region WHERE code = ? ORDER BY valid_to DESC NULLS FIRST LIMIT 1`, code).Scan(&r.Name, &r.Level)
-	if errors.Is(err, sql.ErrNoRows) {
+func lookupRegion(ctx context.Context, c *Cache, code string) (Region, error) {
+	r, err := c.regionRow(ctx, code)
+	if err != nil {
+		return Region{Code: code}, fmt.Errorf("region %s: %w", code, err)
+	}
+	if r == nil {
 		if code == CountryCode {
 			return Region{Code: code, Name: "全国", Level: 0}, nil
 		}
-		return r, fmt.Errorf("region %s is not in the region table", code)
+		return Region{Code: code}, fmt.Errorf("region %s is not in the region table", code)
 	}
-	if err != nil {
-		return r, fmt.Errorf("region %s: %w", code, err)
-	}
-	return r, nil
+	return *r, nil
 }
 
 // FocusRegion is the county the warehouse's registers mostly describe: the
@@ -94,28 +94,23 @@ func (i indicatorInfo) name(l Lang) string {
 
 // indicators reads catalogue rows for codes; a code missing from the
 // catalogue is named by its code.
-func indicators(ctx context.Context, db *sql.DB, codes []string) (map[string]indicatorInfo, error) {
+func indicators(ctx context.Context, c *Cache, codes []string) (map[string]indicatorInfo, error) {
 	out := map[string]indicatorInfo{}
-	for _, c := range codes {
-		out[c] = indicatorInfo{Code: c}
-	}
 	if len(codes) == 0 {
 		return out, nil
 	}
-	rows, err := db.QueryContext(ctx, `SELECT code, name_zh, name_en, unit, direction, coalesce(source_tables, '')
-		FROM indicator WHERE list_contains(?, code)`, codes)
+	cat, err := c.catalogue(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("indicator catalogue: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var i indicatorInfo
-		if err := rows.Scan(&i.Code, &i.NameZh, &i.NameEn, &i.Unit, &i.Direction, &i.SourceTables); err != nil {
-			return nil, err
+	for _, code := range codes {
+		if i, ok := cat[code]; ok {
+			out[code] = i
+		} else {
+			out[code] = indicatorInfo{Code: code}
 		}
-		out[i.Code] = i
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // target is a planning target.
@@ -128,23 +123,18 @@ type target struct {
 }
 
 // targets reads the targets of codes in region, earliest target year first.
-func targets(ctx context.Context, db *sql.DB, region string, codes []string) ([]target, error) {
-	rows, err := db.QueryContext(ctx, `SELECT indicator, target_year, target_value, binding, coalesce(source, '')
-		FROM target WHERE region_code = ? AND list_contains(?, indicator)
-		ORDER BY target_year, indicator`, region, codes)
+func targets(ctx context.Context, c *Cache, region string, codes []string) ([]target, error) {
+	all, err := c.regionTargets(ctx, region)
 	if err != nil {
-		return nil, fmt.Errorf("targets: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
 	var ts []target
-	for rows.Next() {
-		var t target
-		if err := rows.Scan(&t.Indicator, &t.Year, &t.Value, &t.Binding, &t.Source); err != nil {
-			return nil, err
+	for _, t := range all {
+		if slices.Contains(codes, t.Indicator) {
+			ts = append(ts, t)
 		}
-		ts = append(ts, t)
 	}
-	return ts, rows.Err()
+	return ts, nil
 }
 
 // sourceSet collects distinct sources in order of first appearance.

@@ -58,6 +58,8 @@ type Query struct {
 	Lang Lang
 	// Region is the chart's region (resolved: never empty).
 	Region Region
+	// Cache is where kinds read the warehouse through (see cache.go).
+	Cache *Cache
 }
 
 // Block is one chart (or table) on a page.

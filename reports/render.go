@@ -36,6 +36,11 @@ type Options struct {
 	// assets/ next to them: each page is then one file to mail or archive.
 	SingleFile bool
 	Lang       Lang
+	// Cache, when set, is read instead of querying the warehouse chart by
+	// chart: a caller rendering many regions in turn makes one NewCache for
+	// all of them (on the same database) and so reads each table once.
+	// Nil makes a cache for the regions of this render.
+	Cache *Cache
 }
 
 // Page is one rendered report.
@@ -58,7 +63,22 @@ type Site struct {
 // Build reads the warehouse for one report and returns its page, not yet
 // written. region is the resolved region code.
 func Build(ctx context.Context, db *sql.DB, s *Spec, region string, l Lang) (*Page, error) {
-	r, err := lookupRegion(ctx, db, region)
+	return build(ctx, NewCache(db, specRegions(s, region)...), s, region, l)
+}
+
+// specRegions are the regions a report shows when rendered for region.
+func specRegions(s *Spec, region string) []string {
+	rs := []string{region}
+	for _, c := range s.Charts {
+		if c.Region != "" {
+			rs = append(rs, c.Region)
+		}
+	}
+	return rs
+}
+
+func build(ctx context.Context, cache *Cache, s *Spec, region string, l Lang) (*Page, error) {
+	r, err := lookupRegion(ctx, cache, region)
 	if err != nil {
 		return nil, fmt.Errorf("report %s: %w", s.Name, err)
 	}
@@ -66,7 +86,7 @@ func Build(ctx context.Context, db *sql.DB, s *Spec, region string, l Lang) (*Pa
 	// Built one after another: side by side on the pool measured slower
 	// (the queries are CPU-bound and DuckDB already uses every core).
 	for i, c := range s.Charts {
-		b, err := buildBlock(ctx, db, s, i, c, r, l)
+		b, err := buildBlock(ctx, cache, s, i, c, r, l)
 		if err != nil {
 			return nil, err
 		}
@@ -77,7 +97,7 @@ func Build(ctx context.Context, db *sql.DB, s *Spec, region string, l Lang) (*Pa
 	return p, nil
 }
 
-func buildBlock(ctx context.Context, db *sql.DB, s *Spec, i int, c ChartSpec, r Region, l Lang) (*Block, error) {
+func buildBlock(ctx context.Context, cache *Cache, s *Spec, i int, c ChartSpec, r Region, l Lang) (*Block, error) {
 	k, ok := kinds[c.Kind]
 	if !ok {
 		return nil, fmt.Errorf("%s: charts[%d]: unknown chart kind %q", s.Path, i, c.Kind)
@@ -85,12 +105,12 @@ func buildBlock(ctx context.Context, db *sql.DB, s *Spec, i int, c ChartSpec, r 
 	cr := r
 	if c.Region != "" && c.Region != r.Code {
 		var err error
-		if cr, err = lookupRegion(ctx, db, c.Region); err != nil {
+		if cr, err = lookupRegion(ctx, cache, c.Region); err != nil {
 			return nil, fmt.Errorf("%s: charts[%d]: %w", s.Path, i, err)
 		}
 	}
 	b := &Block{ID: blockID(s.Name, i, c.Kind), Kind: c.Kind, Title: c.Title.In(l), Region: cr, Height: 420}
-	if err := k.Build(ctx, &Query{DB: db, Lang: l, Region: cr}, c, b); err != nil {
+	if err := k.Build(ctx, &Query{DB: cache.db, Lang: l, Region: cr, Cache: cache}, c, b); err != nil {
 		return nil, fmt.Errorf("report %s, chart %d (%s): %w", s.Name, i+1, c.Kind, err)
 	}
 	if b.Option != nil {
@@ -118,9 +138,12 @@ func Render(ctx context.Context, db *sql.DB, specs []*Spec, o Options) (*Site, e
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("reports: %w", err)
 	}
+	// Every report's region first, so that the cache reads each table once
+	// for all of them.
 	focus := ""
-	site := &Site{Index: filepath.Join(o.Out, "index.html")}
-	for _, s := range specs {
+	regions := make([]string, len(specs))
+	var all []string
+	for i, s := range specs {
 		region := o.Region
 		if region == "" {
 			region = s.Region
@@ -134,7 +157,16 @@ func Render(ctx context.Context, db *sql.DB, specs []*Spec, o Options) (*Site, e
 			}
 			region = focus
 		}
-		p, err := Build(ctx, db, s, region, o.Lang)
+		regions[i] = region
+		all = append(all, specRegions(s, region)...)
+	}
+	cache := o.Cache
+	if cache == nil {
+		cache = NewCache(db, all...)
+	}
+	site := &Site{Index: filepath.Join(o.Out, "index.html")}
+	for i, s := range specs {
+		p, err := build(ctx, cache, s, regions[i], o.Lang)
 		if err != nil {
 			return nil, err
 		}
