@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// builtinPages are the pages `grassroots report` writes with no names given.
+var builtinPages = []string{"district.html", "members.html", "national.html", "organisations.html"}
+
+func readPage(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestReportWritesSite(t *testing.T) {
+	w := indicatorFixture(t)
+	mustRun(t, "", "indicators", "compute", "--warehouse", w)
+	out := filepath.Join(t.TempDir(), "site")
+	stdout := mustRun(t, "", "report", "--warehouse", w, "--out", out)
+	if !strings.Contains(stdout, "4 reports in ") || !strings.Contains(stdout, filepath.Join(out, "index.html")) {
+		t.Errorf("report does not say how many reports it wrote and where:\n%s", stdout)
+	}
+	// Reports without a region of their own show the county the registers
+	// describe; the national one shows the country.
+	if !strings.Contains(stdout, "310112") || !strings.Contains(stdout, "闵行区") || !strings.Contains(stdout, "000000") {
+		t.Errorf("report does not list the regions shown:\n%s", stdout)
+	}
+	index := readPage(t, filepath.Join(out, "index.html"))
+	for _, p := range builtinPages {
+		page := readPage(t, filepath.Join(out, p))
+		if !strings.Contains(index, `href="`+p+`"`) {
+			t.Errorf("index.html does not link %s", p)
+		}
+		if !strings.Contains(page, `<script src="assets/echarts.min.js">`) || !strings.Contains(page, `<html lang="zh-CN">`) {
+			t.Errorf("%s does not load ECharts from assets/ or is not in Chinese", p)
+		}
+	}
+	// The fixture's registers are synthetic: the members page says so.
+	if members := readPage(t, filepath.Join(out, "members.html")); !strings.Contains(members, "示例数据 / synthetic") {
+		t.Error("members.html shows synthetic registers without the synthetic banner")
+	}
+	for _, a := range []string{"echarts.min.js", "china.js"} {
+		if st, err := os.Stat(filepath.Join(out, "assets", a)); err != nil || st.Size() == 0 {
+			t.Errorf("assets/%s not written: %v", a, err)
+		}
+	}
+}
+
+func TestReportSingleFileEnglish(t *testing.T) {
+	w := indicatorFixture(t)
+	out := filepath.Join(t.TempDir(), "site")
+	stdout := mustRun(t, "", "report", "--warehouse", w, "--out", out, "--single-file", "--lang", "en", "--region", "310112", "district", "members.yaml")
+	if !strings.Contains(stdout, "2 reports in ") {
+		t.Errorf("report of two named reports:\n%s", stdout)
+	}
+	ents, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "district.html index.html members.html" {
+		t.Errorf("--single-file wrote %v, want the two pages and index.html (no assets/)", names)
+	}
+	page := readPage(t, filepath.Join(out, "district.html"))
+	for _, want := range []string{`<html lang="en">`, "District overview", "All reports", "Region：", "闵行区"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("district.html with --lang en lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"返回目录", "本区城镇化与基层党建概览", `src="assets/`} {
+		if strings.Contains(page, bad) {
+			t.Errorf("district.html with --lang en --single-file contains %q", bad)
+		}
+	}
+	if !strings.Contains(page, "echarts") || len(page) < 500_000 {
+		t.Errorf("district.html with --single-file does not inline ECharts (%d bytes)", len(page))
+	}
+	if index := readPage(t, filepath.Join(out, "index.html")); !strings.Contains(index, "Party members") || strings.Contains(index, "national.html") {
+		t.Error("index.html does not list exactly the reports asked for, in English")
+	}
+}
+
+func TestReportUsageErrors(t *testing.T) {
+	w := indicatorFixture(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"no-such-report"}, `no report "no-such-report" (reports: district, members, national, organisations)`},
+		{[]string{"--lang", "fr"}, `--lang "fr": want zh or en`},
+		{[]string{"--region", "3101"}, `--region "3101": want a 6-, 9- or 12-digit region code`},
+	} {
+		out := filepath.Join(t.TempDir(), "site")
+		code, _, errs := run(t, "", append([]string{"report", "--warehouse", w, "--out", out}, tc.args...)...)
+		if code != 2 || !strings.Contains(errs, tc.want) {
+			t.Errorf("report %q: exit %d, stderr %q; want exit 2 saying %q", tc.args, code, errs, tc.want)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("report %q wrote %s despite the usage error", tc.args, out)
+		}
+	}
+	// A region the warehouse does not know is an error, not a usage error,
+	// and says which.
+	code, _, errs := run(t, "", "report", "--warehouse", w, "--out", t.TempDir(), "--region", "999999")
+	if code != 1 || !strings.Contains(errs, "region 999999 is not in the region table") {
+		t.Errorf("report --region 999999: exit %d, stderr %q", code, errs)
+	}
+}
+
+func TestReportHelp(t *testing.T) {
+	code, out, _ := run(t, "", "report", "--help")
+	if code != 0 {
+		t.Fatalf("report --help exits %d", code)
+	}
+	for _, want := range []string{"usage: grassroots report [flags] [NAME...]", "--single-file", "--lang", "--region", "--out", "index.html"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report --help lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestLintReports(t *testing.T) {
+	dir := t.TempDir()
+	rep := filepath.Join(dir, "reports")
+	if err := os.MkdirAll(rep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(rep, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const head = "title:\n  zh: 测试报告\n  en: Test report\ncharts:\n"
+	write("kinds.yaml", head+
+		"  - kind: pie\n    title: {zh: 饼图, en: Pie}\n"+
+		"  - kind: ranked\n    title: {zh: 排名, en: Ranked}\n")
+	write("keys.yaml", head+
+		"  - kind: trend\n    title: {zh: 趋势, en: Trend}\n    indicators: [urban.rate_resident]\n    colour: red\n")
+	write("good.yaml", head+
+		"  - kind: alerts\n    title: {zh: 预警, en: Alerts}\n")
+
+	code, out, _ := run(t, "", "lint", dir)
+	if code != 1 {
+		t.Fatalf("lint exit %d, want 1:\n%s", code, out)
+	}
+	for _, want := range []string{
+		filepath.Join("reports", "kinds.yaml") + `:5:11: charts[0]: unknown chart kind "pie"`,
+		filepath.Join("reports", "kinds.yaml") + ":7:5: charts[1]: kind ranked takes exactly 1 indicator(s)",
+		filepath.Join("reports", "keys.yaml") + ":8:",
+		"colour",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lint output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "good.yaml") {
+		t.Errorf("lint complains about the good report:\n%s", out)
+	}
+}
