@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -133,11 +134,11 @@ func Parse(file string, b []byte) (*Spec, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, &SpecError{Path: file, Msg: "empty report definition"}
 		}
-		return nil, yamlErrors(file, err)
+		return nil, yamlErrors(file, b, err)
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(b, &root); err != nil {
-		return nil, yamlErrors(file, err)
+		return nil, yamlErrors(file, b, err)
 	}
 	if charts := lookup(&root, "charts"); charts != nil && charts.Kind == yaml.SequenceNode {
 		for i, n := range charts.Content {
@@ -155,8 +156,12 @@ func Parse(file string, b []byte) (*Spec, error) {
 	return s, nil
 }
 
-// yamlErrors turns yaml.v3's "line N: message" errors into SpecErrors.
-func yamlErrors(file string, err error) error {
+// unknownFieldRE is yaml.v3's message for a key strict decoding rejects.
+var unknownFieldRE = regexp.MustCompile(`^field (\S+) not found in type (?:reports\.)?(\w+)$`)
+
+// yamlErrors turns yaml.v3's "line N: message" errors into SpecErrors; an
+// unknown key is named as such, at its column in src.
+func yamlErrors(file string, src []byte, err error) error {
 	var te *yaml.TypeError
 	msgs := []string{err.Error()}
 	if errors.As(err, &te) {
@@ -167,7 +172,16 @@ func yamlErrors(file string, err error) error {
 		m = strings.TrimPrefix(m, "yaml: ")
 		if sub := lineRE.FindStringSubmatch(m); sub != nil {
 			line, _ := strconv.Atoi(sub[1])
-			errs = append(errs, &SpecError{Path: file, Line: line, Msg: strings.ReplaceAll(sub[2], "reports.", "")})
+			e := &SpecError{Path: file, Line: line, Msg: strings.ReplaceAll(sub[2], "reports.", "")}
+			if f := unknownFieldRE.FindStringSubmatch(sub[2]); f != nil {
+				e.Msg = fmt.Sprintf("unknown key %q", f[1])
+				if lines := strings.Split(string(src), "\n"); line >= 1 && line <= len(lines) {
+					if i := strings.Index(lines[line-1], f[1]+":"); i >= 0 {
+						e.Col = utf8.RuneCountInString(lines[line-1][:i]) + 1
+					}
+				}
+			}
+			errs = append(errs, e)
 			continue
 		}
 		errs = append(errs, &SpecError{Path: file, Msg: m})

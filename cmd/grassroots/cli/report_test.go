@@ -156,8 +156,7 @@ func TestLintReports(t *testing.T) {
 	for _, want := range []string{
 		filepath.Join("reports", "kinds.yaml") + `:5:11: charts[0]: unknown chart kind "pie"`,
 		filepath.Join("reports", "kinds.yaml") + ":7:5: charts[1]: kind ranked takes exactly 1 indicator(s)",
-		filepath.Join("reports", "keys.yaml") + ":8:",
-		"colour",
+		filepath.Join("reports", "keys.yaml") + `:8:5: unknown key "colour"`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("lint output lacks %q:\n%s", want, out)
