@@ -2,9 +2,12 @@ package indicators
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"grassroots/sql/warehouse"
@@ -35,7 +38,10 @@ type Stats struct {
 	Values     int64
 	Rollups    int64
 	Alerts     int64 // alerts raised by the computed indicators
-	Duration   time.Duration
+	// Profile is the time spent reducing party_member to member_profile
+	// (zero when no member indicator was computed).
+	Profile  time.Duration
+	Duration time.Duration
 }
 
 // Compute computes the indicators named by codes (all when none), and every
@@ -68,6 +74,11 @@ func ComputeWith(ctx context.Context, w *warehouse.Warehouse, o Options, codes .
 		o.RunID = id
 	}
 	st.RunID = o.RunID
+	closure, drop, err := buildClosure(ctx, w)
+	if err != nil {
+		return st, err
+	}
+	defer drop()
 	err = w.Update(ctx, func(ctx context.Context, tx *warehouse.Tx) error {
 		st.Indicators, st.Values, st.Rollups, st.Alerts = nil, 0, 0, 0
 		if err := writeCatalogue(ctx, tx, cat); err != nil {
@@ -75,9 +86,11 @@ func ComputeWith(ctx context.Context, w *warehouse.Warehouse, o Options, codes .
 		}
 		for _, ind := range sel {
 			if ind.Reads("party_member") {
+				t := time.Now()
 				if err := RefreshMemberProfile(ctx, tx); err != nil {
 					return err
 				}
+				st.Profile = time.Since(t)
 				break
 			}
 		}
@@ -86,13 +99,15 @@ func ComputeWith(ctx context.Context, w *warehouse.Warehouse, o Options, codes .
 			return fmt.Errorf("indicators: clear values: %w", err)
 		}
 		for _, ind := range sel {
-			is, err := computeOne(ctx, tx, ind, o.RunID)
+			is, err := computeOne(ctx, tx, ind, closure, o.RunID)
 			if err != nil {
 				return err
 			}
 			st.Indicators = append(st.Indicators, is)
 			st.Values += is.Values
-			st.Rollups += is.Rollups
+		}
+		if err := checkValues(ctx, tx, list, &st); err != nil {
+			return err
 		}
 		n, err := refreshAlerts(ctx, tx, list, o.RunID)
 		st.Alerts = n
@@ -196,24 +211,21 @@ func RefreshMemberProfile(ctx context.Context, tx *warehouse.Tx) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM member_profile"); err != nil {
 		return fmt.Errorf("indicators: member_profile: %w", err)
 	}
+	// Age bands compare the birth month with the snapshot date moved back
+	// by whole years: exact completed years, and cheaper than date_diff.
 	_, err := tx.ExecContext(ctx, `INSERT INTO member_profile
-		WITH m AS (
-			SELECT region_code, snapshot_date, education, category, in_service, floating,
-			       reported_to_community AS reported, is_synthetic,
-			       date_diff('month', birth_month, snapshot_date) // 12 AS age_years,
-			       date_diff('day', birth_month, snapshot_date) / 365.2425 AS age_exact
-			FROM party_member
-		)
-		SELECT region_code, snapshot_date, year(snapshot_date),
-		       CASE WHEN age_years IS NULL THEN NULL
-		            WHEN age_years <= 35 THEN 'le35'
-		            WHEN age_years <= 54 THEN '36_54'
-		            WHEN age_years <= 60 THEN '55_60'
-		            ELSE 'ge61' END AS age_band,
-		       education, category, in_service, floating, reported, is_synthetic,
-		       count(*), count(age_exact), sum(age_exact)
-		FROM m
-		GROUP BY ALL`)
+		SELECT region_code, snapshot_date, year(snapshot_date), is_synthetic,
+		       count(*), count(birth_month), sum((snapshot_date - birth_month) / 365.2425),
+		       count(*) FILTER (birth_month > snapshot_date - INTERVAL 36 YEAR),
+		       count(*) FILTER (birth_month <= snapshot_date - INTERVAL 55 YEAR),
+		       count(*) FILTER (birth_month <= snapshot_date - INTERVAL 61 YEAR),
+		       count(education),
+		       count(*) FILTER (education IN ('primary_or_below', 'junior_high')),
+		       count(*) FILTER (education IN ('college', 'bachelor', 'postgraduate')),
+		       count(*) FILTER (floating), count(*) FILTER (in_service),
+		       count(*) FILTER (in_service AND reported_to_community)
+		FROM party_member
+		GROUP BY region_code, snapshot_date, is_synthetic`)
 	if err != nil {
 		return fmt.Errorf("indicators: member_profile: %w", err)
 	}
@@ -282,42 +294,74 @@ func Columns(ctx context.Context, tx *warehouse.Tx, ind *Indicator) ([]string, e
 	return cols, nil
 }
 
-func computeOne(ctx context.Context, tx *warehouse.Tx, ind *Indicator, runID int64) (IndicatorStats, error) {
+func computeOne(ctx context.Context, tx *warehouse.Tx, ind *Indicator, closure string, runID int64) (IndicatorStats, error) {
 	start := time.Now()
 	is := IndicatorStats{Code: ind.Code}
-	cols, err := Columns(ctx, tx, ind)
-	if err != nil {
-		return is, err
+	cols, ok := columnCache.Load(ind.Query)
+	if !ok {
+		c, err := Columns(ctx, tx, ind)
+		if err != nil {
+			return is, err
+		}
+		cols = c
+		columnCache.Store(ind.Query, c)
 	}
-	q := insertSQL(ind, cols)
-	if _, err := tx.ExecContext(ctx, q, ind.Code, ind.Unit, runID); err != nil {
+	res, err := tx.ExecContext(ctx, insertSQL(ind, cols.([]string), closure, runID))
+	if err != nil {
 		return is, fmt.Errorf("indicators: %s: %w", ind.Path, err)
 	}
-	row, err := tx.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (is_rollup) FROM indicator_value WHERE indicator = ?`, ind.Code)
-	if err != nil {
-		return is, err
-	}
-	if err := row.Scan(&is.Values, &is.Rollups); err != nil {
-		return is, fmt.Errorf("indicators: %s: %w", ind.Code, err)
-	}
-	row, err = tx.QueryRowContext(ctx, `SELECT region_code, period, vintage, count(*) FROM indicator_value
-		WHERE indicator = ? AND NOT is_rollup GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 1`, ind.Code)
-	if err != nil {
-		return is, err
-	}
-	var region, period, vintage string
-	var n int
-	if err := row.Scan(&region, &period, &vintage, &n); err == nil {
-		return is, fmt.Errorf("indicators: %s: the query returned %d rows for region %s, period %s, vintage %q; it must return one per region, period and vintage",
-			ind.Path, n, region, period, vintage)
-	}
+	is.Values, _ = res.RowsAffected()
 	is.Duration = time.Since(start)
 	return is, nil
 }
 
+// columnCache holds the output columns of each query text already described.
+var columnCache sync.Map
+
+// checkValues fills in the roll-up counts and fails if a query returned more
+// than one row for a region, period and vintage.
+func checkValues(ctx context.Context, tx *warehouse.Tx, list string, st *Stats) error {
+	rows, err := tx.QueryContext(ctx, `SELECT indicator, count(*) FILTER (is_rollup) FROM indicator_value
+		WHERE indicator IN (`+list+`) GROUP BY indicator`)
+	if err != nil {
+		return fmt.Errorf("indicators: %w", err)
+	}
+	rollups := map[string]int64{}
+	for rows.Next() {
+		var code string
+		var n int64
+		if err := rows.Scan(&code, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		rollups[code] = n
+	}
+	rows.Close()
+	st.Rollups = 0
+	for i := range st.Indicators {
+		st.Indicators[i].Rollups = rollups[st.Indicators[i].Code]
+		st.Rollups += rollups[st.Indicators[i].Code]
+	}
+	row, err := tx.QueryRowContext(ctx, `SELECT min(indicator || '.sql: the query returned ' || n || ' rows for region ' ||
+		region_code || ', period ' || period || ', vintage "' || vintage || '"')
+		FROM (SELECT indicator, region_code, period, vintage, count(*) AS n FROM indicator_value
+		      WHERE indicator IN (`+list+`) AND NOT is_rollup GROUP BY ALL HAVING count(*) > 1)`)
+	if err != nil {
+		return err
+	}
+	var dup sql.NullString
+	if err := row.Scan(&dup); err != nil {
+		return fmt.Errorf("indicators: %w", err)
+	}
+	if dup.Valid {
+		return fmt.Errorf("indicators: %s; it must return one row per region, period and vintage", dup.String)
+	}
+	return nil
+}
+
 // insertSQL builds the statement that evaluates ind's query, rolls it up and
-// writes indicator_value. Parameters: $1 code, $2 unit, $3 run id.
-func insertSQL(ind *Indicator, cols []string) string {
+// writes indicator_value.
+func insertSQL(ind *Indicator, cols []string, closure string, runID int64) string {
 	has := map[string]bool{}
 	for _, c := range cols {
 		has[c] = true
@@ -332,11 +376,11 @@ func insertSQL(ind *Indicator, cols []string) string {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO indicator_value (indicator, region_code, period, year, vintage, numerator, denominator,
 	value, unit, flags, is_rollup, is_synthetic, computed_at, run_id)
-WITH RECURSIVE q AS (
+WITH q AS (
 `)
 	b.WriteString(ind.Query)
 	fmt.Fprintf(&b, `
-), base AS (
+), base AS MATERIALIZED (
 	SELECT CAST(region_code AS VARCHAR) AS region_code, CAST(period AS VARCHAR) AS period,
 	       %s AS year, %s AS vintage,
 	       CAST(numerator AS DOUBLE) AS numerator, CAST(denominator AS DOUBLE) AS denominator,
@@ -355,38 +399,26 @@ WITH RECURSIVE q AS (
 		if ind.Aggregation == Sum {
 			denOK = "true"
 		}
-		fmt.Fprintf(&b, `, up (code, ancestor, depth) AS (
-	SELECT DISTINCT region_code, region_code, 0 FROM base
-	UNION ALL
-	SELECT up.code, r.parent_code, up.depth + 1
-	FROM up JOIN region r ON r.code = up.ancestor
-	WHERE r.parent_code IS NOT NULL AND r.parent_code <> r.code AND up.depth < 8
-), anc AS (
-	SELECT DISTINCT code, ancestor, depth FROM up
-), ub AS (
-	SELECT b.*, a.ancestor, a.depth, p.ancestor AS child
-	FROM base b
-	JOIN anc a ON a.code = b.region_code AND a.depth > 0
-	JOIN anc p ON p.code = b.region_code AND p.depth = a.depth - 1
+		fmt.Fprintf(&b, `, ub AS (
+	SELECT b.*, a.ancestor, a.depth, a.child, a.children
+	FROM base b JOIN `+closure+` a ON a.code = b.region_code AND a.depth > 0
 	WHERE b.flags NOT LIKE '%%published%%' AND b.numerator IS NOT NULL
 ), cut AS (
 	SELECT u.region_code, u.period, u.vintage, min(u.depth) AS d
 	FROM ub u JOIN base c ON c.region_code = u.ancestor AND c.period = u.period AND c.vintage = u.vintage
 	GROUP BY ALL
-), kids AS (
-	SELECT parent_code, count(*) AS n FROM region WHERE parent_code IS NOT NULL GROUP BY parent_code
 ), roll0 AS (
 	SELECT u.ancestor AS region_code, u.period, min(u.year) AS year, u.vintage,
 	       sum(u.numerator) AS numerator, sum(u.denominator) AS denominator,
-	       count(DISTINCT u.child) AS children, bool_or(u.is_synthetic) AS is_synthetic
+	       count(DISTINCT u.child) AS contributing, max(u.children) AS children, bool_or(u.is_synthetic) AS is_synthetic
 	FROM ub u LEFT JOIN cut USING (region_code, period, vintage)
 	WHERE (cut.d IS NULL OR u.depth < cut.d) AND %s
 	GROUP BY u.ancestor, u.period, u.vintage
 ), roll AS (
-	SELECT r.region_code, r.period, r.year, r.vintage, r.numerator, r.denominator,
-	       CASE WHEN r.children < k.n THEN 'partial: ' || r.children || ' of ' || k.n || ' sub-regions' ELSE '' END AS flags,
-	       r.is_synthetic
-	FROM roll0 r LEFT JOIN kids k ON k.parent_code = r.region_code
+	SELECT region_code, period, year, vintage, numerator, denominator,
+	       CASE WHEN contributing < children THEN 'partial: ' || contributing || ' of ' || children || ' sub-regions' ELSE '' END AS flags,
+	       is_synthetic
+	FROM roll0
 ), allrows AS (
 	SELECT *, false AS is_rollup FROM base
 	UNION ALL
@@ -398,10 +430,10 @@ WITH RECURSIVE q AS (
 		value = fmt.Sprintf("CASE WHEN denominator IS NULL THEN numerator * %s WHEN denominator = 0 THEN NULL ELSE numerator / denominator * %s END", scale, scale)
 	}
 	fmt.Fprintf(&b, `
-SELECT $1, region_code, period, year, vintage, numerator, denominator, %s, $2,
+SELECT %s, region_code, period, year, vintage, numerator, denominator, %s, %s,
        CASE WHEN denominator = 0 THEN concat_ws('; ', nullif(flags, ''), 'zero denominator') ELSE flags END,
-       is_rollup, is_synthetic, now(), $3::BIGINT
-FROM allrows`, value)
+       is_rollup, is_synthetic, now(), %d::BIGINT
+FROM allrows`, sqlList([]string{ind.Code}), value, sqlList([]string{ind.Unit}), runID)
 	return b.String()
 }
 
@@ -433,4 +465,46 @@ func refreshAlerts(ctx context.Context, tx *warehouse.Tx, list string, runID int
 		return 0, fmt.Errorf("indicators: alerts: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+var closureSeq atomic.Int64
+
+// buildClosure writes every region's ancestors (depth 0 = itself), with the
+// ancestor's child on the way (child) and how many children the ancestor has
+// (children), to a single-use table in the in-memory catalog, where a write transaction on the
+// warehouse can read it; the roll-ups of one computation share it. Five joins
+// up region.parent_code instead of a recursive query: the hierarchy has six
+// levels.
+func buildClosure(ctx context.Context, w *warehouse.Warehouse) (string, func(), error) {
+	name := fmt.Sprintf("memory.main._indicator_closure_%d", closureSeq.Add(1))
+	q := `CREATE TABLE ` + name + ` AS
+		WITH c AS (
+			SELECT DISTINCT r0.code AS c0, r0.parent_code AS c1, p1.parent_code AS c2, p2.parent_code AS c3,
+			       p3.parent_code AS c4, p4.parent_code AS c5, p5.parent_code AS c6
+			FROM region r0
+			LEFT JOIN region p1 ON p1.code = r0.parent_code
+			LEFT JOIN region p2 ON p2.code = p1.parent_code
+			LEFT JOIN region p3 ON p3.code = p2.parent_code
+			LEFT JOIN region p4 ON p4.code = p3.parent_code
+			LEFT JOIN region p5 ON p5.code = p4.parent_code
+		), l AS (
+			SELECT c0 AS code, c0 AS ancestor, 0 AS depth, NULL AS child FROM c
+			UNION ALL SELECT c0, c1, 1, c0 FROM c WHERE c1 IS NOT NULL
+			UNION ALL SELECT c0, c2, 2, c1 FROM c WHERE c2 IS NOT NULL
+			UNION ALL SELECT c0, c3, 3, c2 FROM c WHERE c3 IS NOT NULL
+			UNION ALL SELECT c0, c4, 4, c3 FROM c WHERE c4 IS NOT NULL
+			UNION ALL SELECT c0, c5, 5, c4 FROM c WHERE c5 IS NOT NULL
+			UNION ALL SELECT c0, c6, 6, c5 FROM c WHERE c6 IS NOT NULL
+		), kids AS (
+			SELECT parent_code, count(DISTINCT code) AS n FROM region WHERE parent_code IS NOT NULL GROUP BY parent_code
+		)
+		SELECT DISTINCT l.code, l.ancestor, l.depth, l.child, coalesce(k.n, 0) AS children
+		FROM l LEFT JOIN kids k ON k.parent_code = l.ancestor
+		WHERE l.depth = 0 OR l.ancestor <> l.code`
+	if _, err := w.DB().ExecContext(ctx, q); err != nil {
+		return "", nil, fmt.Errorf("indicators: region hierarchy: %w", err)
+	}
+	return name, func() {
+		_, _ = w.DB().ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+name)
+	}, nil
 }

@@ -11,9 +11,9 @@
 -- @period: snapshot
 -- @notes: From member records only (no published source gives it).
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
-       coalesce(sum(members) FILTER (in_service AND reported), 0) AS numerator,
-       sum(members) FILTER (in_service) AS denominator,
+       sum(in_service_reported) AS numerator,
+       sum(in_service) AS denominator,
        bool_or(is_synthetic) AS is_synthetic
 FROM member_profile
 GROUP BY region_code, as_of_date, year
-HAVING sum(members) FILTER (in_service) > 0
+HAVING sum(in_service) > 0

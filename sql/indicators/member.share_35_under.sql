@@ -12,12 +12,12 @@
 -- @vintages: cpc_bulletin, member_count, 
 -- @notes: Published counts give 35岁及以下 either as one band (le35) or as 30岁及以下 + 31-35岁 (le30 + 31_35); both are used.
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
-       coalesce(sum(members) FILTER (age_band = 'le35'), 0) AS numerator,
-       sum(members) FILTER (age_band IS NOT NULL) AS denominator,
+       sum(age_le35) AS numerator,
+       sum(aged_members) AS denominator,
        bool_or(is_synthetic) AS is_synthetic
 FROM member_profile
 GROUP BY region_code, as_of_date, year
-HAVING sum(members) FILTER (age_band IS NOT NULL) > 0
+HAVING sum(aged_members) > 0
 UNION ALL
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, origin AS vintage,
        coalesce(max(members) FILTER (dimension = 'age' AND band = 'le35'), CASE WHEN count(*) FILTER (dimension = 'age' AND band IN ('le30', '31_35')) = 2 THEN sum(members) FILTER (dimension = 'age' AND band IN ('le30', '31_35')) END) AS numerator,

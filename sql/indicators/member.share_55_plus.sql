@@ -12,12 +12,12 @@
 -- @vintages: cpc_bulletin, member_count, 
 -- @notes: An ageing warning: the Minhang study found nearly half of 7,700+ rural members aged 55+. Microdata are the default series (vintage empty); published counts need a ge55 age band (the CPC bulletin's bands, 51-55 and 56-60, cannot give it).
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
-       coalesce(sum(members) FILTER (age_band IN ('55_60', 'ge61')), 0) AS numerator,
-       sum(members) FILTER (age_band IS NOT NULL) AS denominator,
+       sum(age_ge55) AS numerator,
+       sum(aged_members) AS denominator,
        bool_or(is_synthetic) AS is_synthetic
 FROM member_profile
 GROUP BY region_code, as_of_date, year
-HAVING sum(members) FILTER (age_band IS NOT NULL) > 0
+HAVING sum(aged_members) > 0
 UNION ALL
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, origin AS vintage,
        max(members) FILTER (dimension = 'age' AND band = 'ge55') AS numerator,

@@ -12,12 +12,12 @@
 -- @vintages: cpc_bulletin, member_count, 
 -- @notes: The bulletin's age band 61岁及以上; national figures from the CPC bulletin are the vintage cpc_bulletin.
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
-       coalesce(sum(members) FILTER (age_band = 'ge61'), 0) AS numerator,
-       sum(members) FILTER (age_band IS NOT NULL) AS denominator,
+       sum(age_ge61) AS numerator,
+       sum(aged_members) AS denominator,
        bool_or(is_synthetic) AS is_synthetic
 FROM member_profile
 GROUP BY region_code, as_of_date, year
-HAVING sum(members) FILTER (age_band IS NOT NULL) > 0
+HAVING sum(aged_members) > 0
 UNION ALL
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, origin AS vintage,
        max(members) FILTER (dimension = 'age' AND band = 'ge61') AS numerator,

@@ -12,12 +12,12 @@
 -- @vintages: cpc_bulletin, member_count, 
 -- @notes: The CPC bulletin publishes the national count (college_plus_members) and share.
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
-       coalesce(sum(members) FILTER (education IN ('college', 'bachelor', 'postgraduate')), 0) AS numerator,
-       sum(members) FILTER (education IS NOT NULL) AS denominator,
+       sum(edu_college_plus) AS numerator,
+       sum(edu_known) AS denominator,
        bool_or(is_synthetic) AS is_synthetic
 FROM member_profile
 GROUP BY region_code, as_of_date, year
-HAVING sum(members) FILTER (education IS NOT NULL) > 0
+HAVING sum(edu_known) > 0
 UNION ALL
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, origin AS vintage,
        max(members) FILTER (dimension = 'education' AND band = 'college_plus') AS numerator,

@@ -11,7 +11,7 @@
 -- @period: snapshot
 -- @notes: From member records only (no published source gives it).
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
-       coalesce(sum(members) FILTER (floating), 0) AS numerator,
+       sum(floating) AS numerator,
        sum(members) AS denominator,
        bool_or(is_synthetic) AS is_synthetic
 FROM member_profile

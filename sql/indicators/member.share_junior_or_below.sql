@@ -12,12 +12,12 @@
 -- @vintages: cpc_bulletin, member_count, 
 -- @notes: The Minhang study found over 70% of rural members at junior-high level or below.
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
-       coalesce(sum(members) FILTER (education IN ('primary_or_below', 'junior_high')), 0) AS numerator,
-       sum(members) FILTER (education IS NOT NULL) AS denominator,
+       sum(edu_junior_or_below) AS numerator,
+       sum(edu_known) AS denominator,
        bool_or(is_synthetic) AS is_synthetic
 FROM member_profile
 GROUP BY region_code, as_of_date, year
-HAVING sum(members) FILTER (education IS NOT NULL) > 0
+HAVING sum(edu_known) > 0
 UNION ALL
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, origin AS vintage,
        max(members) FILTER (dimension = 'education' AND band = 'junior_or_below') AS numerator,

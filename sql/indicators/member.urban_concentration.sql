@@ -10,14 +10,24 @@
 -- @depends_on: urban.rate_resident
 -- @period: snapshot
 -- @notes: "××% of people and ××% of members live in the city": above 1, members are more urban than the population. Members count where their village or community has an urban-rural class; the urbanisation rate is the region's own series (vintage empty) where it has one, else the first of NBS_data_portal_revised, first_release (named in flags). Computed at every level, not rolled up.
-WITH m AS (
-    SELECT a.ancestor AS region_code, p.as_of_date, p.year,
-           sum(p.members) FILTER (r.urban_rural_class LIKE '1%') AS urban_members,
-           sum(p.members) AS members,
-           bool_or(p.is_synthetic) AS is_synthetic
+WITH RECURSIVE p AS (
+    SELECT p.region_code, p.as_of_date, p.year, r.urban_rural_class LIKE '1%' AS urban,
+           sum(p.members) AS members, bool_or(p.is_synthetic) AS is_synthetic
     FROM member_profile p
     JOIN region r ON r.code = p.region_code AND r.urban_rural_class IS NOT NULL
-    JOIN region_ancestor a ON a.code = p.region_code
+    GROUP BY ALL
+), up (code, ancestor, depth) AS (
+    SELECT DISTINCT region_code, region_code, 0 FROM p
+    UNION ALL
+    SELECT up.code, r.parent_code, up.depth + 1
+    FROM up JOIN region r ON r.code = up.ancestor
+    WHERE r.parent_code IS NOT NULL AND r.parent_code <> r.code AND up.depth < 8
+), m AS (
+    SELECT a.ancestor AS region_code, p.as_of_date, p.year,
+           sum(p.members) FILTER (p.urban) AS urban_members,
+           sum(p.members) AS members,
+           bool_or(p.is_synthetic) AS is_synthetic
+    FROM p JOIN up a ON a.code = p.region_code
     GROUP BY a.ancestor, p.as_of_date, p.year
 ), u AS (
     SELECT region_code, year, vintage, value, is_synthetic

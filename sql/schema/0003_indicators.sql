@@ -33,21 +33,24 @@ COMMENT ON VIEW region_ancestor IS 'Every region paired with itself (depth 0) an
 -- Members in one shape ---------------------------------------------------------
 
 CREATE TABLE member_profile (
-    region_code   VARCHAR NOT NULL,
-    as_of_date    DATE NOT NULL,
-    year          INTEGER NOT NULL,
-    age_band      VARCHAR,
-    education     VARCHAR,
-    category      VARCHAR,
-    in_service    BOOLEAN,
-    floating      BOOLEAN,
-    reported      BOOLEAN,
-    is_synthetic  BOOLEAN NOT NULL,
-    members       BIGINT NOT NULL,
-    aged_members  BIGINT NOT NULL,
-    age_sum       DOUBLE
+    region_code          VARCHAR NOT NULL,
+    as_of_date           DATE NOT NULL,
+    year                 INTEGER NOT NULL,
+    is_synthetic         BOOLEAN NOT NULL,
+    members              BIGINT NOT NULL,
+    aged_members         BIGINT NOT NULL,
+    age_sum              DOUBLE,
+    age_le35             BIGINT NOT NULL,
+    age_ge55             BIGINT NOT NULL,
+    age_ge61             BIGINT NOT NULL,
+    edu_known            BIGINT NOT NULL,
+    edu_junior_or_below  BIGINT NOT NULL,
+    edu_college_plus     BIGINT NOT NULL,
+    floating             BIGINT NOT NULL,
+    in_service           BIGINT NOT NULL,
+    in_service_reported  BIGINT NOT NULL
 );
-COMMENT ON TABLE member_profile IS 'party_member reduced to counts by region, snapshot date and the attributes the indicators use; rebuilt from party_member by every indicator computation that reads it. age_band (completed years at the snapshot, birth month taken as its first day): le35, 36_54, 55_60, ge61, or NULL when the birth month is unknown. aged_members and age_sum (exact age in years) give the mean age.';
+COMMENT ON TABLE member_profile IS 'party_member reduced to counts by region and snapshot date (one row each, per is_synthetic), rebuilt from party_member in one scan by every indicator computation that reads it. Ages are completed years at the snapshot, the birth month taken as its first day: aged_members have a birth month; age_sum is the sum of their exact ages in years (days / 365.2425, for the mean age); age_le35, age_ge55, age_ge61 count members aged 35 or under, 55 or over, 61 or over. edu_known members have a recorded education; edu_junior_or_below: primary or junior high; edu_college_plus: college (大专), bachelor or postgraduate. floating: floating members; in_service: in-service members; in_service_reported: those of them who reported to their residential community.';
 
 CREATE VIEW member_published AS
 SELECT region_code, as_of_date, year, dimension, band, members, published_share_pct,
