@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -95,7 +96,26 @@ type TableReader struct {
 	cur   arrow.RecordBatch
 	err   error
 	done  bool
-	stats Stats
+	stats Stats // owned by the producer
+
+	// Batches are built by a producer goroutine one step ahead of Next, so
+	// parsing overlaps the consumer's work (DuckDB inserting the previous
+	// batch). Rejects and stats travel with each batch and are handed over
+	// inside Next, on the caller's goroutine.
+	ch       chan batchMsg
+	stop     chan struct{}
+	wg       sync.WaitGroup
+	pending  []Reject
+	perr     error
+	pub      Stats // stats as of the last batch handed out
+	finished bool
+}
+
+type batchMsg struct {
+	rec     arrow.RecordBatch
+	rejects []Reject
+	stats   Stats
+	err     error
 }
 
 var _ StatsReader = (*TableReader)(nil)
@@ -121,6 +141,7 @@ func NewTableReader(ctx context.Context, cfg Config, t Table, rows Rows) (_ *Tab
 	r.raw, _ = rows.(RawRows)
 	r.utf8 = t.Encoding == "utf-8"
 	r.stats.Encoding, r.stats.BOM = t.Encoding, t.BOM
+	r.pub = r.stats
 	if r.mem == nil {
 		r.mem = memory.DefaultAllocator
 	}
@@ -436,8 +457,9 @@ func (r *TableReader) structural(row int64, format string, a ...any) error {
 // Header returns the joined header names (nil without a header).
 func (r *TableReader) Header() []string { return r.header }
 
-// Stats reports what the reader has seen so far.
-func (r *TableReader) Stats() Stats { return r.stats }
+// Stats reports what the reader has handed out so far; after Next has
+// returned false it covers the whole input.
+func (r *TableReader) Stats() Stats { return r.pub }
 
 func (r *TableReader) Schema() *arrow.Schema { return r.schema }
 
@@ -448,6 +470,15 @@ func (r *TableReader) Release() {
 		if r.cur != nil {
 			r.cur.Release()
 			r.cur = nil
+		}
+		if r.ch != nil {
+			close(r.stop)
+			for msg := range r.ch {
+				if msg.rec != nil {
+					msg.rec.Release()
+				}
+			}
+			r.wg.Wait()
 		}
 		for _, c := range r.cols {
 			c.release()
@@ -464,14 +495,68 @@ func (r *TableReader) Record() arrow.RecordBatch { return r.cur }
 
 func (r *TableReader) Err() error { return r.err }
 
-// Next reads the next batch.
+// Next makes the next batch current. It may be called from any thread,
+// including a cgo callback.
 func (r *TableReader) Next() bool {
 	if r.cur != nil {
 		r.cur.Release()
 		r.cur = nil
 	}
-	if r.done || r.err != nil {
+	if r.finished {
 		return false
+	}
+	if err := r.ctx.Err(); err != nil {
+		r.err, r.finished = err, true
+		return false
+	}
+	if r.ch == nil {
+		r.ch = make(chan batchMsg, 1)
+		r.stop = make(chan struct{})
+		r.wg.Add(1)
+		go r.produce()
+	}
+	msg, ok := <-r.ch
+	if !ok {
+		r.finished = true
+		return false
+	}
+	r.pub = msg.stats
+	for _, rj := range msg.rejects {
+		r.cfg.OnReject(rj)
+	}
+	if msg.err != nil || msg.rec == nil {
+		r.err, r.finished = msg.err, true
+		return false
+	}
+	r.cur = msg.rec
+	return true
+}
+
+func (r *TableReader) produce() {
+	defer r.wg.Done()
+	defer close(r.ch)
+	for {
+		rec := r.fill()
+		msg := batchMsg{rec: rec, rejects: r.pending, stats: r.stats, err: r.perr}
+		r.pending = nil
+		select {
+		case r.ch <- msg:
+		case <-r.stop:
+			if rec != nil {
+				rec.Release()
+			}
+			return
+		}
+		if rec == nil {
+			return
+		}
+	}
+}
+
+// fill builds the next batch; nil at the end or on error (r.perr).
+func (r *TableReader) fill() arrow.RecordBatch {
+	if r.done || r.perr != nil {
+		return nil
 	}
 	r.capN = r.batch + len(r.wide)
 	for _, c := range r.cols {
@@ -483,8 +568,9 @@ func (r *TableReader) Next() bool {
 	for n < r.batch {
 		if r.stats.RowsRead&1023 == 0 {
 			if err := r.ctx.Err(); err != nil {
-				r.err = err
-				return false
+				r.perr = err
+				r.releaseBatch()
+				return nil
 			}
 		}
 		cells, row, err := r.rows.Next()
@@ -496,31 +582,32 @@ func (r *TableReader) Next() bool {
 			if r.ctx.Err() != nil {
 				err = r.ctx.Err()
 			}
-			r.err = err
-			return false
+			r.perr = err
+			r.releaseBatch()
+			return nil
 		}
 		k, err := r.row(cells, row)
 		if err != nil {
-			r.err = err
+			r.perr = err
 			r.releaseBatch()
-			return false
+			return nil
 		}
 		n += k
 	}
 	if n == 0 {
 		r.releaseBatch()
-		return false
+		return nil
 	}
 	arrs := make([]arrow.Array, 0, len(r.cols)+1)
 	for _, c := range r.cols {
 		arrs = append(arrs, c.finish(n))
 	}
 	arrs = append(arrs, r.rowC.finish(n))
-	r.cur = array.NewRecordBatch(r.schema, arrs, int64(n))
+	rec := array.NewRecordBatch(r.schema, arrs, int64(n))
 	for _, a := range arrs {
 		a.Release()
 	}
-	return true
+	return rec
 }
 
 func (r *TableReader) releaseBatch() {
@@ -713,7 +800,7 @@ func (r *TableReader) reject(cells []string, row int64, errs []*ParseError) erro
 		rj.Errs = append(rj.Errs, pe)
 	}
 	r.stats.RowsRejected++
-	r.cfg.OnReject(rj)
+	r.pending = append(r.pending, rj)
 	return nil
 }
 

@@ -235,3 +235,26 @@ func TestCancel(t *testing.T) {
 		t.Errorf("Err() = %v, want context.Canceled", rdr.Err())
 	}
 }
+
+// TestReleaseEarly stops reading after one batch: the batch being built ahead
+// must be released too.
+func TestReleaseEarly(t *testing.T) {
+	var buf bytes.Buffer
+	buf.WriteString("n,s\n")
+	for i := 0; i < 1000; i++ {
+		buf.WriteString("1,abc\n")
+	}
+	path := t.TempDir() + "/n.csv"
+	os.WriteFile(path, buf.Bytes(), 0o644)
+	cfg := sources.Config{Path: path, BatchSize: 10, Allocator: sourcetest.Checked(t),
+		Options: sources.Options{Columns: []sources.Column{{Name: "n", From: sources.Header("n"), Type: sources.Int}, {Name: "s", From: sources.Pos(2)}}}}
+	src, _ := sources.New("csv", cfg)
+	rdr, err := src.Open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rdr.Next() || rdr.RecordBatch().NumRows() != 10 {
+		t.Fatal("first batch", rdr.Err())
+	}
+	rdr.Release()
+}
