@@ -414,11 +414,19 @@ WITH q AS (
 	FROM ub u LEFT JOIN cut USING (region_code, period, vintage)
 	WHERE (cut.d IS NULL OR u.depth < cut.d) AND %s
 	GROUP BY u.ancestor, u.period, u.vintage
+), below AS (
+	-- a roll-up is partial too where a region between it and the data is
+	SELECT u.ancestor, u.period, u.vintage, bool_or(r.contributing < r.children) AS partial
+	FROM ub u
+	JOIN ub v ON v.region_code = u.region_code AND v.period = u.period AND v.vintage = u.vintage AND v.depth < u.depth
+	JOIN roll0 r ON r.region_code = v.ancestor AND r.period = u.period AND r.vintage = u.vintage
+	GROUP BY ALL
 ), roll AS (
-	SELECT region_code, period, year, vintage, numerator, denominator,
-	       CASE WHEN contributing < children THEN 'partial: ' || contributing || ' of ' || children || ' sub-regions' ELSE '' END AS flags,
-	       is_synthetic
-	FROM roll0
+	SELECT r.region_code, r.period, r.year, r.vintage, r.numerator, r.denominator,
+	       CASE WHEN r.contributing < r.children THEN 'partial: ' || r.contributing || ' of ' || r.children || ' sub-regions'
+	            WHEN b.partial THEN 'partial: sub-regions missing further down' ELSE '' END AS flags,
+	       r.is_synthetic
+	FROM roll0 r LEFT JOIN below b ON b.ancestor = r.region_code AND b.period = r.period AND b.vintage = r.vintage
 ), allrows AS (
 	SELECT *, false AS is_rollup FROM base
 	UNION ALL
@@ -438,7 +446,9 @@ FROM allrows`, sqlList([]string{ind.Code}), value, sqlList([]string{ind.Unit}), 
 }
 
 // refreshAlerts re-evaluates the alert rules of the indicators in list (an SQL
-// list of codes) against each region's latest value of each vintage.
+// list of codes) against each region's latest value of each vintage. Roll-ups
+// flagged partial (not every sub-region reported) raise no alert: a province
+// figure summed from one district's data is not the province's.
 func refreshAlerts(ctx context.Context, tx *warehouse.Tx, list string, runID int64) (int64, error) {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM alert WHERE indicator IN ("+list+")"); err != nil {
 		return 0, fmt.Errorf("indicators: clear alerts: %w", err)
@@ -447,7 +457,7 @@ func refreshAlerts(ctx context.Context, tx *warehouse.Tx, list string, runID int
 		severity, message, is_synthetic, raised_at, run_id)
 		WITH latest AS (
 			SELECT * FROM indicator_value
-			WHERE indicator IN (`+list+`) AND value IS NOT NULL
+			WHERE indicator IN (`+list+`) AND value IS NOT NULL AND flags NOT LIKE 'partial:%'
 			QUALIFY row_number() OVER (PARTITION BY indicator, region_code, vintage ORDER BY period DESC) = 1
 		)
 		SELECT l.indicator, l.region_code, l.period, l.value, r.comparator, r.threshold, r.severity,
@@ -471,7 +481,9 @@ var closureSeq atomic.Int64
 
 // buildClosure writes every region's ancestors (depth 0 = itself), with the
 // ancestor's child on the way (child) and how many children the ancestor has
-// (children), to a single-use table in the in-memory catalog, where a write transaction on the
+// (children; villages and communities are not counted, as a register of
+// communities rightly leaves out villages and the other way round, so a
+// township's roll-up is never called partial), to a single-use table in the in-memory catalog, where a write transaction on the
 // warehouse can read it; the roll-ups of one computation share it. Five joins
 // up region.parent_code instead of a recursive query: the hierarchy has six
 // levels.
@@ -496,7 +508,8 @@ func buildClosure(ctx context.Context, w *warehouse.Warehouse) (string, func(), 
 			UNION ALL SELECT c0, c5, 5, c4 FROM c WHERE c5 IS NOT NULL
 			UNION ALL SELECT c0, c6, 6, c5 FROM c WHERE c6 IS NOT NULL
 		), kids AS (
-			SELECT parent_code, count(DISTINCT code) AS n FROM region WHERE parent_code IS NOT NULL GROUP BY parent_code
+			SELECT parent_code, count(DISTINCT code) AS n FROM region
+			WHERE parent_code IS NOT NULL AND level < 5 GROUP BY parent_code
 		)
 		SELECT DISTINCT l.code, l.ancestor, l.depth, l.child, coalesce(k.n, 0) AS children
 		FROM l LEFT JOIN kids k ON k.parent_code = l.ancestor

@@ -55,7 +55,7 @@ tables it reads. Needs no warehouse.`,
 		Args:    "CODE",
 		Summary: "show one indicator's series for a region: values, change, growth, target and status",
 		Help: `Prints the indicator's values for the region (default: the highest-level region
-that has values, usually 000000 全国), period by period, with the change since the
+whose values are complete — not summed from only some of its sub-regions), period by period, with the change since the
 previous period (percentage points for rates), compound annual growth for levels,
 and, where a target exists, the distance to it, the yearly pace needed, the year
 it is reached at the recent pace and the status (on_track when the share of the
@@ -144,7 +144,8 @@ after every run that loads a table an indicator reads.`,
 		Summary: "list current early warnings (预警)",
 		Help: `Each region's latest value of each indicator that breaks an alert rule
 (alert_rule: e.g. member.share_55_plus > 50). Alerts are refreshed whenever the
-indicator is computed. Alerts on synthetic (demo) data are marked.`,
+indicator is computed. Alerts on synthetic (demo) data are marked. Roll-ups summed
+from only some of a region's sub-regions (flagged partial) raise none.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path, format, region, severity string
 			addWarehouseFlag(fs, &path)
@@ -270,7 +271,8 @@ func showIndicator(ctx context.Context, e *Env, db *sql.DB, ind *indicators.Indi
 	if region == "" {
 		err := db.QueryRowContext(ctx, `SELECT iv.region_code FROM indicator_value iv
 			LEFT JOIN region r ON r.code = iv.region_code WHERE iv.indicator = ?
-			ORDER BY coalesce(r.level, 99), length(iv.region_code), count(*) OVER (PARTITION BY iv.region_code) DESC, iv.region_code
+			ORDER BY bool_or(iv.flags LIKE 'partial:%') OVER (PARTITION BY iv.region_code), coalesce(r.level, 99),
+			         length(iv.region_code), count(*) OVER (PARTITION BY iv.region_code) DESC, iv.region_code
 			LIMIT 1`, ind.Code).Scan(&region)
 		if err == sql.ErrNoRows {
 			return fmt.Errorf("%s has no values yet: run grassroots indicators compute", ind.Code)
