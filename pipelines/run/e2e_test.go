@@ -161,8 +161,15 @@ func runCase(t *testing.T, dir string) {
 				t.Errorf("run %d recorded as %s %d/%d/%d, outcome says %s %d/%d/%d", out.RunID,
 					status, read, loaded, quar, out.Status, out.Read, out.Loaded, out.Quarantined)
 			}
-			if status == warehouse.StatusSucceeded && read != loaded+quar {
-				t.Errorf("run %d: read %d != loaded %d + quarantined %d", out.RunID, read, loaded, quar)
+			if read != loaded+quar {
+				t.Errorf("run %d (%s): read %d != loaded %d + quarantined %d", out.RunID, status, read, loaded, quar)
+			}
+			var inTable int64
+			if err := w.DB().QueryRow(`SELECT count(*) FROM _quarantine WHERE run_id = ?`, out.RunID).Scan(&inTable); err != nil {
+				t.Fatal(err)
+			}
+			if inTable != quar {
+				t.Errorf("run %d records %d quarantined rows, _quarantine has %d", out.RunID, quar, inTable)
 			}
 		}
 	}

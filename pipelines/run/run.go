@@ -5,8 +5,10 @@
 //
 // A run whose input (content, spec and period) is unchanged since the last
 // successful run is recorded as skipped unless forced. A run whose rejected
-// share exceeds the pipeline's threshold loads nothing; its rejected rows are
-// still recorded so that the analyst can see why. A spec whose source names
+// share exceeds the pipeline's threshold loads nothing; like any run that fails
+// after reading rows, it still quarantines every row it read: the rejected
+// ones with their reasons, the valid ones as held back (HeldBackPrefix), so
+// that read = loaded + quarantined holds for failed runs too. A spec whose source names
 // {year} runs once per period, each period its own run and transaction.
 package run
 
@@ -259,15 +261,21 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		var te *ThresholdError
 		if errors.As(err, &te) {
 			te.RunID = out.RunID
-			// Record why, in a transaction of its own: the load rolled back.
-			qerr := w.Update(bg, func(ctx context.Context, tx *warehouse.Tx) error {
-				return insertQuarantine(ctx, tx, out.RunID, q)
-			})
-			if qerr == nil {
-				out.Quarantined = int64(len(q))
-			} else {
-				err = errors.Join(err, qerr)
+		}
+		// Nothing was loaded: every row read is quarantined, the rejected
+		// ones with their reasons, the valid ones as held back. Recorded in
+		// a transaction of its own (the load rolled back).
+		held := HeldBackPrefix + " — " + failureSummary(ctx, err)
+		qerr := w.Update(bg, func(ctx context.Context, tx *warehouse.Tx) error {
+			if err := insertQuarantine(ctx, tx, out.RunID, q); err != nil {
+				return err
 			}
+			return insertHeld(ctx, tx, out.RunID, display, sheet, v.held, held)
+		})
+		if qerr == nil {
+			out.Quarantined = int64(len(q)) + v.Kept()
+		} else {
+			err = errors.Join(err, qerr)
 		}
 		return fail(err)
 	}
@@ -329,6 +337,58 @@ func regionCodes(ctx context.Context, w *warehouse.Warehouse, level int) (map[st
 			"load the region codes first (pipelines refdata_region and refdata_region_township)", levelName(level))
 	}
 	return set, nil
+}
+
+// HeldBackPrefix begins the reason of every valid row a failed run held back:
+// such rows are in _quarantine with a NULL raw (the source file still has
+// them; file and row number find them).
+const HeldBackPrefix = "not loaded: the run failed"
+
+// failureSummary says in one line why a run failed, for the rows it held back.
+func failureSummary(ctx context.Context, err error) string {
+	var te *ThresholdError
+	switch {
+	case errors.As(err, &te):
+		return te.Summary()
+	case ctx.Err() != nil:
+		return "it was stopped before it finished"
+	}
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	msg = strings.TrimSuffix(msg, "; nothing was loaded")
+	if r := []rune(msg); len(r) > 300 {
+		msg = string(r[:300]) + "…"
+	}
+	return msg
+}
+
+// insertHeld quarantines the valid rows of a failed run, one statement per
+// thousand runs of consecutive row numbers.
+func insertHeld(ctx context.Context, tx *warehouse.Tx, runID int64, file, sheet string, held []span, reason string) error {
+	const per = 1000
+	var sh any
+	if sheet != "" {
+		sh = sheet
+	}
+	for i := 0; i < len(held); i += per {
+		chunk := held[i:min(i+per, len(held))]
+		var b strings.Builder
+		b.WriteString("INSERT INTO _quarantine (run_id, file, sheet, row_number, raw, reasons) " +
+			"SELECT ?, ?, ?, unnest(range(a, b + 1)), NULL, ? FROM (VALUES ")
+		args := make([]any, 0, 4+len(chunk)*2)
+		args = append(args, runID, file, sh, reason)
+		for j, sp := range chunk {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?::BIGINT, ?::BIGINT)")
+			args = append(args, sp.from, sp.to)
+		}
+		b.WriteString(") s(a, b)")
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("run: record held-back rows: %w", err)
+		}
+	}
+	return nil
 }
 
 // insertQuarantine writes the rejected rows, many per statement.

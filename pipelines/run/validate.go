@@ -54,7 +54,8 @@ func (q QRow) RawJSON() string {
 }
 
 // ThresholdError fails a run whose share of rejected rows exceeds the
-// pipeline's threshold. Nothing is loaded; the rejected rows are recorded.
+// pipeline's threshold. Nothing is loaded; every row read is quarantined,
+// the rejected ones with their reasons and the valid ones as held back.
 type ThresholdError struct {
 	RunID          int64
 	Rejected, Read int64
@@ -65,6 +66,14 @@ func (e *ThresholdError) Error() string {
 	return fmt.Sprintf("%d of %d rows (%.2f%%) failed validation, more than the reject threshold %s; nothing was loaded "+
 		"(see `grassroots quarantine %d`)", e.Rejected, e.Read, 100*float64(e.Rejected)/float64(max(e.Read, 1)),
 		strconv.FormatFloat(100*e.Threshold, 'f', -1, 64)+"%", e.RunID)
+}
+
+// Summary is the failure in a few words, for the rows it held back:
+// "5.0% of rows rejected (1 of 20), over the 1% threshold".
+func (e *ThresholdError) Summary() string {
+	return fmt.Sprintf("%.1f%% of rows rejected (%d of %d), over the %s threshold",
+		100*float64(e.Rejected)/float64(max(e.Read, 1)), e.Rejected, e.Read,
+		strconv.FormatFloat(100*e.Threshold, 'f', -1, 64)+"%")
 }
 
 // colRule is a spec.ColumnRule resolved against the input schema.
@@ -111,8 +120,11 @@ type validator struct {
 	q           *[]QRow
 	srcRejects  *int64
 
-	read  int64
-	kept  int64
+	read int64
+	kept int64
+	// held are the source row numbers of the rows passed on, as runs of
+	// consecutive numbers: if the run fails they are quarantined as held back.
+	held  []span
 	cur   arrow.RecordBatch
 	err   error
 	done  bool
@@ -333,6 +345,18 @@ func (v *validator) finish() {
 	}
 }
 
+// span is the source rows from through to, inclusive.
+type span struct{ from, to int64 }
+
+// hold notes that source row n was passed on to the load.
+func (v *validator) hold(n int64) {
+	if k := len(v.held) - 1; k >= 0 && v.held[k].to+1 == n {
+		v.held[k].to = n
+		return
+	}
+	v.held = append(v.held, span{n, n})
+}
+
 // Read is the number of source rows seen: emitted by the source plus those it
 // rejected itself.
 func (v *validator) Read() int64 { return v.read + *v.srcRejects }
@@ -472,6 +496,7 @@ func (v *validator) filter(rec arrow.RecordBatch) arrow.RecordBatch {
 		}
 		keep[r] = true
 		kept++
+		v.hold(rows.Value(r))
 		for i, d := range v.detect {
 			if _, rc := recoded[i]; !rc && !cols[i].IsNull(r) {
 				d.see(cols[i].(*array.String).Value(r))

@@ -11,6 +11,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	piperun "grassroots/pipelines/run"
 )
 
 func init() {
@@ -22,6 +24,12 @@ func init() {
 values as read — one column per source column, under the source's own headers —
 and every reason it was refused. Personal data appear as the pipeline's pii policy
 left them (ids hashed, birth dates cut to the month).
+
+A run that failed (too many rows rejected, personal data, a bad file) loaded
+nothing, so it also quarantined every valid row it read as held back ("not
+loaded: the run failed — …"). The table shows the rejected rows and says how
+many valid rows were held back; csv, json and xlsx list every row, rejected
+first, each with its reason.
 
 --format xlsx --out FILE writes a workbook with Chinese headers (文件, 工作表, 行号,
 the source columns, 原因) to send back to whoever sent the file; csv likewise.`,
@@ -50,7 +58,8 @@ the source columns, 原因) to send back to whoever sent the file; csv likewise.
 					return err
 				}
 				defer w.Close()
-				res, pipeline, err := quarantineResult(ctx, w.DB(), id, format == "xlsx" || format == "csv")
+				export := format == "xlsx" || format == "csv" || format == "json"
+				res, q, err := quarantineResult(ctx, w.DB(), id, format == "xlsx" || format == "csv", export)
 				if err != nil {
 					return err
 				}
@@ -63,14 +72,26 @@ the source columns, 原因) to send back to whoever sent the file; csv likewise.
 					if err := res.WriteXLSX(dst, "隔离行"); err != nil {
 						return err
 					}
-				} else if err := res.Write(dst, format); err != nil {
-					return err
+				} else if len(res.Rows) > 0 || export {
+					if err := res.Write(dst, format); err != nil {
+						return err
+					}
 				}
 				if out != "" {
 					if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
 						return err
 					}
-					fmt.Fprintf(e.Stdout, "%d rejected rows of run %d (%s) written to %s\n", len(res.Rows), id, pipeline, out)
+					what := fmt.Sprintf("%d rejected rows", q.rejected)
+					if q.held > 0 {
+						what += fmt.Sprintf(" and %d valid rows held back", q.held)
+					}
+					fmt.Fprintf(e.Stdout, "%s of run %d (%s) written to %s\n", what, id, q.pipeline, out)
+				} else if !export && q.held > 0 {
+					if q.rejected > 0 {
+						fmt.Fprintln(e.Stdout)
+					}
+					fmt.Fprintf(e.Stdout, "%d valid rows were held back, %s (--format csv or xlsx lists them with the rejected rows)\n",
+						q.held, q.heldReason)
 				}
 				return nil
 			}
@@ -78,22 +99,49 @@ the source columns, 原因) to send back to whoever sent the file; csv likewise.
 	})
 }
 
+// quarantined counts what a run quarantined: rows it rejected, and valid
+// rows it held back because it failed (raw NULL, reason HeldBackPrefix…).
+type quarantined struct {
+	pipeline       string
+	rejected, held int64
+	heldReason     string
+}
+
 // quarantineResult reads a run's quarantined rows: file, sheet, row, one
-// column per source column (in the order first seen), reasons. chinese gives
-// the fixed columns Chinese headers, for handing back.
-func quarantineResult(ctx context.Context, db *sql.DB, id int64, chinese bool) (*Result, string, error) {
-	var pipeline, status string
-	err := db.QueryRowContext(ctx, `SELECT pipeline, status FROM _run WHERE run_id = ?`, id).Scan(&pipeline, &status)
+// column per source column (in the order first seen), reasons; the rejected
+// rows first, then (if all) the valid rows held back. chinese gives the fixed
+// columns Chinese headers, for handing back.
+func quarantineResult(ctx context.Context, db *sql.DB, id int64, chinese, all bool) (*Result, quarantined, error) {
+	var q quarantined
+	var status string
+	err := db.QueryRowContext(ctx, `SELECT pipeline, status FROM _run WHERE run_id = ?`, id).Scan(&q.pipeline, &status)
 	if err == sql.ErrNoRows {
-		return nil, "", fmt.Errorf("no run %d (see grassroots runs)", id)
+		return nil, q, fmt.Errorf("no run %d (see grassroots runs)", id)
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, q, err
+	}
+	var reason sql.NullString
+	err = db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE raw IS NOT NULL), count(*) FILTER (WHERE raw IS NULL),
+		min(reasons) FILTER (WHERE raw IS NULL) FROM _quarantine WHERE run_id = ?`, id).Scan(&q.rejected, &q.held, &reason)
+	if err != nil {
+		return nil, q, err
+	}
+	q.heldReason = strings.TrimPrefix(reason.String, piperun.HeldBackPrefix+" — ")
+	if q.heldReason != reason.String {
+		q.heldReason = "not loaded because the run failed: " + q.heldReason
+	}
+	if q.rejected+q.held == 0 {
+		return nil, q, fmt.Errorf("run %d (%s, %s) quarantined no rows", id, q.pipeline, status)
+	}
+	where := "raw IS NOT NULL"
+	if all {
+		where = "true"
 	}
 	rows, err := db.QueryContext(ctx, `SELECT coalesce(file, ''), coalesce(sheet, ''), row_number, coalesce(raw, '{}'), reasons
-		FROM _quarantine WHERE run_id = ? ORDER BY row_number`, id)
+		FROM _quarantine WHERE run_id = ? AND `+where+` ORDER BY raw IS NULL, row_number`, id)
 	if err != nil {
-		return nil, "", err
+		return nil, q, err
 	}
 	defer rows.Close()
 	type qrow struct {
@@ -107,27 +155,27 @@ func quarantineResult(ctx context.Context, db *sql.DB, id int64, chinese bool) (
 	seen := map[string]bool{}
 	anySheet := false
 	for rows.Next() {
-		var q qrow
+		var r qrow
 		var raw string
-		if err := rows.Scan(&q.file, &q.sheet, &q.row, &raw, &q.reasons); err != nil {
-			return nil, "", err
+		if err := rows.Scan(&r.file, &r.sheet, &r.row, &raw, &r.reasons); err != nil {
+			return nil, q, err
 		}
 		keys, vals, err := orderedJSON(raw)
 		if err != nil {
-			return nil, "", fmt.Errorf("run %d row %d: raw values: %w", id, q.row.Int64, err)
+			return nil, q, fmt.Errorf("run %d row %d: raw values: %w", id, r.row.Int64, err)
 		}
-		q.raw = vals
+		r.raw = vals
 		for _, k := range keys {
 			if !seen[k] {
 				seen[k] = true
 				cols = append(cols, k)
 			}
 		}
-		anySheet = anySheet || q.sheet != ""
-		qs = append(qs, q)
+		anySheet = anySheet || r.sheet != ""
+		qs = append(qs, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, "", err
+		return nil, q, err
 	}
 	res := &Result{}
 	fixed := []string{"file", "sheet", "row"}
@@ -148,25 +196,22 @@ func quarantineResult(ctx context.Context, db *sql.DB, id int64, chinese bool) (
 		res.Types = append(res.Types, "VARCHAR")
 	}
 	res.Types = append(res.Types, "VARCHAR")
-	for _, q := range qs {
-		row := []any{q.file}
+	for _, r := range qs {
+		row := []any{r.file}
 		if anySheet {
-			row = append(row, q.sheet)
+			row = append(row, r.sheet)
 		}
 		var n any
-		if q.row.Valid {
-			n = q.row.Int64
+		if r.row.Valid {
+			n = r.row.Int64
 		}
 		row = append(row, n)
 		for _, c := range cols {
-			row = append(row, q.raw[c])
+			row = append(row, r.raw[c])
 		}
-		res.Rows = append(res.Rows, append(row, q.reasons))
+		res.Rows = append(res.Rows, append(row, r.reasons))
 	}
-	if len(qs) == 0 {
-		return res, pipeline, fmt.Errorf("run %d (%s, %s) quarantined no rows", id, pipeline, status)
-	}
-	return res, pipeline, nil
+	return res, q, nil
 }
 
 // orderedJSON reads a flat JSON object keeping its key order.

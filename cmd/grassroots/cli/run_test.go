@@ -90,8 +90,38 @@ func TestRunOverThresholdFails(t *testing.T) {
 	if n := mustRun(t, "", "sql", "--warehouse", wh, "--format", "csv", "select count(*) n from population"); n != "n\n0\n" {
 		t.Fatalf("a failed run loaded rows: %s", n)
 	}
-	if q := mustRun(t, "", "quarantine", "1", "--warehouse", wh, "--format", "csv"); !strings.Contains(q, "城镇人口大于常住人口") {
-		t.Fatalf("the failed run's quarantine does not explain the row:\n%s", q)
+	// Every row read is quarantined: read 3 = loaded 0 + quarantined 3.
+	if out := mustRun(t, "", "runs", "pop", "--warehouse", wh, "--format", "csv"); !strings.Contains(out, ",failed,3,0,3,") {
+		t.Fatalf("runs after the failed run:\n%s", out)
+	}
+	// The table shows the rejected row and counts the held-back ones.
+	q := mustRun(t, "", "quarantine", "1", "--warehouse", wh)
+	if !strings.Contains(q, "城镇人口大于常住人口") || strings.Contains(q, "not loaded: the run failed") ||
+		!strings.Contains(q, "2 valid rows were held back, not loaded because the run failed: "+
+			"33.3% of rows rejected (1 of 3), over the 1% threshold") {
+		t.Fatalf("the failed run's quarantine:\n%s", q)
+	}
+	// The export for the sender lists every row with its reason, rejected first.
+	held := `"not loaded: the run failed — 33.3% of rows rejected (1 of 3), over the 1% threshold"`
+	want := "文件,行号,区划代码,年份,常住人口,城镇人口,原因\n" +
+		"pop.csv,3,310112001,2024,12.9,13.4,城镇人口大于常住人口 (urban_resident_pop <= resident_pop)\n" +
+		"pop.csv,2,,,,," + held + "\npop.csv,4,,,,," + held + "\n"
+	if q := mustRun(t, "", "quarantine", "1", "--warehouse", wh, "--format", "csv"); q != want {
+		t.Fatalf("quarantine csv of the failed run:\n%s\nwant:\n%s", q, want)
+	}
+	x := filepath.Join(t.TempDir(), "q.xlsx")
+	if out := mustRun(t, "", "quarantine", "1", "--warehouse", wh, "--format", "xlsx", "--out", x); !strings.Contains(out,
+		"1 rejected rows and 2 valid rows held back of run 1 (pop) written to") {
+		t.Fatalf("quarantine --out said: %s", out)
+	}
+	f, err := excelize.OpenFile(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("隔离行")
+	f.Close()
+	if len(rows) != 4 || rows[1][1] != "3" || rows[2][1] != "2" || !strings.HasPrefix(rows[3][len(rows[3])-1], "not loaded: the run failed") {
+		t.Fatalf("quarantine workbook rows: %q", rows)
 	}
 }
 
