@@ -22,6 +22,7 @@ func buildAlerts(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 		Columns: []string{tr(l, "alert_severity"), tr(l, "region"), tr(l, "alert_indicator"), tr(l, "period"),
 			tr(l, "alert_value"), tr(l, "alert_rule"), tr(l, "alert_message")},
 		Numeric: []bool{false, false, false, false, true, true, false},
+		Short:   []bool{true, true, false, true, false, false, false},
 	}
 	for _, a := range as {
 		name := a.NameZh

@@ -29,7 +29,8 @@ func buildGauge(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	if err != nil {
 		return err
 	}
-	// The latest target of each indicator.
+	// The latest target of each indicator that has one applying to the
+	// region (its own, else the one set for every region).
 	latest := map[string]target{}
 	for _, t := range ts {
 		latest[t.Indicator] = t
@@ -42,10 +43,11 @@ func buildGauge(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	}
 	var gs []gauge
 	var src sourceSet
-	var notes []string
+	var notes, noTarget, noValue []string
 	for _, code := range c.Indicators {
 		t, ok := latest[code]
 		if !ok {
+			noTarget = append(noTarget, infos[code].name(l))
 			continue
 		}
 		period := c.Period
@@ -59,6 +61,7 @@ func buildGauge(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 			return err
 		}
 		if !ok {
+			noValue = append(noValue, infos[code].name(l))
 			continue
 		}
 		v, synth := row.Value.Float64, row.Synthetic
@@ -78,15 +81,22 @@ func buildGauge(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 				status = trf(l, "progress", Value(gap, infos[code].Unit, l))
 			}
 		}
-		notes = append(notes, fmt.Sprintf("%s %s（%s）→ %s %s：%s", infos[code].name(l), Value(v, infos[code].Unit, l), period,
-			trf(l, "target_year", t.Year), Value(t.Value, infos[code].Unit, l), status))
+		whose := ""
+		if t.Everywhere {
+			whose = tr(l, "target_everywhere")
+		}
+		notes = append(notes, fmt.Sprintf("%s %s（%s）→ %s%s %s：%s", infos[code].name(l), Value(v, infos[code].Unit, l), period,
+			whose, t.yearLabel(l), Value(t.Value, infos[code].Unit, l), status))
+	}
+	// Say what is not on a gauge, and why: no target applies, or no value.
+	if len(noTarget) > 0 {
+		notes = append(notes, trf(l, "no_target", strings.Join(noTarget, "、")))
+	}
+	if len(noValue) > 0 {
+		notes = append(notes, trf(l, "no_data", q.Region.Name+" "+strings.Join(noValue, "、")))
 	}
 	if len(gs) == 0 {
-		var names []string
-		for _, code := range c.Indicators {
-			names = append(names, infos[code].name(l))
-		}
-		b.Empty = trf(l, "no_data", q.Region.Name+" "+strings.Join(names, "、")+" "+tr(l, "target"))
+		b.Empty = strings.Join(notes, "；")
 		return nil
 	}
 	g := charts.NewGauge()

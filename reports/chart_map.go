@@ -61,9 +61,9 @@ func buildMap(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	}
 	res, err := cached(ctx, q.Cache, fmt.Sprintf("map:%q:%q", code, period), "", func(ctx context.Context, _ []string) (map[string]result, error) {
 		var r result
-		err := query(ctx, q.Cache.db, "indicator_value", `
+		err := query(ctx, q.Cache.db, seriesView, `
 			SELECT r.name, iv.value, iv.is_synthetic
-			FROM indicator_value iv JOIN region r ON r.code = iv.region_code
+			FROM `+seriesView+` iv JOIN region r ON r.code = iv.region_code
 			WHERE iv.indicator = ? AND iv.period = ? AND r.level = 1 AND iv.value IS NOT NULL
 			ORDER BY r.code`, func(rows *sql.Rows) error {
 			var p province

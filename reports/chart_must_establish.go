@@ -33,6 +33,7 @@ func buildMustEstablish(ctx context.Context, q *Query, c ChartSpec, b *Block) er
 	t := &Table{
 		Columns: []string{tr(l, "region"), tr(l, "org_name"), tr(l, "org_kind"), tr(l, "employees"), tr(l, "formal_members"), tr(l, "instructor")},
 		Numeric: []bool{false, false, false, true, true, false},
+		Short:   []bool{true, false, true, false, false, true},
 	}
 	total := 0
 	for _, m := range ms {

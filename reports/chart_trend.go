@@ -79,7 +79,7 @@ func buildTrend(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	src.add(indicatorSource(l, infos, c.Indicators)...)
 	for _, t := range ts {
 		marks = append(marks, trendMark{Key: t.Indicator, Year: t.Year, Value: t.Value,
-			Label: trf(l, "target_label", Value(t.Value, infos[t.Indicator].Unit, l), t.Year)})
+			Label: t.label(l, infos[t.Indicator].Unit)})
 		src.add(t.Source)
 	}
 	b.Option = trendOption(l, series, marks, pct)

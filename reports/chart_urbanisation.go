@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -26,6 +27,7 @@ var vintageLabels = map[string][2]string{
 	"hukou_rate_release":      {"户籍城镇化率发布", "hukou rate releases"},
 	"census":                  {"人口普查", "census"},
 	"1pct_sample_survey":      {"1%人口抽样调查", "1% sample survey"},
+	"demo":                    {"示例数据", "synthetic demo"},
 }
 
 func vintageLabel(l Lang, v string) string {
@@ -54,6 +56,12 @@ func buildUrbanisation(ctx context.Context, q *Query, c ChartSpec, b *Block) err
 	ps, err := q.Cache.population(ctx, q.Region.Code)
 	if err != nil {
 		return err
+	}
+	summed := 0 // sub-regions summed, where the region has no rows of its own
+	if len(ps) == 0 {
+		if ps, summed, err = summedPopulation(ctx, q); err != nil {
+			return err
+		}
 	}
 	type key struct {
 		hukou bool
@@ -123,14 +131,85 @@ func buildUrbanisation(ctx context.Context, q *Query, c ChartSpec, b *Block) err
 	var marks []trendMark
 	for _, t := range ts {
 		marks = append(marks, trendMark{Key: t.Indicator, Year: t.Year, Value: t.Value,
-			Label: trf(l, "target_label", Pct(t.Value), t.Year)})
+			Label: trf(l, "target_label", Pct(t.Value), t.yearLabel(l))})
 		src.add(t.Source)
 	}
 	b.Option = trendOption(l, series, marks, true)
 	b.Height = 460
 	b.Sources = src.list
-	if len(order) > 2 {
-		b.Note = tr(l, "vintage_note")
+	var notes []string
+	if summed > 0 {
+		notes = append(notes, trf(l, "summed_note", q.Region.Name, summed))
+		infos, err := indicators(ctx, q.Cache, codes)
+		if err != nil {
+			return err
+		}
+		b.Sources = append(indicatorSource(l, infos, codes), b.Sources...)
 	}
+	if len(order) > 2 {
+		notes = append(notes, tr(l, "vintage_note"))
+	}
+	b.Note = strings.Join(notes, " ")
 	return nil
+}
+
+// summedPopulation stands in for the population rows of a region that has
+// none of its own (a district whose yearbook reports only its townships):
+// the urbanisation rates rolled up from its sub-regions by the indicators
+// (Σ urban population ÷ Σ population, by year and vintage), and how many
+// sub-regions have a resident rate to sum. Partial roll-ups are not among
+// them (see indicator_series).
+func summedPopulation(ctx context.Context, q *Query) ([]populationRow, int, error) {
+	vs, err := q.Cache.values(ctx, q.Region.Code)
+	if err != nil {
+		return nil, 0, err
+	}
+	type key struct {
+		year    int
+		vintage string
+	}
+	rows := map[key]*populationRow{}
+	var keys []key
+	for _, v := range vs {
+		if !v.Rollup || !v.Year.Valid || !v.Value.Valid || (v.Indicator != "urban.rate_resident" && v.Indicator != "urban.rate_hukou") {
+			continue
+		}
+		k := key{int(v.Year.Int64), v.Vintage}
+		r := rows[k]
+		if r == nil {
+			r = &populationRow{Year: k.year, Vintage: k.vintage, Date: v.Period}
+			rows[k] = r
+			keys = append(keys, k)
+		}
+		if v.Indicator == "urban.rate_resident" {
+			r.Resident = v.Value
+		} else {
+			r.Huk = v.Value
+		}
+		r.Synthetic = r.Synthetic || v.Synthetic
+	}
+	if len(keys) == 0 {
+		return nil, 0, nil
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].year != keys[j].year {
+			return keys[i].year < keys[j].year
+		}
+		return keys[i].vintage < keys[j].vintage
+	})
+	out := make([]populationRow, len(keys))
+	for i, k := range keys {
+		out[i] = *rows[k]
+	}
+	children, err := q.Cache.childValues(ctx, q.Region.Code)
+	if err != nil {
+		return nil, 0, err
+	}
+	subs := map[string]bool{}
+	for _, c := range children {
+		if c.Indicator == "urban.rate_resident" {
+			subs[c.Code] = true
+		}
+	}
+	return out, max(1, len(subs)), nil
 }

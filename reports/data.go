@@ -116,13 +116,31 @@ func indicators(ctx context.Context, c *Cache, codes []string) (map[string]indic
 // target is a planning target.
 type target struct {
 	Indicator string
-	Year      int
+	Year      int // 0: a level to keep, with no target year
 	Value     float64
 	Binding   bool
 	Source    string
+	// Everywhere: the target set for every region ('*'), not the
+	// region's own.
+	Everywhere bool
 }
 
-// targets reads the targets of codes in region, earliest target year first.
+// yearLabel is the target year as charts print it ("2020年", or "保持" for a
+// level to keep).
+func (t target) yearLabel(l Lang) string {
+	if t.Year == 0 {
+		return tr(l, "target_keep")
+	}
+	return trf(l, "target_year", t.Year)
+}
+
+// label names the target on a chart: "目标 60.0%（2020年）".
+func (t target) label(l Lang, unit string) string {
+	return trf(l, "target_label", Value(t.Value, unit, l), t.yearLabel(l))
+}
+
+// targets reads the targets of codes that apply to region (its own, else
+// those set for every region), earliest target year first.
 func targets(ctx context.Context, c *Cache, region string, codes []string) ([]target, error) {
 	all, err := c.regionTargets(ctx, region)
 	if err != nil {

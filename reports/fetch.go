@@ -64,18 +64,22 @@ func (c *Cache) catalogue(ctx context.Context) (map[string]indicatorInfo, error)
 	})
 }
 
-// regionTargets are the planning targets of a region, earliest target year
-// first.
+// regionTargets are the planning targets that apply to a region, earliest
+// target year first (a level to keep, with no year, last). A region's own
+// target applies, else the target set for every region ('*'), for each
+// indicator and target year — as indicator_target_status picks them.
 func (c *Cache) regionTargets(ctx context.Context, region string) ([]target, error) {
 	return cached(ctx, c, "target", region, func(ctx context.Context, codes []string) (map[string][]target, error) {
 		out := map[string][]target{}
-		err := query(ctx, c.db, "targets", `SELECT region_code, indicator, target_year, target_value, binding, coalesce(source, '')
-			FROM target WHERE list_contains(?, region_code)
-			ORDER BY region_code, target_year, indicator`,
+		err := query(ctx, c.db, "targets", `SELECT r.code, t.indicator, coalesce(t.target_year, 0), t.target_value, t.binding,
+			coalesce(t.source, ''), t.region_code = '*'
+			FROM target t JOIN (SELECT unnest(?) AS code) r ON t.region_code = r.code OR t.region_code = '*'
+			QUALIFY row_number() OVER (PARTITION BY r.code, t.indicator, t.target_year ORDER BY t.region_code = '*') = 1
+			ORDER BY r.code, t.target_year NULLS LAST, t.indicator`,
 			func(rows *sql.Rows) error {
 				var r string
 				var t target
-				if err := rows.Scan(&r, &t.Indicator, &t.Year, &t.Value, &t.Binding, &t.Source); err != nil {
+				if err := rows.Scan(&r, &t.Indicator, &t.Year, &t.Value, &t.Binding, &t.Source, &t.Everywhere); err != nil {
 					return err
 				}
 				out[r] = append(out[r], t)
@@ -92,20 +96,28 @@ type valueRow struct {
 	Period             string
 	Value              sql.NullFloat64
 	Synthetic          bool
+	// Rollup: summed from the region's sub-regions, as it has no rows of
+	// its own for this indicator.
+	Rollup bool
 }
 
+// seriesView is where every chart reads indicator values: one vintage per
+// indicator and region (the indicator's preferred one) and no partial
+// roll-up, which is not the region's figure (see sql/schema/0004_series.sql).
+const seriesView = "indicator_series"
+
 // values are the indicator values of the region itself, by indicator,
-// vintage, year and period.
+// vintage, year and period: its series, one vintage per indicator.
 func (c *Cache) values(ctx context.Context, region string) ([]valueRow, error) {
 	return cached(ctx, c, "values", region, func(ctx context.Context, codes []string) (map[string][]valueRow, error) {
 		out := map[string][]valueRow{}
-		err := query(ctx, c.db, "indicator_value", `SELECT region_code, indicator, vintage, year, period, value, is_synthetic
-			FROM indicator_value WHERE list_contains(?, region_code)
+		err := query(ctx, c.db, seriesView, `SELECT region_code, indicator, vintage, year, period, value, is_synthetic, is_rollup
+			FROM `+seriesView+` WHERE list_contains(?, region_code)
 			ORDER BY region_code, indicator, vintage, year, period`,
 			func(rows *sql.Rows) error {
 				var r string
 				var v valueRow
-				if err := rows.Scan(&r, &v.Indicator, &v.Vintage, &v.Year, &v.Period, &v.Value, &v.Synthetic); err != nil {
+				if err := rows.Scan(&r, &v.Indicator, &v.Vintage, &v.Year, &v.Period, &v.Value, &v.Synthetic, &v.Rollup); err != nil {
 					return err
 				}
 				out[r] = append(out[r], v)
@@ -139,8 +151,8 @@ func (c *Cache) latestOwnPeriod(ctx context.Context, indicator, region string) (
 	return best, nil
 }
 
-// ownValue is the first value of indicator for the region in period; with
-// valued set, the first that is not null.
+// ownValue is the value of indicator for the region in period (of its one
+// series); with valued set, only a value that is not null.
 func (c *Cache) ownValue(ctx context.Context, indicator, region, period string, valued bool) (valueRow, bool, error) {
 	vs, err := c.values(ctx, region)
 	if err != nil {
@@ -162,13 +174,14 @@ type childValue struct {
 }
 
 // childValues are the (non-null) indicator values of the regions directly
-// below region, by indicator, value and code descending.
+// below region, each from its series, by indicator, value and code
+// descending.
 func (c *Cache) childValues(ctx context.Context, region string) ([]childValue, error) {
 	return cached(ctx, c, "children", region, func(ctx context.Context, codes []string) (map[string][]childValue, error) {
 		out := map[string][]childValue{}
-		err := query(ctx, c.db, "indicator_value", `
+		err := query(ctx, c.db, seriesView, `
 			SELECT r.parent_code, r.code, r.name, iv.indicator, iv.period, iv.value, iv.is_synthetic
-			FROM indicator_value iv JOIN region r ON r.code = iv.region_code
+			FROM `+seriesView+` iv JOIN region r ON r.code = iv.region_code
 			WHERE list_contains(?, r.parent_code) AND iv.value IS NOT NULL
 			ORDER BY r.parent_code, iv.indicator, iv.value ASC, r.code DESC`,
 			func(rows *sql.Rows) error {

@@ -90,7 +90,10 @@ type Table struct {
 	Columns []string
 	// Numeric marks right-aligned columns.
 	Numeric []bool
-	Rows    [][]string
+	// Short marks columns of short values (a severity, a region, a date)
+	// kept on one line: a narrow column must not wrap a word per character.
+	Short []bool
+	Rows  [][]string
 	// Classes optionally gives each row a CSS class (severity).
 	Classes []string
 	// More, when positive, says how many rows were left out.

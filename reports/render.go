@@ -336,6 +336,7 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: #f1f3f6; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th, td.short { white-space: nowrap; }
 tr.critical td { background: #fde8e8; }
 tr.warn td { background: #fff7e0; }
 details.sources summary { cursor: pointer; color: var(--muted); font-size: 13px; }
@@ -354,7 +355,21 @@ footer { margin-top: 24px; color: var(--muted); font-size: 12px; }
 `
 
 var funcs = template.FuncMap{
-	"inc": func(i int) int { return i + 1 },
+	"inc":       func(i int) int { return i + 1 },
+	"cellClass": cellClass,
+}
+
+// cellClass is the CSS class of a table's column i: num (right-aligned),
+// short (kept on one line), both or none.
+func cellClass(t *Table, i int) string {
+	var cs []string
+	if i < len(t.Numeric) && t.Numeric[i] {
+		cs = append(cs, "num")
+	}
+	if i < len(t.Short) && t.Short[i] {
+		cs = append(cs, "short")
+	}
+	return strings.Join(cs, " ")
 }
 
 var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!DOCTYPE html>
@@ -381,8 +396,8 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!DOCTYPE 
 {{if .Note}}<p class="note">{{.Note}}</p>{{end}}
 {{if .Synthetic}}<div class="synthetic">{{call $.L "synthetic"}} — {{call $.L "synthetic_note"}}</div>{{end}}
 {{if .Empty}}<div class="empty" data-empty="{{.ID}}">{{.Empty}}</div>
-{{else if .Table}}{{$t := .Table}}<table id="{{.ID}}"><thead><tr>{{range $i, $c := .Table.Columns}}<th{{if index $t.Numeric $i}} class="num"{{end}}>{{$c}}</th>{{end}}</tr></thead>
-<tbody>{{range $r, $row := .Table.Rows}}<tr{{with index $t.Classes $r}} class="{{.}}"{{end}}>{{range $i, $cell := $row}}<td{{if index $t.Numeric $i}} class="num"{{end}}>{{$cell}}</td>{{end}}</tr>
+{{else if .Table}}{{$t := .Table}}<table id="{{.ID}}"><thead><tr>{{range $i, $c := .Table.Columns}}<th{{with cellClass $t $i}} class="{{.}}"{{end}}>{{$c}}</th>{{end}}</tr></thead>
+<tbody>{{range $r, $row := .Table.Rows}}<tr{{with index $t.Classes $r}} class="{{.}}"{{end}}>{{range $i, $cell := $row}}<td{{with cellClass $t $i}} class="{{.}}"{{end}}>{{$cell}}</td>{{end}}</tr>
 {{end}}</tbody></table>
 {{if .Table.More}}<p class="note">{{printf (call $.L "more_rows") .Table.More (len .Table.Rows)}}</p>{{end}}
 {{else}}<div class="chart" id="{{.ID}}" style="height:{{.Height}}px"></div>

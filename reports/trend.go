@@ -19,7 +19,8 @@ type trendSeries struct {
 }
 
 // trendMark is a target drawn on a trend chart: a horizontal line at the
-// target value and a vertical one at the target year.
+// target value and a vertical one at the target year (none for a level to
+// keep, Year 0).
 type trendMark struct {
 	Key   string
 	Label string
@@ -38,7 +39,9 @@ func trendOption(l Lang, series []trendSeries, marks []trendMark, pct bool) map[
 		}
 	}
 	for _, m := range marks {
-		minX, maxX = math.Min(minX, float64(m.Year)), math.Max(maxX, float64(m.Year))
+		if m.Year != 0 {
+			minX, maxX = math.Min(minX, float64(m.Year)), math.Max(maxX, float64(m.Year))
+		}
 	}
 	// A category axis of every year in range: years print as years (a value
 	// axis would print 1,952), and a year without data stays a gap.
@@ -103,9 +106,11 @@ func trendOption(l Lang, series []trendSeries, marks []trendMark, pct bool) map[
 				continue
 			}
 			data = append(data,
-				map[string]any{"name": m.Label, "yAxis": m.Value, "label": map[string]any{"formatter": m.Label, "position": "insideEndTop"}},
-				map[string]any{"name": m.Label, "xAxis": strconv.Itoa(m.Year), "label": map[string]any{"formatter": trf(l, "target_year", m.Year), "position": "end"}},
-			)
+				map[string]any{"name": m.Label, "yAxis": m.Value, "label": map[string]any{"formatter": m.Label, "position": "insideEndTop"}})
+			if m.Year != 0 { // a level to keep has no year to mark
+				data = append(data,
+					map[string]any{"name": m.Label, "xAxis": strconv.Itoa(m.Year), "label": map[string]any{"formatter": trf(l, "target_year", m.Year), "position": "end"}})
+			}
 		}
 		if len(data) > 0 {
 			attached[s.Key] = true
