@@ -510,7 +510,7 @@ func (r *TableReader) Next() bool {
 		return false
 	}
 	if r.ch == nil {
-		r.ch = make(chan batchMsg, 1)
+		r.ch = make(chan batchMsg) // unbuffered: at most one batch waits
 		r.stop = make(chan struct{})
 		r.wg.Add(1)
 		go r.produce()

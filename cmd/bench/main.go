@@ -36,7 +36,10 @@ type Bench struct {
 	Rows int
 	Dir  string
 	Out  io.Writer
+	// Keep leaves generated warehouses in Dir for inspection.
 	Keep bool
+	// Alloc is the Arrow allocator of the Go side: malloc or go.
+	Alloc string
 }
 
 type section struct {
@@ -83,6 +86,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var only, child string
 	fs.IntVar(&b.Rows, "rows", 10_000_000, "rows in the generated member file")
 	fs.StringVar(&b.Dir, "dir", filepath.Join(os.TempDir(), "grassroots-bench"), "folder for generated inputs and warehouses (inputs are reused)")
+	fs.BoolVar(&b.Keep, "keep", false, "keep generated warehouses in -dir")
+	fs.StringVar(&b.Alloc, "alloc", "malloc", "Arrow allocator for the sources side: malloc (C) or go")
 	fs.StringVar(&only, "only", "", "run only the sections whose name contains this")
 	fs.StringVar(&child, "child", "", "internal: run one measurement in this process")
 	if err := fs.Parse(args); err != nil {
