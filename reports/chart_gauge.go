@@ -43,7 +43,7 @@ func buildGauge(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	}
 	var gs []gauge
 	var src sourceSet
-	var notes, noTarget, noValue []string
+	var notes, noTarget, noValue, shown []string
 	for _, code := range c.Indicators {
 		t, ok := latest[code]
 		if !ok {
@@ -85,8 +85,13 @@ func buildGauge(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 		if t.Everywhere {
 			whose = tr(l, "target_everywhere")
 		}
-		notes = append(notes, fmt.Sprintf("%s %s（%s）→ %s%s %s：%s", infos[code].name(l), Value(v, infos[code].Unit, l), period,
+		when := period
+		if row.Vintage != "" {
+			when += tr(l, "comma") + vintageLabel(l, row.Vintage)
+		}
+		notes = append(notes, fmt.Sprintf("%s %s（%s）→ %s%s %s：%s", infos[code].name(l), Value(v, infos[code].Unit, l), when,
 			whose, t.yearLabel(l), Value(t.Value, infos[code].Unit, l), status))
+		shown = append(shown, code)
 	}
 	// Say what is not on a gauge, and why: no target applies, or no value.
 	if len(noTarget) > 0 {
@@ -138,6 +143,6 @@ func buildGauge(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	b.Option = o
 	b.Height = 320
 	b.Note = strings.Join(notes, "；")
-	b.Sources = append(indicatorSource(l, infos, c.Indicators), src.list...)
+	b.Sources = append(indicatorSource(l, infos, shown), src.list...)
 	return nil
 }

