@@ -29,7 +29,6 @@ import (
 	"grassroots/pipelines/spec"
 	"grassroots/sources"
 	_ "grassroots/sources/csv" // source kinds register themselves
-	"grassroots/sources/fetch"
 	_ "grassroots/sources/json"
 	_ "grassroots/sources/parquet"
 	_ "grassroots/sources/xlsx"
@@ -54,7 +53,18 @@ type Options struct {
 	// Refresh is called after each successful run that loaded rows, with the
 	// spec's refresh list; its error is reported in the outcome, not as a
 	// failure of the run (the data is committed).
-	Refresh func(ctx context.Context, w *warehouse.Warehouse, s *spec.Spec) error
+	Refresh RefreshFunc
+}
+
+// RefreshFunc refreshes what depends on a pipeline's table (indicators,
+// reports) after a successful run. by is that run: what the refresh writes
+// carries its id, and its trigger says who started it.
+type RefreshFunc func(ctx context.Context, w *warehouse.Warehouse, s *spec.Spec, by RunRef) error
+
+// RunRef names a run and how it was started (cli, schedule, demo).
+type RunRef struct {
+	ID      int64
+	Trigger string
 }
 
 // Outcome is how one run ended.
@@ -161,8 +171,9 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		out.RunID = id
 		return true
 	}
+	var in *input
 	fail := func(err error) Outcome {
-		out.Status, out.Err = warehouse.StatusFailed, err
+		out.Status, out.Err = warehouse.StatusFailed, in.place(err)
 		if ctx.Err() != nil {
 			out.Status = warehouse.StatusInterrupted
 			out.Err = fmt.Errorf("stopped before the run finished; nothing of it was loaded (%w)", err)
@@ -176,14 +187,15 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		return out
 	}
 
-	content, err := fetch.Hash(ctx, cfg.Location())
+	in, err := stageInput(ctx, &cfg)
 	if err != nil {
 		if !begin("") {
 			return out
 		}
 		return fail(fmt.Errorf("input %s: %w", display, err))
 	}
-	hash := InputHash(content, s, period)
+	defer in.remove()
+	hash := InputHash(in.hash, s, period)
 	if !o.Force {
 		prev, err := lastSuccess(ctx, w, s.Name, out.Input)
 		if err != nil {
@@ -265,7 +277,7 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		// Nothing was loaded: every row read is quarantined, the rejected
 		// ones with their reasons, the valid ones as held back. Recorded in
 		// a transaction of its own (the load rolled back).
-		held := HeldBackPrefix + " — " + failureSummary(ctx, err)
+		held := HeldBackPrefix + " — " + failureSummary(ctx, in.place(err))
 		qerr := w.Update(bg, func(ctx context.Context, tx *warehouse.Tx) error {
 			if err := insertQuarantine(ctx, tx, out.RunID, q); err != nil {
 				return err
@@ -287,7 +299,7 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		return out
 	}
 	if o.Refresh != nil && (len(s.Refresh.Indicators) > 0 || len(s.Refresh.Reports) > 0) {
-		out.RefreshErr = o.Refresh(ctx, w, s)
+		out.RefreshErr = o.Refresh(ctx, w, s, RunRef{ID: out.RunID, Trigger: o.Trigger})
 	}
 	return out
 }

@@ -45,7 +45,7 @@ type Daemon struct {
 	// Run runs a pipeline; default run.Run with trigger "schedule".
 	Run RunFunc
 	// Refresh is passed to run.Run (indicators and reports after a run).
-	Refresh func(ctx context.Context, w *warehouse.Warehouse, s *spec.Spec) error
+	Refresh run.RefreshFunc
 	// Force reloads unchanged inputs (for tests and one-off catch-ups).
 	Force bool
 	// NoSnapshot turns publishing off.

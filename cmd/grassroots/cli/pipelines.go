@@ -23,10 +23,10 @@ func addProjectFlag(fs *flag.FlagSet, p *string) {
 
 // refreshAfterRun returns the hook run.Run calls after a successful run: it
 // recomputes the indicators the spec's refresh names ("auto" or "*": every
-// indicator that reads the pipeline's table) and re-renders the reports it
-// names into DIR/site.
-func refreshAfterRun(e *Env, project string) func(ctx context.Context, w *warehouse.Warehouse, s *spec.Spec) error {
-	return func(ctx context.Context, w *warehouse.Warehouse, s *spec.Spec) error {
+// indicator that reads the pipeline's table) as part of that run, so the values
+// carry its run id, and re-renders the reports it names into DIR/site.
+func refreshAfterRun(e *Env, project string) piperun.RefreshFunc {
+	return func(ctx context.Context, w *warehouse.Warehouse, s *spec.Spec, by piperun.RunRef) error {
 		var errs []error
 		if codes := s.Refresh.Indicators; len(codes) > 0 {
 			if len(codes) == 1 && (codes[0] == "auto" || codes[0] == "*") {
@@ -36,11 +36,11 @@ func refreshAfterRun(e *Env, project string) func(ctx context.Context, w *wareho
 				}
 			}
 			if len(codes) > 0 {
-				st, err := indicators.Compute(ctx, w, codes...)
+				st, err := indicators.ComputeWith(ctx, w, indicators.Options{RunID: by.ID, Trigger: by.Trigger}, codes...)
 				if err != nil {
 					errs = append(errs, fmt.Errorf("refresh indicators: %w", err))
 				} else {
-					e.Log.Debug("indicators refreshed", "pipeline", s.Name, "indicators", len(st.Indicators), "values", st.Values)
+					e.Log.Debug("indicators refreshed", "pipeline", s.Name, "run", by.ID, "indicators", len(st.Indicators), "values", st.Values)
 				}
 			}
 		}

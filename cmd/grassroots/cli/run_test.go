@@ -158,3 +158,30 @@ target:
 		}
 	}
 }
+
+// The indicators a run refreshes carry that run's id; the refresh records no
+// run of its own.
+func TestRunRefreshesIndicatorsUnderItsRunID(t *testing.T) {
+	project, wh := pipelineProject(t, "50%")
+	yaml := filepath.Join(project, "pipelines", "pop.yaml")
+	b, err := os.ReadFile(yaml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(yaml, append(b, "refresh:\n  indicators: [urban.rate_resident]\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, "", "run", "pop", "--project", project, "--warehouse", wh)
+	if !strings.Contains(out, "succeeded") || strings.Contains(out, "loaded; refresh") {
+		t.Fatalf("run printed:\n%s", out)
+	}
+	got := mustRun(t, "", "sql", "--warehouse", wh, "--format", "csv",
+		`select run_id, count(*) > 0 as has_values from indicator_value where indicator = 'urban.rate_resident' group by 1`)
+	if got != "run_id,has_values\n1,true\n" {
+		t.Fatalf("indicator values by run:\n%s", got)
+	}
+	got = mustRun(t, "", "sql", "--warehouse", wh, "--format", "csv", `select run_id, pipeline, trigger from _run order by 1`)
+	if got != "run_id,pipeline,trigger\n1,pop,cli\n" {
+		t.Fatalf("runs recorded:\n%s", got)
+	}
+}
