@@ -166,3 +166,44 @@ func TestLintReports(t *testing.T) {
 		t.Errorf("lint complains about the good report:\n%s", out)
 	}
 }
+
+// TestDemoReports: the demo's synthetic district is summed up the region
+// hierarchy only partially (1 of 31 provinces), so the national page shows
+// published figures alone and carries no synthetic banner; the district
+// page draws its urbanisation from its townships' sums and its gauges from
+// the targets that apply to it.
+func TestDemoReports(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	stdout := mustRun(t, "", "demo", "--out", dir)
+	for _, line := range strings.Split(stdout, "\n") {
+		if strings.Contains(line, "national.html") && strings.Contains(line, "synthetic") {
+			t.Errorf("demo lists the national page as synthetic: %s", line)
+		}
+	}
+	reports := filepath.Join(dir, "reports")
+	national := readPage(t, filepath.Join(reports, "national.html"))
+	for _, bad := range []string{"示例", `class="synthetic"`, `class="badge"`, "90.8%"} {
+		if strings.Contains(national, bad) {
+			t.Errorf("national.html contains %q", bad)
+		}
+	}
+	for _, want := range []string{"常住人口城镇化率 66.2%（2023，国家统计局年度数据（普查后修订））", "户籍人口城镇化率 45.4%（2020，户籍城镇化率发布）",
+		"上海 只有部分下级区域的汇总（不完整，不是该地区的数字），未上图。"} {
+		if !strings.Contains(national, want) {
+			t.Errorf("national.html lacks %q", want)
+		}
+	}
+	district := readPage(t, filepath.Join(reports, "district.html"))
+	for _, want := range []string{"闵行区 没有本级人口数据：城镇化率按所辖 14 个下级区域的人口合计计算",
+		"专职社工配备率", "通用目标 2020年 100.0%", "未设目标：常住人口城镇化率、户籍人口城镇化率、新经济组织党组织覆盖率", "示例数据 / synthetic"} {
+		if !strings.Contains(district, want) {
+			t.Errorf("district.html lacks %q", want)
+		}
+	}
+	if strings.Contains(district, "暂无数据") {
+		t.Error("district.html still has a chart without data")
+	}
+	if !strings.Contains(district, `<td class="short">预警</td>`) {
+		t.Error("district.html alerts table does not keep the severity column on one line")
+	}
+}
