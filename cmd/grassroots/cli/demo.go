@@ -37,10 +37,24 @@ func init() {
 	register(&Command{
 		Name:    "demo",
 		Summary: "build the demo project: a warehouse loaded with the bundled data, and what it feeds",
-		Help: `Creates (or refreshes) DIR/grassroots.duckdb and loads the bundled reference data:
-region codes to township level, the NBS national urbanisation series, the CPC
-intra-party statistical bulletins and World Bank urbanisation series. Running it
-again replaces what it loaded; nothing is duplicated.`,
+		Help: `Builds a whole project in DIR (--out, default ./demo) and runs it, as an analyst's
+own project would run:
+
+  DIR/pipelines/*.yaml          the pipelines it writes: the bundled reference data
+                                (refdata_*.yaml, their CSV files in pipelines/refdata/)
+                                and the demo district's (demo_*.yaml)
+  DIR/inputs/                   the demo district's input files (示例数据, synthetic:
+                                real township codes, generated figures, a few bad rows)
+  DIR/grassroots.duckdb         the warehouse the pipelines load, with its .salt file
+  DIR/reports/                  the report site rendered from it
+
+Each pipeline runs through the same path as grassroots run (rejected rows in
+grassroots quarantine RUN_ID), then the indicators are computed and the reports
+rendered. The reference data are published figures: region codes to township
+level, the NBS national urbanisation series, the CPC intra-party statistical
+bulletins and World Bank urbanisation series. Running it again rewrites the files
+and replaces what it loaded; nothing is duplicated. Afterwards grassroots run,
+lint and schedule work on DIR with --project DIR --warehouse DIR/grassroots.duckdb.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var out string
 			fs.StringVar(&out, "out", "demo", "folder of the demo project")

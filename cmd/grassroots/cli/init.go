@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	piperun "grassroots/pipelines/run"
 	"grassroots/sql/warehouse"
 )
 
@@ -14,7 +15,11 @@ func init() {
 		Name:    "init",
 		Summary: "create the warehouse, or bring an existing one up to the latest schema",
 		Help: `Applies, in order, each schema migration the warehouse has not had yet, each in
-its own transaction, and prints which. Running it again changes nothing.`,
+its own transaction, and prints which. Running it again changes nothing.
+
+Also creates the warehouse's salt file (FILE.salt, mode 0600) when it is missing:
+the secret with which pipelines hash member ids. It is never printed. Back it up
+with the warehouse: with a new salt the same ids hash differently.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path string
 			addWarehouseFlag(fs, &path)
@@ -43,6 +48,14 @@ its own transaction, and prints which. Running it again changes nothing.`,
 				}
 				for _, m := range applied {
 					fmt.Fprintf(e.Stdout, "  applied %s\n", m)
+				}
+				salt := piperun.SaltFile(path)
+				_, saltErr := os.Stat(salt)
+				if _, err := piperun.Salt(path); err != nil {
+					return err
+				}
+				if saltErr != nil {
+					fmt.Fprintf(e.Stdout, "created salt file %s for hashing member ids (back it up with the warehouse)\n", salt)
 				}
 				return nil
 			}
