@@ -80,6 +80,15 @@ columns:
 unpivot: {match: years, key: year, value: value}
 null_values: ["n/a"]
 `},
+		{"monthly", `
+path: testdata/monthly.csv
+columns:
+  - {from: 地区, name: region_name}
+  - {name: month, type: month}
+  - {name: members, type: int}
+  - {from: 备注, name: note}
+unpivot: {match: months, key: month, value: members, keep_nulls: true}
+`},
 		{"two_headers", `
 path: testdata/two_headers.csv
 header_rows: 2
