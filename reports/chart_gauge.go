@@ -13,7 +13,7 @@ import (
 func init() {
 	registerKind(&Kind{
 		Name:          "gauge",
-		About:         "progress towards each planning target of the region: the latest value on a gauge ending at the target",
+		About:         "progress towards each planning target that applies to the region (its own, else the one set for every region): the latest value on a gauge ending at the target; indicators without a target are named",
 		MinIndicators: 1, MaxIndicators: 4,
 		Build: buildGauge,
 	})

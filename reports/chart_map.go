@@ -14,7 +14,7 @@ import (
 func init() {
 	registerKind(&Kind{
 		Name:          "map",
-		About:         "one indicator for every province at its latest period, as a choropleth map of China",
+		About:         "one indicator for every province at its latest period (a province with only a partial roll-up is left off, and named), as a choropleth map of China",
 		MinIndicators: 1, MaxIndicators: 1,
 		Build: buildMap,
 	})

@@ -9,7 +9,7 @@ import (
 func init() {
 	registerKind(&Kind{
 		Name:          "trend",
-		About:         "computed indicator values by year for one region, one line per indicator and vintage, with target lines and target-year markers",
+		About:         "computed indicator values by year for one region, one line per indicator (its preferred vintage, never a partial roll-up), with target lines and target-year markers",
 		MinIndicators: 1, MaxIndicators: 6,
 		Build: buildTrend,
 	})

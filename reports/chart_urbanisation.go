@@ -11,7 +11,7 @@ import (
 func init() {
 	registerKind(&Kind{
 		Name:          "urbanisation",
-		About:         "resident and hukou urbanisation rates by year from the population table, each vintage drawn separately, with targets",
+		About:         "resident and hukou urbanisation rates by year from the population table (for a region without rows of its own, its sub-regions summed), each vintage drawn separately, with targets",
 		MaxIndicators: 0,
 		Build:         buildUrbanisation,
 	})
