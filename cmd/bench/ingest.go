@@ -374,15 +374,21 @@ func runIngest(ctx context.Context, b *Bench) error {
 	defer os.Remove(dbPath)
 	defer os.Remove(dbPath + ".wal")
 
-	duck, err := b.Child(ctx, "ingest-duckdb", csvPath, dbPath)
-	if err != nil {
-		return err
+	// The two sides alternate -repeat times; each keeps its fastest run and
+	// its highest peak RSS, so a neighbour's load burst does not decide the ratio.
+	var duck, ours Result
+	for i := 0; i < max(b.Repeat, 1); i++ {
+		d, err := b.Child(ctx, "ingest-duckdb", csvPath, dbPath)
+		if err != nil {
+			return err
+		}
+		o, err := b.Child(ctx, "ingest-sources", csvPath, dbPath, b.Alloc)
+		if err != nil {
+			return err
+		}
+		duck, ours = best(duck, d), best(ours, o)
 	}
 	line(out, "duckdb read_csv, explicit types → INSERT", duck)
-	ours, err := b.Child(ctx, "ingest-sources", csvPath, dbPath, b.Alloc)
-	if err != nil {
-		return err
-	}
 	line(out, "sources/csv → Arrow → 1 view → 1 INSERT ("+b.Alloc+")", ours)
 	if duck.Rows != ours.Rows {
 		return fmt.Errorf("row counts differ: duckdb %d, sources %d", duck.Rows, ours.Rows)
@@ -392,7 +398,7 @@ func runIngest(ctx context.Context, b *Bench) error {
 	if ratio < 1.0 || ours.MaxRSS > 400<<20 {
 		verdict = "MISSES"
 	}
-	fmt.Fprintf(out, "  %-44s %.2f×   (target ≥ 1.00× with peak RSS ≤ 400 MB: %s)\n", "ratio sources / duckdb", ratio, verdict)
+	fmt.Fprintf(out, "  %-50s %.2f×   (target ≥ 1.00× with peak RSS ≤ 400 MB: %s)\n", "ratio sources / duckdb", ratio, verdict)
 
 	small := max(b.Rows/10, 1000)
 	gbkPath := filepath.Join(b.Dir, fmt.Sprintf("party_member_gbk_%d.csv", small))
@@ -418,8 +424,21 @@ func runIngest(ctx context.Context, b *Bench) error {
 	return nil
 }
 
+// best keeps the faster run and the higher peak RSS of two.
+func best(a, b Result) Result {
+	if a.Rows == 0 {
+		return b
+	}
+	rss := max(a.MaxRSS, b.MaxRSS)
+	if b.Seconds < a.Seconds {
+		a = b
+	}
+	a.MaxRSS = rss
+	return a
+}
+
 func line(out interface{ Write([]byte) (int, error) }, what string, r Result) {
-	fmt.Fprintf(out, "  %-44s %6.2f s  %14s  peak RSS %s\n", what, r.Seconds, rate(r.RowsPerSec()), mb(r.MaxRSS))
+	fmt.Fprintf(out, "  %-50s %6.2f s  %14s  peak RSS %s\n", what, r.Seconds, rate(r.RowsPerSec()), mb(r.MaxRSS))
 }
 
 // group writes 10000000 as 10,000,000.

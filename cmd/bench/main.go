@@ -40,6 +40,8 @@ type Bench struct {
 	Keep bool
 	// Alloc is the Arrow allocator of the Go side: malloc or go.
 	Alloc string
+	// Repeat runs each side of a comparison this many times, alternating.
+	Repeat int
 }
 
 type section struct {
@@ -87,6 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&b.Rows, "rows", 10_000_000, "rows in the generated member file")
 	fs.StringVar(&b.Dir, "dir", filepath.Join(os.TempDir(), "grassroots-bench"), "folder for generated inputs and warehouses (inputs are reused)")
 	fs.BoolVar(&b.Keep, "keep", false, "keep generated warehouses in -dir")
+	fs.IntVar(&b.Repeat, "repeat", 2, "runs of each side of a comparison (fastest counts, highest RSS counts)")
 	fs.StringVar(&b.Alloc, "alloc", "malloc", "Arrow allocator for the sources side: malloc (C) or go")
 	fs.StringVar(&only, "only", "", "run only the sections whose name contains this")
 	fs.StringVar(&child, "child", "", "internal: run one measurement in this process")
