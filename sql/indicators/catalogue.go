@@ -241,12 +241,26 @@ func Parse(name string, src []byte) (*Indicator, error) {
 			bad(line, 0, "one statement per file: unexpected ';'")
 		}
 	}
+	if len(ind.DependsOn) > 0 {
+		// Inputs come through indicator_input, which says which of them are
+		// partial roll-ups; read straight from indicator_value, a derived
+		// value could not tell a region's own figure from a partial sum.
+		for _, m := range indicatorValueRe.FindAllStringIndex(body, -1) {
+			if !inLiteralOrComment(body, m[0]) {
+				line := i + 1 + strings.Count(body[:m[0]], "\n")
+				bad(line, 0, "an indicator with @depends_on reads its inputs from indicator_input (indicator_value with a partial column), not from indicator_value")
+				break
+			}
+		}
+	}
 	ind.Query = body
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return ind, nil
 }
+
+var indicatorValueRe = regexp.MustCompile(`(?i)\bindicator_value\b`)
 
 // inLiteralOrComment reports whether byte n of s lies inside a '…' literal or
 // a -- comment.

@@ -11,9 +11,12 @@
 -- @period: snapshot
 -- @notes: Standard: 社区综合服务设施 of no less than 30 m² per 100 households (社区服务体系建设规划 2011-2015). Communities without a household count are left out.
 SELECT region_code, strftime(snapshot_date, '%Y-%m-%d') AS period, year(snapshot_date) AS year,
-       count(*) FILTER (venue_m2 >= 30.0 * households / 100) AS numerator,
-       count(*) AS denominator,
+       count(*) FILTER (venue_m2 IS NOT NULL AND households > 0 AND venue_m2 >= 30.0 * households / 100) AS numerator,
+       count(*) FILTER (venue_m2 IS NOT NULL AND households > 0) AS denominator,
        bool_or(is_synthetic) AS is_synthetic
 FROM community
-WHERE venue_m2 IS NOT NULL AND households > 0
 GROUP BY region_code, snapshot_date
+-- nothing to count (0 of 0) where every community has no households yet;
+-- unknown, so no row, where communities leave venue or households empty
+HAVING count(*) FILTER (venue_m2 IS NOT NULL AND households > 0) > 0
+    OR count(*) FILTER (venue_m2 IS NULL OR households IS NULL) = 0

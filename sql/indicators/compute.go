@@ -3,7 +3,9 @@ package indicators
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -54,16 +56,21 @@ func Compute(ctx context.Context, w *warehouse.Warehouse, codes ...string) (Stat
 
 // ComputeWith is Compute with options. On error nothing is changed.
 func ComputeWith(ctx context.Context, w *warehouse.Warehouse, o Options, codes ...string) (Stats, error) {
-	start := time.Now()
-	var st Stats
 	sel, err := Select(codes...)
 	if err != nil {
-		return st, err
+		return Stats{}, err
 	}
 	cat, err := Catalogue()
 	if err != nil {
-		return st, err
+		return Stats{}, err
 	}
+	return compute(ctx, w, o, cat, sel)
+}
+
+// compute computes the definitions sel, writing the catalogue rows of cat.
+func compute(ctx context.Context, w *warehouse.Warehouse, o Options, cat, sel []*Indicator) (Stats, error) {
+	start := time.Now()
+	var st Stats
 	own := o.RunID == 0
 	if own {
 		id, err := w.BeginRun(ctx, warehouse.RunInfo{Pipeline: "indicators", Trigger: o.Trigger,
@@ -106,7 +113,7 @@ func ComputeWith(ctx context.Context, w *warehouse.Warehouse, o Options, codes .
 			st.Indicators = append(st.Indicators, is)
 			st.Values += is.Values
 		}
-		if err := checkValues(ctx, tx, list, &st); err != nil {
+		if err := checkValues(ctx, tx, sel, list, &st); err != nil {
 			return err
 		}
 		n, err := refreshAlerts(ctx, tx, list, o.RunID)
@@ -233,7 +240,9 @@ func RefreshMemberProfile(ctx context.Context, tx *warehouse.Tx) error {
 }
 
 // outputColumns are the columns a query may return; the first four are required.
-var outputColumns = []string{"region_code", "period", "numerator", "denominator", "year", "vintage", "flags", "is_synthetic"}
+// partial is true where an input of a derived indicator (one with
+// @depends_on) was a partial roll-up; such a query must return it.
+var outputColumns = []string{"region_code", "period", "numerator", "denominator", "year", "vintage", "flags", "is_synthetic", "partial"}
 
 // CheckColumns checks the column names a query returns: the four required,
 // only known ones, none twice.
@@ -266,7 +275,7 @@ func CheckColumns(cols []string) error {
 
 // describe returns the output columns of ind's query.
 func describe(ctx context.Context, tx *warehouse.Tx, ind *Indicator) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT column_name FROM (DESCRIBE "+ind.Query+"\n)")
+	rows, err := tx.QueryContext(ctx, "SELECT column_name FROM (DESCRIBE "+source(ind)+"\n)")
 	if err != nil {
 		return nil, err
 	}
@@ -291,20 +300,23 @@ func Columns(ctx context.Context, tx *warehouse.Tx, ind *Indicator) ([]string, e
 	if err := CheckColumns(cols); err != nil {
 		return cols, fmt.Errorf("indicators: %s: %w", ind.Path, err)
 	}
+	if len(ind.DependsOn) > 0 && !slices.Contains(cols, "partial") {
+		return cols, fmt.Errorf("indicators: %s: the query returns no partial column: an indicator with @depends_on returns partial, true where any input it used is partial (indicator_input.partial)", ind.Path)
+	}
 	return cols, nil
 }
 
 func computeOne(ctx context.Context, tx *warehouse.Tx, ind *Indicator, closure string, runID int64) (IndicatorStats, error) {
 	start := time.Now()
 	is := IndicatorStats{Code: ind.Code}
-	cols, ok := columnCache.Load(ind.Query)
+	cols, ok := columnCache.Load(source(ind))
 	if !ok {
 		c, err := Columns(ctx, tx, ind)
 		if err != nil {
 			return is, err
 		}
 		cols = c
-		columnCache.Store(ind.Query, c)
+		columnCache.Store(source(ind), c)
 	}
 	res, err := tx.ExecContext(ctx, insertSQL(ind, cols.([]string), closure, runID))
 	if err != nil {
@@ -315,12 +327,53 @@ func computeOne(ctx context.Context, tx *warehouse.Tx, ind *Indicator, closure s
 	return is, nil
 }
 
+// inputRelation is the relation a derived indicator reads its inputs from:
+// the rows of indicator_value of the indicators it depends on, with partial
+// (a roll-up summed from only some sub-regions, or a value derived from one)
+// and vintage_rank (the vintage's place in the input's declared preference,
+// 1 first, 1000 when not listed).
+func inputRelation(ind *Indicator) string {
+	rank := "1000"
+	if cases := vintageRanks(ind.DependsOn); cases != "" {
+		rank = "CASE iv.indicator " + cases + " ELSE 1000 END"
+	}
+	return `indicator_input AS (
+	SELECT iv.*, iv.flags LIKE 'partial:%' AS partial, ` + rank + ` AS vintage_rank
+	FROM indicator_value iv WHERE iv.indicator IN (` + sqlList(ind.DependsOn) + `)
+)`
+}
+
+func vintageRanks(codes []string) string {
+	var b strings.Builder
+	for _, c := range codes {
+		dep, err := Lookup(c)
+		if err != nil || len(dep.Vintages) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "WHEN %s THEN coalesce(list_position([%s], iv.vintage), 1000) ",
+			sqlList([]string{c}), sqlList(dep.Vintages))
+	}
+	return b.String()
+}
+
+// source is ind's query as it runs: a derived indicator's with its input
+// relation in front.
+func source(ind *Indicator) string {
+	if len(ind.DependsOn) == 0 {
+		return ind.Query
+	}
+	return "WITH " + inputRelation(ind) + "\nSELECT * FROM (\n" + ind.Query + "\n)"
+}
+
+// partialInputs flags a derived value computed from a partial roll-up.
+const partialInputs = "partial: computed from partial roll-ups"
+
 // columnCache holds the output columns of each query text already described.
 var columnCache sync.Map
 
 // checkValues fills in the roll-up counts and fails if a query returned more
 // than one row for a region, period and vintage.
-func checkValues(ctx context.Context, tx *warehouse.Tx, list string, st *Stats) error {
+func checkValues(ctx context.Context, tx *warehouse.Tx, sel []*Indicator, list string, st *Stats) error {
 	rows, err := tx.QueryContext(ctx, `SELECT indicator, count(*) FILTER (is_rollup) FROM indicator_value
 		WHERE indicator IN (`+list+`) GROUP BY indicator`)
 	if err != nil {
@@ -342,21 +395,29 @@ func checkValues(ctx context.Context, tx *warehouse.Tx, list string, st *Stats) 
 		st.Indicators[i].Rollups = rollups[st.Indicators[i].Code]
 		st.Rollups += rollups[st.Indicators[i].Code]
 	}
-	row, err := tx.QueryRowContext(ctx, `SELECT min(indicator || '.sql: the query returned ' || n || ' rows for region ' ||
-		region_code || ', period ' || period || ', vintage "' || vintage || '"')
+	row, err := tx.QueryRowContext(ctx, `SELECT indicator, n, region_code, period, vintage
 		FROM (SELECT indicator, region_code, period, vintage, count(*) AS n FROM indicator_value
-		      WHERE indicator IN (`+list+`) AND NOT is_rollup GROUP BY ALL HAVING count(*) > 1)`)
+		      WHERE indicator IN (`+list+`) AND NOT is_rollup GROUP BY ALL HAVING count(*) > 1)
+		ORDER BY ALL LIMIT 1`)
 	if err != nil {
 		return err
 	}
-	var dup sql.NullString
-	if err := row.Scan(&dup); err != nil {
+	var code, region, period, vintage string
+	var n int64
+	switch err := row.Scan(&code, &n, &region, &period, &vintage); {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
 		return fmt.Errorf("indicators: %w", err)
 	}
-	if dup.Valid {
-		return fmt.Errorf("indicators: %s; it must return one row per region, period and vintage", dup.String)
+	path := code + ".sql"
+	for _, ind := range sel {
+		if ind.Code == code {
+			path = ind.Path
+		}
 	}
-	return nil
+	return fmt.Errorf("indicators: %s (%s): the query returned %d rows for region %s, period %s, vintage %q; it must return one row per region, period and vintage",
+		code, path, n, region, period, vintage)
 }
 
 // insertSQL builds the statement that evaluates ind's query, rolls it up and
@@ -373,10 +434,21 @@ func insertSQL(ind *Indicator, cols []string, closure string, runID int64) strin
 		return dflt
 	}
 	scale := strconv.FormatFloat(ind.Scale, 'g', -1, 64)
+	flags := pick("flags", "coalesce(CAST(flags AS VARCHAR), '')", "''")
+	if has["partial"] {
+		// The partial mark leads, so that everything that leaves partial
+		// values out (indicator_series, alerts) leaves these out too.
+		flags = "CASE WHEN coalesce(CAST(partial AS BOOLEAN), false) THEN concat_ws('; ', '" + partialInputs + "', nullif(" +
+			flags + ", '')) ELSE " + flags + " END"
+	}
 	var b strings.Builder
 	b.WriteString(`INSERT INTO indicator_value (indicator, region_code, period, year, vintage, numerator, denominator,
 	value, unit, flags, is_rollup, is_synthetic, computed_at, run_id)
-WITH q AS (
+WITH `)
+	if len(ind.DependsOn) > 0 {
+		b.WriteString(inputRelation(ind) + ", ")
+	}
+	b.WriteString(`q AS (
 `)
 	b.WriteString(ind.Query)
 	fmt.Fprintf(&b, `
@@ -389,7 +461,7 @@ WITH q AS (
 )`,
 		pick("year", "CAST(year AS INTEGER)", "TRY_CAST(left(CAST(period AS VARCHAR), 4) AS INTEGER)"),
 		pick("vintage", "coalesce(CAST(vintage AS VARCHAR), '')", "''"),
-		pick("flags", "coalesce(CAST(flags AS VARCHAR), '')", "''"),
+		flags,
 		pick("is_synthetic", "coalesce(CAST(is_synthetic AS BOOLEAN), false)", "false"))
 
 	if ind.Aggregation == None {
@@ -441,7 +513,10 @@ WITH q AS (
 SELECT %s, region_code, period, year, vintage, numerator, denominator, %s, %s,
        CASE WHEN denominator = 0 THEN concat_ws('; ', nullif(flags, ''), 'zero denominator') ELSE flags END,
        is_rollup, is_synthetic, now(), %d::BIGINT
-FROM allrows`, sqlList([]string{ind.Code}), value, sqlList([]string{ind.Unit}), runID)
+FROM allrows
+-- a region present in the source with nothing to count (0 of 0) counts as
+-- reporting in its parents' roll-ups but has no value of its own
+WHERE denominator IS DISTINCT FROM 0 OR coalesce(numerator, 0) <> 0`, sqlList([]string{ind.Code}), value, sqlList([]string{ind.Unit}), runID)
 	return b.String()
 }
 

@@ -11,9 +11,11 @@
 -- @period: snapshot
 -- @notes: A low density marks the thin membership the studies found in new economic organisations.
 SELECT region_code, strftime(snapshot_date, '%Y-%m-%d') AS period, year(snapshot_date) AS year,
-       sum(coalesce(formal_members, 0)) AS numerator,
-       sum(employees) AS denominator,
+       coalesce(sum(coalesce(formal_members, 0)) FILTER (in_scope AND employees > 0), 0) AS numerator,
+       coalesce(sum(employees) FILTER (in_scope AND employees > 0), 0) AS denominator,
        bool_or(is_synthetic) AS is_synthetic
 FROM organisation
-WHERE in_scope AND employees > 0
 GROUP BY region_code, snapshot_date
+-- nothing to count (0 of 0) where no organisation is in scope; unknown, so
+-- no row, where organisations in scope do not report employees
+HAVING count(*) FILTER (in_scope AND employees > 0) > 0 OR count(*) FILTER (in_scope AND employees IS NULL) = 0
