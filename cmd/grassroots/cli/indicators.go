@@ -21,13 +21,10 @@ way is better), how it rolls up the region hierarchy, its period kind and the
 tables it reads. Needs no warehouse.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var format string
-			fs.StringVar(&format, "format", "table", "output format: table, csv, json, markdown or xlsx")
+			addIndicatorFormatFlag(fs, &format)
 			return func(ctx context.Context, e *Env, args []string) error {
-				if err := checkFormat(format); err != nil {
+				if err := checkListing(format, args, "list takes no arguments"); err != nil {
 					return err
-				}
-				if len(args) > 0 {
-					return Usagef("list takes no arguments")
 				}
 				cat, err := indicators.Catalogue()
 				if err != nil {
@@ -69,7 +66,7 @@ computed from synthetic (demo) data.`,
 			var path, format, region, vintage string
 			var from, to int
 			addWarehouseFlag(fs, &path)
-			fs.StringVar(&format, "format", "table", "output format: table, csv, json, markdown or xlsx")
+			addIndicatorFormatFlag(fs, &format)
 			fs.StringVar(&region, "region", "", "region code (default: the highest-level region with values)")
 			fs.IntVar(&from, "from", 0, "first year to show")
 			fs.IntVar(&to, "to", 0, "last year to show")
@@ -148,28 +145,18 @@ indicator is computed. Alerts on synthetic (demo) data are marked. Roll-ups summ
 from only some of a region's sub-regions (flagged partial) raise none.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path, format, region, severity string
-			addWarehouseFlag(fs, &path)
-			fs.StringVar(&format, "format", "table", "output format: table, csv, json, markdown or xlsx")
-			fs.StringVar(&region, "region", "", "only this region and the regions under it")
+			addListingFlags(fs, &path, &format, &region, "only this region and the regions under it")
 			fs.StringVar(&severity, "severity", "", "only this severity: info, warn or critical")
 			return func(ctx context.Context, e *Env, args []string) error {
-				if err := checkFormat(format); err != nil {
+				if err := checkListing(format, args, "alerts takes no arguments (use --region)"); err != nil {
 					return err
-				}
-				if len(args) > 0 {
-					return Usagef("alerts takes no arguments (use --region)")
 				}
 				switch severity {
 				case "", "info", "warn", "critical":
 				default:
 					return Usagef("--severity %q: want info, warn or critical", severity)
 				}
-				w, err := e.openRead(ctx, e.warehousePath(path))
-				if err != nil {
-					return err
-				}
-				defer w.Close()
-				rs, err := w.DB().QueryContext(ctx, `SELECT a.severity, a.indicator, i.name_zh AS 指标, a.region_code AS region,
+				res, err := e.queryWarehouse(ctx, path, `SELECT a.severity, a.indicator, i.name_zh AS 指标, a.region_code AS region,
 					r.name AS 区划, a.period, round(a.value, 2) AS value, i.unit, a.comparator || ' ' || a.threshold AS rule,
 					a.message, CASE WHEN a.is_synthetic THEN 'synthetic' ELSE '' END AS data
 					FROM alert a LEFT JOIN indicator i ON i.code = a.indicator LEFT JOIN region r ON r.code = a.region_code
@@ -178,11 +165,6 @@ from only some of a region's sub-regions (flagged partial) raise none.`,
 					       WHERE x.code = a.region_code AND x.ancestor = $2))
 					ORDER BY CASE a.severity WHEN 'critical' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END,
 					         a.indicator, length(a.region_code), a.region_code`, severity, region)
-				if err != nil {
-					return err
-				}
-				defer rs.Close()
-				res, err := scanRows(rs)
 				if err != nil {
 					return err
 				}
@@ -200,31 +182,16 @@ affiliated), most members first, with Chinese column headers. --format xlsx
 --out FILE writes a workbook to hand on.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path, format, region, out string
-			addWarehouseFlag(fs, &path)
-			fs.StringVar(&format, "format", "table", "output format: table, csv, json, markdown or xlsx")
-			fs.StringVar(&region, "region", "", "only organisations in this region or under it")
+			addListingFlags(fs, &path, &format, &region, "only organisations in this region or under it")
 			fs.StringVar(&out, "out", "", "write to this file instead of standard output")
 			return func(ctx context.Context, e *Env, args []string) error {
-				if err := checkFormat(format); err != nil {
+				if err := checkListing(format, args, "worklist takes no arguments (use --region)"); err != nil {
 					return err
-				}
-				if len(args) > 0 {
-					return Usagef("worklist takes no arguments (use --region)")
 				}
 				if format == "xlsx" && out == "" && isTerminal(e.Stdout) {
 					return Usagef("--format xlsx writes a workbook: give --out FILE.xlsx")
 				}
-				w, err := e.openRead(ctx, e.warehousePath(path))
-				if err != nil {
-					return err
-				}
-				defer w.Close()
-				rs, err := w.DB().QueryContext(ctx, indicators.Worklist, region)
-				if err != nil {
-					return err
-				}
-				defer rs.Close()
-				res, err := scanRows(rs)
+				res, err := e.queryWarehouse(ctx, path, indicators.Worklist, region)
 				if err != nil {
 					return err
 				}
@@ -232,6 +199,51 @@ affiliated), most members first, with Chinese column headers. --format xlsx
 			}
 		},
 	})
+}
+
+func addIndicatorFormatFlag(fs *flag.FlagSet, format *string) {
+	fs.StringVar(format, "format", "table", "output format: table, csv, json, markdown or xlsx")
+}
+
+// addListingFlags adds --warehouse, --format and --region (regionHelp says
+// what it selects) to a command that lists rows of the warehouse.
+func addListingFlags(fs *flag.FlagSet, path, format, region *string, regionHelp string) {
+	addWarehouseFlag(fs, path)
+	addIndicatorFormatFlag(fs, format)
+	fs.StringVar(region, "region", "", regionHelp)
+}
+
+// checkListing checks the output format and that a command that lists
+// something was given no arguments (noArgs says so otherwise).
+func checkListing(format string, args []string, noArgs string) error {
+	if err := checkFormat(format); err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		return Usagef("%s", noArgs)
+	}
+	return nil
+}
+
+// queryWarehouse opens the warehouse at path (or the default one) for
+// reading, runs q and reads every row.
+func (e *Env) queryWarehouse(ctx context.Context, path, q string, args ...any) (*Result, error) {
+	w, err := e.openRead(ctx, e.warehousePath(path))
+	if err != nil {
+		return nil, err
+	}
+	defer w.Close()
+	return queryResult(ctx, w.DB(), q, args...)
+}
+
+// queryResult runs q on db and reads every row.
+func queryResult(ctx context.Context, db *sql.DB, q string, args ...any) (*Result, error) {
+	rs, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	return scanRows(rs)
 }
 
 // writeResultTo writes res to the file out (standard output when empty).
@@ -318,7 +330,7 @@ func showIndicator(ctx context.Context, e *Env, db *sql.DB, ind *indicators.Indi
 			return Usagef("--vintage %q: %s has %s for region %s", vintage, ind.Code, vintageList(vintages), region)
 		}
 	}
-	rs, err := db.QueryContext(ctx, `SELECT c.region_code AS region, r.name AS 区划, c.period, c.vintage,
+	res, err := queryResult(ctx, db, `SELECT c.region_code AS region, r.name AS 区划, c.period, c.vintage,
 		round(c.value, 4) AS value, c.unit, iv.numerator, iv.denominator,
 		round(c.change, 4) AS change, c.change_unit, round(c.change_per_year, 4) AS per_year,
 		round(c.cagr_pct, 3) AS "cagr_%",
@@ -335,11 +347,6 @@ func showIndicator(ctx context.Context, e *Env, db *sql.DB, ind *indicators.Indi
 		WHERE c.indicator = $1 AND c.region_code = $2 AND ($3 = 'all' OR c.vintage = $3)
 		  AND ($4 = 0 OR c.year >= $4) AND ($5 = 0 OR c.year <= $5)
 		ORDER BY c.vintage, c.period, t.target_year`, ind.Code, region, chosen, from, to)
-	if err != nil {
-		return err
-	}
-	defer rs.Close()
-	res, err := scanRows(rs)
 	if err != nil {
 		return err
 	}
