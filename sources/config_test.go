@@ -100,3 +100,27 @@ func TestJoinHeaders(t *testing.T) {
 		t.Errorf("CleanHeader = %q", got)
 	}
 }
+
+func TestFetchAndPaginationYAML(t *testing.T) {
+	spec := `
+kind: json
+url: https://data.example.org/api/orgs
+records_path: data.items
+pagination: {page_param: page, size_param: size, size: 500}
+fetch: {timeout: 45s, retries: 5, backoff: 2s, headers: {X-Api-Key: k}}
+columns: [{from: org_code, name: org_code}]
+`
+	var cfg sources.Config
+	dec := yaml.NewDecoder(strings.NewReader(spec))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Fetch.Timeout.Seconds() != 45 || cfg.Fetch.Retries != 5 || cfg.Fetch.Backoff.Seconds() != 2 ||
+		cfg.Fetch.Headers["X-Api-Key"] != "k" || cfg.Pagination.Size != 500 || cfg.Location() != "https://data.example.org/api/orgs" {
+		t.Errorf("decoded %+v %+v", cfg.Fetch, cfg.Pagination)
+	}
+}
