@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
 	"os"
 	"strings"
 	"unicode/utf8"
@@ -55,12 +57,27 @@ func Salt(warehousePath string) ([]byte, error) {
 }
 
 // hasher hashes ids with the salt: HMAC-SHA-256, first 128 bits in hex.
-type hasher struct{ salt []byte }
+type hasher struct {
+	salt []byte
+	m    hash.Hash // reused by hashTo
+	sum  []byte
+}
 
 func (h hasher) hash(v string) string {
 	m := hmac.New(sha256.New, h.salt)
 	m.Write([]byte(v))
 	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// hashTo appends the hash of v, as hash returns it, to dst.
+func (h *hasher) hashTo(dst []byte, v string) []byte {
+	if h.m == nil {
+		h.m = hmac.New(sha256.New, h.salt)
+	}
+	h.m.Reset()
+	io.WriteString(h.m, v)
+	h.sum = h.m.Sum(h.sum[:0])
+	return hex.AppendEncode(dst, h.sum[:16])
 }
 
 // ResidentID reports whether s is an 18-character resident identity number
@@ -120,6 +137,10 @@ func isHan(r rune) bool { return r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && r 
 // PersonalName reports whether s looks like a Chinese personal name.
 func PersonalName(s string) bool {
 	s = strings.TrimSpace(s)
+	// Two to four Han characters are 6 to 12 bytes, the first not ASCII.
+	if len(s) < 6 || len(s) > 12 || s[0] < utf8.RuneSelf {
+		return false
+	}
 	n := utf8.RuneCountInString(s)
 	if n < 2 || n > 4 {
 		return false

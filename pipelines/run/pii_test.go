@@ -83,7 +83,14 @@ func TestSaltCreatedOnceWithMode0600(t *testing.T) {
 	if st.Mode().Perm() != 0o600 {
 		t.Fatalf("salt file mode %v, want 0600", st.Mode().Perm())
 	}
-	if h := (hasher{a}).hash("DY10000007"); len(h) != 32 || h == (hasher{[]byte("other")}).hash("DY10000007") {
+	if h := (hasher{salt: a}).hash("DY10000007"); len(h) != 32 || h == (hasher{salt: []byte("other")}).hash("DY10000007") {
 		t.Fatalf("hash %q does not depend on the salt", h)
+	}
+	// hashTo, the load's reusable form, gives the same hashes.
+	hs := hasher{salt: a}
+	for _, id := range []string{"DY10000007", "", "DY10000008", "DY10000007"} {
+		if got, want := string(hs.hashTo(nil, id)), (hasher{salt: a}).hash(id); got != want {
+			t.Fatalf("hashTo(%q) = %s, hash = %s", id, got, want)
+		}
 	}
 }

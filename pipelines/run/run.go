@@ -226,7 +226,7 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 	}
 	var q []QRow
 	var srcRejects int64
-	h := hasher{salt}
+	h := hasher{salt: salt}
 	sheet := cfg.Sheet.String()
 	cfg.Allocator = o.Mem
 	cfg.OnReject = func(rj sources.Reject) {

@@ -232,3 +232,44 @@ func TestRefreshGetsTheRun(t *testing.T) {
 		t.Fatalf("a skipped run refreshed: %s, %+v", out.Status, got)
 	}
 }
+
+// A few rejected rows in a large batch: the rows around them reach DuckDB as
+// slices of the source's arrays, and load exactly.
+func TestSparseRejectsLoadExactly(t *testing.T) {
+	const n = 20000
+	dir := t.TempDir()
+	var sb strings.Builder
+	sb.WriteString("区划代码,年份,常住人口,城镇人口\n")
+	towns := strings.Fields(benchTownships)
+	var wantRows, wantYears int64
+	var wantPop float64
+	for i := 0; i < n; i++ {
+		pop, urban := float64(1+i%97), float64(i%50)/100
+		if i%5000 == 17 {
+			urban = pop + 1 // rejected
+		} else {
+			wantRows++
+			wantYears += int64(i)
+			wantPop += pop * 10000
+		}
+		fmt.Fprintf(&sb, "%s,%d,%g,%g\n", towns[i%len(towns)], i, pop, urban)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pop.csv"), []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := newWarehouse(t)
+	s := parseSpec(t, "pop", "source:\n  kind: csv\n  path: pop.csv"+popColumns+
+		"  unique: [region_code, year]\n  checks:\n    - {sql: urban_resident_pop <= resident_pop}\n")
+	out := runOnce(t, s, Options{Project: dir, Warehouse: w})
+	if out.Status != warehouse.StatusSucceeded || out.Loaded != wantRows || out.Quarantined != n-wantRows {
+		t.Fatalf("%s: loaded %d, quarantined %d (%v); want %d and %d", out.Status, out.Loaded, out.Quarantined, out.Err, wantRows, n-wantRows)
+	}
+	var rows, years int64
+	var pop float64
+	if err := w.DB().QueryRow(`SELECT count(*), sum(year), sum(resident_pop) FROM population`).Scan(&rows, &years, &pop); err != nil {
+		t.Fatal(err)
+	}
+	if rows != wantRows || years != wantYears || pop != wantPop {
+		t.Fatalf("population holds %d rows, years summing to %d, %.0f persons; want %d, %d, %.0f", rows, years, pop, wantRows, wantYears, wantPop)
+	}
+}

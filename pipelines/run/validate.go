@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/maphash"
-	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -85,6 +84,10 @@ type colRule struct {
 	re      *regexp.Regexp
 	regions map[string]bool
 	level   int
+	// allowedList is allowed as a list, when short; fast matches pattern
+	// without the regexp engine when it is simple (see pattern.go).
+	allowedList []string
+	fast        *fastPattern
 }
 
 // validator is the record reader between a source and the load: it applies
@@ -107,7 +110,7 @@ type validator struct {
 	recode  map[int]map[string]string
 	rules   []*colRule
 	unique  []int
-	seen    map[uint64]int64
+	seen    keySet
 	seed    maphash.Seed
 	checks  []spec.Expr
 	msgs    []string
@@ -115,6 +118,21 @@ type validator struct {
 	hash    hasher
 	// scale undoes unit conversion when showing a quarantined value as read.
 	scale map[int]float64
+
+	// Per batch (see filter.go): a typed reader per input column, the row
+	// being checked, the keep mask; per run, the recoded and watched columns
+	// in a fixed order.
+	cells     []cellReader
+	row       int
+	get       func(name string) spec.Value
+	keep      []bool
+	allKeep   []bool
+	pending   []arrow.RecordBatch // batches filter queued (see slices)
+	bad       [][]string
+	hashes    []uint64
+	recodeIdx []int
+	detectIdx []int
+	uh        maphash.Hash
 
 	file, sheet string
 	q           *[]QRow
@@ -136,10 +154,17 @@ type validator struct {
 
 func (v *validator) Retain() { v.refs.Add(1) }
 func (v *validator) Release() {
-	if v.refs.Add(-1) == 0 && v.cur != nil {
+	if v.refs.Add(-1) != 0 {
+		return
+	}
+	if v.cur != nil {
 		v.cur.Release()
 		v.cur = nil
 	}
+	for _, b := range v.pending {
+		b.Release()
+	}
+	v.pending = nil
 }
 func (v *validator) Schema() *arrow.Schema          { return v.out }
 func (v *validator) RecordBatch() arrow.RecordBatch { return v.cur }
@@ -164,8 +189,8 @@ func newValidator(c validatorConfig) (*validator, error) {
 	in := c.src.Schema()
 	v := &validator{src: c.src, mem: c.mem, spec: s, byName: map[string]int{}, from: map[string]string{},
 		hashIn: map[int]bool{}, monthIn: map[int]bool{}, recode: map[int]map[string]string{},
-		seen: map[uint64]int64{}, seed: maphash.MakeSeed(), detect: map[int]*detector{},
-		hash: hasher{c.salt}, file: c.file, sheet: c.sheet, q: c.q, srcRejects: c.srcRejects,
+		seed: maphash.MakeSeed(), detect: map[int]*detector{},
+		hash: hasher{salt: c.salt}, file: c.file, sheet: c.sheet, q: c.q, srcRejects: c.srcRejects,
 		thres: s.Threshold(), rowIdx: -1}
 	v.refs.Store(1)
 	for i, f := range in.Fields() {
@@ -291,6 +316,7 @@ func newValidator(c validatorConfig) (*validator, error) {
 			v.msgs = append(v.msgs, msg)
 		}
 	}
+	v.prepare()
 	return v, nil
 }
 
@@ -299,6 +325,11 @@ func (v *validator) Next() bool {
 	if v.cur != nil {
 		v.cur.Release()
 		v.cur = nil
+	}
+	if len(v.pending) > 0 {
+		v.cur = v.pending[0]
+		v.pending = v.pending[1:]
+		return true
 	}
 	if v.done || v.err != nil {
 		return false
@@ -419,143 +450,6 @@ func firstOfMonth(d int32) int32 {
 	return value.Days(y, m, 1)
 }
 
-func (v *validator) filter(rec arrow.RecordBatch) arrow.RecordBatch {
-	n := int(rec.NumRows())
-	cols := rec.Columns()
-	rows := cols[v.rowIdx].(*array.Int64)
-	keep := make([]bool, n)
-	recoded := map[int][]string{}
-	for i, m := range v.recode {
-		vals := make([]string, n)
-		recoded[i] = vals
-		a := cols[i].(*array.String)
-		for r := 0; r < n; r++ {
-			if !a.IsNull(r) {
-				vals[r] = m[a.Value(r)]
-			}
-		}
-	}
-	var row int
-	get := func(name string) spec.Value {
-		i, ok := v.byName[name]
-		if !ok {
-			return spec.Value{}
-		}
-		if rc, ok := recoded[i]; ok {
-			if cols[i].IsNull(row) || rc[row] == "" {
-				return spec.Value{}
-			}
-			return spec.Value{Kind: spec.Str, Str: rc[row]}
-		}
-		if v.monthIn[i] && !cols[i].IsNull(row) {
-			return spec.Value{Kind: spec.Num, Num: float64(firstOfMonth(int32(cols[i].(*array.Date32).Value(row))))}
-		}
-		return cellValue(cols[i], row)
-	}
-	var key strings.Builder
-	kept := 0
-	for r := 0; r < n; r++ {
-		row = r
-		v.read++
-		var reasons []string
-		for i, m := range v.recode {
-			if !cols[i].IsNull(r) && recoded[i][r] == "" {
-				reasons = append(reasons, fmt.Sprintf("%s: %q has no code in recode.%s (known: %s)",
-					v.label(i), cols[i].(*array.String).Value(r), v.name(i), knownKeys(m)))
-			}
-		}
-		for _, cr := range v.rules {
-			reasons = v.checkRule(cr, cols[cr.idx], r, get, reasons)
-		}
-		for k, e := range v.checks {
-			if e.Fails(get) {
-				reasons = append(reasons, v.msgs[k])
-			}
-		}
-		if len(v.unique) > 0 && len(reasons) == 0 {
-			key.Reset()
-			for _, i := range v.unique {
-				val := get(v.name(i))
-				key.WriteString(valueKey(val))
-				key.WriteByte(0)
-			}
-			h := maphash.String(v.seed, key.String())
-			if first, dup := v.seen[h]; dup {
-				var parts []string
-				for _, i := range v.unique {
-					parts = append(parts, fmt.Sprintf("%s=%s", v.name(i), valueKey(get(v.name(i)))))
-				}
-				reasons = append(reasons, fmt.Sprintf("duplicate key (%s): the same as row %d", strings.Join(parts, ", "), first))
-			} else {
-				v.seen[h] = rows.Value(r)
-			}
-		}
-		if len(reasons) > 0 {
-			*v.q = append(*v.q, QRow{File: v.file, Sheet: v.sheet, Row: rows.Value(r), Raw: v.raw(cols, r), Reasons: reasons})
-			continue
-		}
-		keep[r] = true
-		kept++
-		v.hold(rows.Value(r))
-		for i, d := range v.detect {
-			if _, rc := recoded[i]; !rc && !cols[i].IsNull(r) {
-				d.see(cols[i].(*array.String).Value(r))
-			}
-		}
-	}
-	v.kept += int64(kept)
-	if kept == 0 {
-		return nil
-	}
-	bld := array.NewRecordBuilder(v.mem, v.out)
-	defer bld.Release()
-	for o, i := range v.inIdx {
-		fb := bld.Field(o)
-		a := cols[i]
-		for r := 0; r < n; r++ {
-			if !keep[r] {
-				continue
-			}
-			if a.IsNull(r) {
-				fb.AppendNull()
-				continue
-			}
-			switch {
-			case recoded[i] != nil:
-				fb.(*array.StringBuilder).Append(recoded[i][r])
-			case v.hashIn[i]:
-				fb.(*array.StringBuilder).Append(v.hash.hash(a.(*array.String).Value(r)))
-			case v.monthIn[i]:
-				fb.(*array.Date32Builder).Append(arrow.Date32(firstOfMonth(int32(a.(*array.Date32).Value(r)))))
-			default:
-				appendValue(fb, a, r)
-			}
-		}
-	}
-	return bld.NewRecordBatch()
-}
-
-func appendValue(b array.Builder, a arrow.Array, r int) {
-	switch a := a.(type) {
-	case *array.String:
-		b.(*array.StringBuilder).Append(a.Value(r))
-	case *array.Int64:
-		b.(*array.Int64Builder).Append(a.Value(r))
-	case *array.Float64:
-		b.(*array.Float64Builder).Append(a.Value(r))
-	case *array.Date32:
-		b.(*array.Date32Builder).Append(a.Value(r))
-	case *array.Boolean:
-		b.(*array.BooleanBuilder).Append(a.Value(r))
-	case *array.Timestamp:
-		b.(*array.TimestampBuilder).Append(a.Value(r))
-	case *array.Int32:
-		b.(*array.Int32Builder).Append(a.Value(r))
-	default:
-		panic(fmt.Sprintf("run: column type %s is not supported", a.DataType()))
-	}
-}
-
 func valueKey(v spec.Value) string {
 	switch v.Kind {
 	case spec.Null:
@@ -587,35 +481,6 @@ func (v *validator) label(i int) string {
 		return fmt.Sprintf("%s (%s)", n, f)
 	}
 	return n
-}
-
-func (v *validator) checkRule(cr *colRule, a arrow.Array, r int, get func(string) spec.Value, reasons []string) []string {
-	val := get(cr.name)
-	if val.Kind == spec.Null {
-		if cr.rule.Required {
-			reasons = append(reasons, fmt.Sprintf("%s: missing (required)", v.label(cr.idx)))
-		}
-		return reasons
-	}
-	if val.Kind == spec.Num && !math.IsNaN(val.Num) {
-		if cr.rule.Min != nil && val.Num < *cr.rule.Min {
-			reasons = append(reasons, fmt.Sprintf("%s: %s is below the minimum %s", v.label(cr.idx), valueKey(val), fmtNum(*cr.rule.Min)))
-		}
-		if cr.rule.Max != nil && val.Num > *cr.rule.Max {
-			reasons = append(reasons, fmt.Sprintf("%s: %s is above the maximum %s", v.label(cr.idx), valueKey(val), fmtNum(*cr.rule.Max)))
-		}
-	}
-	s := valueKey(val)
-	if cr.allowed != nil && !cr.allowed[s] {
-		reasons = append(reasons, fmt.Sprintf("%s: %q is not one of %s", v.label(cr.idx), s, strings.Join(cr.rule.Allowed, ", ")))
-	}
-	if cr.re != nil && !cr.re.MatchString(s) {
-		reasons = append(reasons, fmt.Sprintf("%s: %q does not match the pattern %s", v.label(cr.idx), s, cr.rule.Pattern))
-	}
-	if cr.regions != nil && !cr.regions[s] {
-		reasons = append(reasons, fmt.Sprintf("%s: %q is not a %s code in the region table", v.label(cr.idx), s, levelName(cr.level)))
-	}
-	return reasons
 }
 
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
