@@ -3,12 +3,16 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/memory/mallocator"
@@ -278,10 +282,16 @@ func childSources(ctx context.Context, args []string) (Result, error) {
 	defer w.Close()
 	start := time.Now()
 	cfg := memberConfig(csvPath)
+	var arrowBytes func() int64
 	if len(args) > 2 && args[2] == "malloc" {
 		// C malloc: a released batch goes back at once instead of waiting
 		// for the Go collector, which keeps peak RSS down by ~50 MB.
-		cfg.Allocator = mallocator.NewMallocator()
+		m := mallocator.NewMallocator()
+		cfg.Allocator, arrowBytes = m, m.AllocatedBytes
+	}
+	var probe *memProbe
+	if len(args) > 3 && args[3] == "breakdown" {
+		probe = startProbe(w.DB(), arrowBytes, 50*time.Millisecond)
 	}
 	src, err := sources.New("csv", cfg)
 	if err != nil {
@@ -299,7 +309,11 @@ func childSources(ctx context.Context, args []string) (Result, error) {
 	if err := rdr.Err(); err != nil {
 		return Result{}, err
 	}
-	return Result{Rows: st.Rows, Seconds: time.Since(start).Seconds()}, nil
+	res := Result{Rows: st.Rows, Seconds: time.Since(start).Seconds()}
+	if probe != nil {
+		res.Note = probe.Stop()
+	}
+	return res, nil
 }
 
 // childRead drains a source without a database: kind, path, then spec flags.
@@ -382,7 +396,7 @@ func runIngest(ctx context.Context, b *Bench) error {
 		if err != nil {
 			return err
 		}
-		o, err := b.Child(ctx, "ingest-sources", csvPath, dbPath, b.Alloc)
+		o, err := b.Child(ctx, "ingest-sources", csvPath, dbPath, b.Alloc, breakdownArg(b))
 		if err != nil {
 			return err
 		}
@@ -390,6 +404,9 @@ func runIngest(ctx context.Context, b *Bench) error {
 	}
 	line(out, "duckdb read_csv, explicit types → INSERT", duck)
 	line(out, "sources/csv → Arrow → 1 view → 1 INSERT ("+b.Alloc+")", ours)
+	if ours.Note != "" {
+		fmt.Fprintf(out, "    %s\n", ours.Note)
+	}
 	if duck.Rows != ours.Rows {
 		return fmt.Errorf("row counts differ: duckdb %d, sources %d", duck.Rows, ours.Rows)
 	}
@@ -452,4 +469,117 @@ func group(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+func breakdownArg(b *Bench) string {
+	if b.Breakdown {
+		return "breakdown"
+	}
+	return "-"
+}
+
+// memProbe samples, while a load runs, where the process's memory is: the
+// resident set, the Go heap, the Arrow allocator's live bytes and DuckDB's
+// buffer-managed memory by tag (duckdb_memory(), read on a second
+// connection). It keeps the sample taken at the highest resident set.
+type memProbe struct {
+	db    *sql.DB
+	arrow func() int64 // live bytes of the Arrow allocator, nil if unknown
+	stop  chan struct{}
+	wg    sync.WaitGroup
+
+	base int64 // resident set before the load
+
+	mu   sync.Mutex
+	peak memSample
+}
+
+type memSample struct {
+	rss, goHeap, goSys, arrow, duck int64
+	duckTags                        []tagBytes
+}
+
+type tagBytes struct {
+	tag string
+	n   int64
+}
+
+func startProbe(db *sql.DB, arrow func() int64, every time.Duration) *memProbe {
+	p := &memProbe{db: db, arrow: arrow, stop: make(chan struct{}), base: vmRSS()}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-p.stop:
+				return
+			case <-t.C:
+				p.sample()
+			}
+		}
+	}()
+	return p
+}
+
+func (p *memProbe) sample() {
+	s := memSample{rss: vmRSS()}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	s.goHeap = int64(ms.HeapInuse)
+	s.goSys = int64(ms.Sys - ms.HeapReleased)
+	if p.arrow != nil {
+		s.arrow = p.arrow()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	rows, err := p.db.QueryContext(ctx, `SELECT tag, memory_usage_bytes FROM duckdb_memory() WHERE memory_usage_bytes > 0`)
+	if err == nil {
+		for rows.Next() {
+			var tb tagBytes
+			if rows.Scan(&tb.tag, &tb.n) == nil {
+				s.duck += tb.n
+				s.duckTags = append(s.duckTags, tb)
+			}
+		}
+		rows.Close()
+	}
+	p.mu.Lock()
+	if s.rss >= p.peak.rss {
+		p.peak = s
+	}
+	p.mu.Unlock()
+}
+
+// Stop ends sampling and describes the sample at the peak.
+func (p *memProbe) Stop() string {
+	close(p.stop)
+	p.wg.Wait()
+	s := p.peak
+	sort.Slice(s.duckTags, func(i, j int) bool { return s.duckTags[i].n > s.duckTags[j].n })
+	var tags []string
+	for _, t := range s.duckTags {
+		tags = append(tags, fmt.Sprintf("%s %s", strings.ToLower(t.tag), mb(t.n)))
+	}
+	other := s.rss - p.base - s.goSys - s.arrow - s.duck
+	return fmt.Sprintf("at peak RSS %s: before the load %s; Go %s (heap in use %s), Arrow %s, DuckDB buffers %s [%s], other %s",
+		mb(s.rss), mb(p.base), mb(s.goSys), mb(s.goHeap), mb(s.arrow), mb(s.duck), strings.Join(tags, ", "), mb(other))
+}
+
+// vmRSS reads the current resident set size from /proc (0 elsewhere).
+func vmRSS() int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return n << 10
+		}
+	}
+	return 0
 }

@@ -42,6 +42,8 @@ type Bench struct {
 	Alloc string
 	// Repeat runs each side of a comparison this many times, alternating.
 	Repeat int
+	// Breakdown samples where the memory is during the ingest load.
+	Breakdown bool
 }
 
 type section struct {
@@ -91,6 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&b.Keep, "keep", false, "keep generated warehouses in -dir")
 	fs.IntVar(&b.Repeat, "repeat", 2, "runs of each side of a comparison (fastest counts, highest RSS counts)")
 	fs.StringVar(&b.Alloc, "alloc", "malloc", "Arrow allocator for the sources side: malloc (C) or go")
+	fs.BoolVar(&b.Breakdown, "breakdown", false, "ingest: sample Go heap, Arrow and DuckDB memory during the load and show them at the peak")
 	fs.StringVar(&only, "only", "", "run only the sections whose name contains this")
 	fs.StringVar(&child, "child", "", "internal: run one measurement in this process")
 	if err := fs.Parse(args); err != nil {
