@@ -46,10 +46,25 @@ type cellReader struct {
 	// for a column without recode.
 	recoded []string
 	month   bool
+	// nulls is the validity bitmap (nil when the batch has no nulls in this
+	// column), read without going through the arrow.Array interface.
+	nulls []byte
+	off   int
+}
+
+func (c *cellReader) isNull(r int) bool {
+	if c.nulls == nil {
+		return false
+	}
+	i := c.off + r
+	return c.nulls[i>>3]&(1<<(i&7)) == 0
 }
 
 func (c *cellReader) set(a arrow.Array) {
 	*c = cellReader{a: a, recoded: c.recoded[:0], month: c.month}
+	if a.NullN() > 0 {
+		c.nulls, c.off = a.NullBitmapBytes(), a.Data().Offset()
+	}
 	switch a := a.(type) {
 	case *array.String:
 		c.kind, c.str = kStr, a
@@ -70,7 +85,7 @@ func (c *cellReader) set(a arrow.Array) {
 
 // value is row r as the checks see it: recoded, months cut.
 func (c *cellReader) value(r int) spec.Value {
-	if c.a.IsNull(r) {
+	if c.isNull(r) {
 		return spec.Value{}
 	}
 	if c.recoded != nil {
@@ -171,7 +186,7 @@ func (v *validator) filter(rec arrow.RecordBatch) arrow.RecordBatch {
 		c.recoded = c.recoded[:n]
 		for r := 0; r < n; r++ {
 			c.recoded[r] = ""
-			if !c.a.IsNull(r) {
+			if !c.isNull(r) {
 				c.recoded[r] = m[c.str.Value(r)]
 			}
 		}
@@ -183,13 +198,45 @@ func (v *validator) filter(rec arrow.RecordBatch) arrow.RecordBatch {
 	}
 	keep, bad := v.keep[:n], v.bad[:n]
 	rowNum := rows.Int64Values()
+	// First find the failing rows, a rule at a time over whole columns; then
+	// say why, row by row, for those only.
+	fail := keep // reused: keep is set from bad below
+	clear(fail)
+	for _, i := range v.recodeIdx {
+		c := &v.cells[i]
+		for r := 0; r < n; r++ {
+			if c.recoded[r] == "" && !c.isNull(r) {
+				fail[r] = true
+			}
+		}
+	}
+	for _, cr := range v.rules {
+		v.markRule(cr, fail)
+	}
+	if len(v.checks) > 0 {
+		for r := 0; r < n; r++ {
+			if fail[r] {
+				continue
+			}
+			v.row = r
+			for _, e := range v.checks {
+				if e.Fails(v.get) {
+					fail[r] = true
+					break
+				}
+			}
+		}
+	}
 	var badRows []int
 	for r := 0; r < n; r++ {
+		if !fail[r] {
+			continue
+		}
 		v.row = r
 		var reasons []string
 		for _, i := range v.recodeIdx {
 			c := &v.cells[i]
-			if c.recoded[r] == "" && !c.a.IsNull(r) {
+			if c.recoded[r] == "" && !c.isNull(r) {
 				reasons = append(reasons, fmt.Sprintf("%s: %q has no code in recode.%s (known: %s)",
 					v.label(i), c.str.Value(r), v.name(i), knownKeys(v.recode[i])))
 			}
@@ -263,7 +310,7 @@ func (v *validator) filter(rec arrow.RecordBatch) arrow.RecordBatch {
 		}
 		d := v.detect[i]
 		for r := 0; r < n; r++ {
-			if keep[r] && !c.a.IsNull(r) {
+			if keep[r] && !c.isNull(r) {
 				d.see(c.str.Value(r))
 			}
 		}
@@ -494,6 +541,78 @@ func copyFixed[T any](b fixedBuilder[T], a arrow.Array, vals []T, keep []bool, n
 			} else {
 				b.Append(vals[r])
 			}
+		}
+	}
+}
+
+// markRule sets fail[r] for every row that breaks cr, in a loop over the
+// column of the type at hand. It may mark more rows than fail (checkRule,
+// which says why, has the last word) but never fewer.
+func (v *validator) markRule(cr *colRule, fail []bool) {
+	c := &v.cells[cr.idx]
+	n := len(fail)
+	req := cr.rule.Required
+	text := cr.allowed != nil || cr.re != nil || cr.regions != nil
+	if c.recoded == nil && c.kind == kStr {
+		if !text && !req {
+			return // min and max do not apply to text
+		}
+		for r := 0; r < n; r++ {
+			if c.isNull(r) {
+				if req {
+					fail[r] = true
+				}
+				continue
+			}
+			if !text {
+				continue
+			}
+			s := c.str.Value(r)
+			if cr.allowed != nil && !cr.isAllowed(s) || cr.re != nil && !cr.matches(s) || cr.regions != nil && !cr.regions[s] {
+				fail[r] = true
+			}
+		}
+		return
+	}
+	var num func(r int) float64
+	switch {
+	case text || c.recoded != nil:
+	case c.kind == kI64:
+		vals := c.i64.Int64Values()
+		num = func(r int) float64 { return float64(vals[r]) }
+	case c.kind == kI32:
+		vals := c.i32.Int32Values()
+		num = func(r int) float64 { return float64(vals[r]) }
+	case c.kind == kF64:
+		num = c.f64.Value
+	case c.kind == kDate && !c.month:
+		vals := c.date.Date32Values()
+		num = func(r int) float64 { return float64(vals[r]) }
+	}
+	if num == nil {
+		for r := 0; r < n; r++ {
+			if !fail[r] && v.checkRule(cr, r, nil) != nil {
+				fail[r] = true
+			}
+		}
+		return
+	}
+	lo, hi := math.Inf(-1), math.Inf(1)
+	if cr.rule.Min != nil {
+		lo = *cr.rule.Min
+	}
+	if cr.rule.Max != nil {
+		hi = *cr.rule.Max
+	}
+	for r := 0; r < n; r++ {
+		if c.isNull(r) {
+			if req {
+				fail[r] = true
+			}
+			continue
+		}
+		if f := num(r); f < lo || f > hi {
+			fail[r] = true
 		}
 	}
 }

@@ -257,11 +257,13 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		if err != nil {
 			return err
 		}
+		v.stop()
 		if read, sum := v.Read(), st.Rows+int64(len(q)); read != sum {
 			return fmt.Errorf("run: %d rows read but %d loaded and %d quarantined; nothing was loaded", read, st.Rows, len(q))
 		}
 		return insertQuarantine(ctx, tx, out.RunID, q)
 	})
+	v.stop() // the load may have stopped reading early
 	out.Read = v.Read()
 	if err != nil {
 		switch {

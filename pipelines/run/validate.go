@@ -122,17 +122,24 @@ type validator struct {
 	// Per batch (see filter.go): a typed reader per input column, the row
 	// being checked, the keep mask; per run, the recoded and watched columns
 	// in a fixed order.
-	cells     []cellReader
-	row       int
-	get       func(name string) spec.Value
-	keep      []bool
-	allKeep   []bool
-	pending   []arrow.RecordBatch // batches filter queued (see slices)
-	bad       [][]string
-	hashes    []uint64
-	recodeIdx []int
-	detectIdx []int
-	uh        maphash.Hash
+	cells   []cellReader
+	row     int
+	get     func(name string) spec.Value
+	keep    []bool
+	allKeep []bool
+	pending []arrow.RecordBatch // batches filter queued (see slices)
+
+	// The reading goroutine (see Next): batches handed over on ch; quit
+	// asks it to stop; exited is closed when it has.
+	ch           chan arrow.RecordBatch
+	quit, exited chan struct{}
+	stopped      bool
+	next         arrow.RecordBatch
+	bad          [][]string
+	hashes       []uint64
+	recodeIdx    []int
+	detectIdx    []int
+	uh           maphash.Hash
 
 	file, sheet string
 	q           *[]QRow
@@ -157,6 +164,7 @@ func (v *validator) Release() {
 	if v.refs.Add(-1) != 0 {
 		return
 	}
+	v.stop()
 	if v.cur != nil {
 		v.cur.Release()
 		v.cur = nil
@@ -169,7 +177,18 @@ func (v *validator) Release() {
 func (v *validator) Schema() *arrow.Schema          { return v.out }
 func (v *validator) RecordBatch() arrow.RecordBatch { return v.cur }
 func (v *validator) Record() arrow.RecordBatch      { return v.cur }
-func (v *validator) Err() error                     { return v.err }
+
+// Err is the error that ended the stream, once it has ended.
+func (v *validator) Err() error {
+	if v.exited != nil {
+		select {
+		case <-v.exited:
+		default:
+			return nil // still reading
+		}
+	}
+	return v.err
+}
 
 var _ array.RecordReader = (*validator)(nil)
 
@@ -320,14 +339,64 @@ func newValidator(c validatorConfig) (*validator, error) {
 	return v, nil
 }
 
-// Next emits the next batch of good rows.
+// Next emits the next batch of good rows. The rows are read and checked one
+// batch ahead in a goroutine of their own, so that checking overlaps with the
+// load that consumes the batches (DuckDB pulls them from its own thread).
 func (v *validator) Next() bool {
 	if v.cur != nil {
 		v.cur.Release()
 		v.cur = nil
 	}
+	if v.ch == nil {
+		v.start()
+	}
+	b, ok := <-v.ch
+	if !ok {
+		return false
+	}
+	v.cur = b
+	return true
+}
+
+func (v *validator) start() {
+	v.ch = make(chan arrow.RecordBatch, 1)
+	v.quit = make(chan struct{})
+	v.exited = make(chan struct{})
+	go func() {
+		defer close(v.exited)
+		defer close(v.ch)
+		for v.produce() {
+			b := v.next
+			v.next = nil
+			select {
+			case v.ch <- b:
+			case <-v.quit:
+				b.Release()
+				return
+			}
+		}
+	}()
+}
+
+// stop ends the reading goroutine, if any, and waits for it: after stop the
+// counts, the quarantined rows and Err are final. Reading stops where it was
+// if the consumer stopped early.
+func (v *validator) stop() {
+	if v.ch == nil || v.stopped {
+		return
+	}
+	v.stopped = true
+	close(v.quit)
+	for b := range v.ch {
+		b.Release()
+	}
+	<-v.exited
+}
+
+// produce reads and checks the next batch with good rows into v.next.
+func (v *validator) produce() bool {
 	if len(v.pending) > 0 {
-		v.cur = v.pending[0]
+		v.next = v.pending[0]
 		v.pending = v.pending[1:]
 		return true
 	}
@@ -349,7 +418,7 @@ func (v *validator) Next() bool {
 		if b == nil {
 			continue
 		}
-		v.cur = b
+		v.next = b
 		return true
 	}
 }
