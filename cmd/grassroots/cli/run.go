@@ -19,7 +19,9 @@ func init() {
 checks every row, sets the rows that fail aside in _quarantine with every reason,
 and loads the rest in one transaction that replaces the pipeline's partitions, so
 running it again on the same input leaves the warehouse the same. If more rows
-fail than the pipeline's reject_threshold allows, nothing is loaded.
+fail than the pipeline's reject_threshold allows, nothing is loaded; a run that
+fails loads nothing and quarantines every row it read, the valid ones as held
+back, so that rows read = loaded + quarantined for every run.
 
 An input whose content (and spec) is unchanged since the pipeline's last
 successful run is skipped; --force loads it anyway. A pipeline whose source
