@@ -110,7 +110,7 @@ func Inspect(ctx context.Context, location string, o Options) (*Report, error) {
 		} else {
 			ref.Name = o.Sheet
 		}
-		g, err := xlsx.ReadGrid(rc, location, ref, "")
+		g, err := xlsx.ReadGrid(rc, location, ref, "", sample)
 		if err != nil {
 			return nil, err
 		}

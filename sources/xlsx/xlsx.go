@@ -5,10 +5,10 @@
 // holds 0.123; a date shown as 12/31/23 holds serial 45291) so that display
 // formats never lose precision.
 //
-// The format forces reading the whole workbook: an .xlsx file is a zip archive
-// whose sheet XML must be decompressed and parsed before its rows can be
-// used, and this reader keeps the chosen sheet's cells in memory. Memory is
-// therefore proportional to the sheet, unlike the csv and json readers.
+// The workbook file (a zip archive, compressed) is read into memory; the
+// sheet's rows are then streamed, so memory holds the compressed file and one
+// row, not the sheet's cells. Merged ranges are read from the sheet's XML
+// without parsing its rows.
 //
 // Register kind "xlsx" by importing this package.
 package xlsx
@@ -70,14 +70,24 @@ func (s *Source) Open(ctx context.Context) (array.RecordReader, error) {
 	return NewReader(ctx, rc, loc, s.cfg)
 }
 
-// NewReader reads a workbook from r; name is used in messages.
+// NewReader reads a workbook from r; name is used in messages. The sheet's rows
+// are streamed: displayed and stored values come from two row iterators moved
+// in step, so memory holds one row, not the sheet.
 func NewReader(ctx context.Context, r io.Reader, name string, cfg sources.Config) (*sources.TableReader, error) {
-	g, err := ReadGrid(r, name, cfg.Sheet, cfg.Range)
+	sr, err := openSheet(r, name, cfg.Sheet, cfg.Range)
 	if err != nil {
 		return nil, err
 	}
-	g.next = min(cfg.SkipRows, len(g.Text))
-	return sources.NewTableReader(ctx, cfg, sources.Table{Format: "xlsx", File: name, Sheet: g.Sheet}, g)
+	for i := 0; i < cfg.SkipRows; i++ {
+		if _, _, err := sr.Next(); err != nil {
+			if err == io.EOF {
+				break
+			}
+			sr.Close()
+			return nil, err
+		}
+	}
+	return sources.NewTableReader(ctx, cfg, sources.Table{Format: "xlsx", File: name, Sheet: sr.sheet}, sr)
 }
 
 // Grid is a sheet's cells as displayed (Text) and as stored (Stored), merged
@@ -88,101 +98,44 @@ type Grid struct {
 	FirstRow int // sheet row number of Text[0]
 	Text     [][]string
 	Stored   [][]string
-	next     int
 }
 
 // ReadGrid reads the sheet (by name or 1-based index; the first sheet when
-// zero) within rng ("" for all).
-func ReadGrid(r io.Reader, name string, sheet sources.Ref, rng string) (*Grid, error) {
-	f, err := excelize.OpenReader(r)
+// zero) within rng ("" for all), at most limit rows (all when limit ≤ 0).
+func ReadGrid(r io.Reader, name string, sheet sources.Ref, rng string, limit int) (*Grid, error) {
+	sr, err := openSheet(r, name, sheet, rng)
 	if err != nil {
-		return nil, fmt.Errorf("xlsx: %s: not a readable workbook: %w", name, err)
+		return nil, err
 	}
-	defer f.Close()
-	list := f.GetSheetList()
-	g := &Grid{Sheets: list, FirstRow: 1}
-	switch {
-	case sheet.Pos > 0:
-		if sheet.Pos > len(list) {
-			return nil, fmt.Errorf("xlsx: %s: sheet %d not found: the workbook has %d sheets (%s)", name, sheet.Pos, len(list), strings.Join(list, ", "))
+	defer sr.Close()
+	g := &Grid{Sheet: sr.sheet, Sheets: sr.sheets, FirstRow: -1}
+	for limit <= 0 || len(g.Text) < limit {
+		cells, row, err := sr.Next()
+		if err == io.EOF {
+			break
 		}
-		g.Sheet = list[sheet.Pos-1]
-	case sheet.Name != "":
-		for _, s := range list {
-			if s == sheet.Name || strings.TrimSpace(s) == strings.TrimSpace(sheet.Name) {
-				g.Sheet = s
-			}
+		if err != nil {
+			return nil, err
 		}
-		if g.Sheet == "" {
-			return nil, fmt.Errorf("xlsx: %s: sheet %q not found (have: %s)", name, sheet.Name, strings.Join(list, ", "))
+		if g.FirstRow < 0 {
+			g.FirstRow = int(row)
 		}
-	default:
-		if len(list) == 0 {
-			return nil, fmt.Errorf("xlsx: %s: the workbook has no sheets", name)
-		}
-		g.Sheet = list[0]
+		g.Text = append(g.Text, append([]string(nil), cells...))
+		g.Stored = append(g.Stored, append([]string(nil), sr.Raw()...))
 	}
-	text, err := f.GetRows(g.Sheet)
-	if err != nil {
-		return nil, fmt.Errorf("xlsx: %s: sheet %q: %w", name, g.Sheet, err)
-	}
-	raw, err := f.GetRows(g.Sheet, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, fmt.Errorf("xlsx: %s: sheet %q: %w", name, g.Sheet, err)
+	if g.FirstRow < 0 {
+		g.FirstRow = 1
 	}
 	width := 0
-	for _, row := range text {
+	for _, row := range g.Text {
 		width = max(width, len(row))
 	}
-	for _, row := range raw {
-		width = max(width, len(row))
-	}
-	pad := func(rows [][]string) [][]string {
-		for len(rows) < len(text) || len(rows) < len(raw) {
-			rows = append(rows, nil)
-		}
-		for i, row := range rows {
-			if len(row) < width {
-				rows[i] = append(row, make([]string, width-len(row))...)
-			}
-		}
-		return rows
-	}
-	text, raw = pad(text), pad(raw)
-	merges, err := f.GetMergeCells(g.Sheet)
-	if err != nil {
-		return nil, fmt.Errorf("xlsx: %s: sheet %q: %w", name, g.Sheet, err)
-	}
-	for _, m := range merges {
-		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
-		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
-		if err1 != nil || err2 != nil || r1 > len(text) || c1 > width {
-			continue
-		}
-		tv, rv := text[r1-1][c1-1], raw[r1-1][c1-1]
-		for y := r1; y <= min(r2, len(text)); y++ {
-			for x := c1; x <= min(c2, width); x++ {
-				text[y-1][x-1], raw[y-1][x-1] = tv, rv
-			}
+	for i := range g.Text {
+		for len(g.Text[i]) < width {
+			g.Text[i] = append(g.Text[i], "")
+			g.Stored[i] = append(g.Stored[i], "")
 		}
 	}
-	if rng != "" {
-		c1, r1, c2, r2, err := parseRange(rng)
-		if err != nil {
-			return nil, fmt.Errorf("xlsx: %s: range %q: %w", name, rng, err)
-		}
-		cut := func(rows [][]string) [][]string {
-			var out [][]string
-			for y := r1; y <= r2 && y <= len(rows); y++ {
-				row := rows[y-1]
-				out = append(out, row[min(c1-1, len(row)):min(c2, len(row))])
-			}
-			return out
-		}
-		text, raw = cut(text), cut(raw)
-		g.FirstRow = r1
-	}
-	g.Text, g.Stored = text, raw
 	return g, nil
 }
 
@@ -203,27 +156,3 @@ func parseRange(rng string) (c1, r1, c2, r2 int, err error) {
 	}
 	return
 }
-
-// Next implements sources.Rows.
-func (g *Grid) Next() ([]string, int64, error) {
-	if g.next >= len(g.Text) {
-		return nil, 0, io.EOF
-	}
-	i := g.next
-	g.next++
-	return g.Text[i], int64(g.FirstRow + i), nil
-}
-
-// Raw implements sources.RawRows: the stored values of the last row.
-func (g *Grid) Raw() []string {
-	if g.next == 0 {
-		return nil
-	}
-	return g.Stored[g.next-1]
-}
-
-// MergedHeaders implements sources.MergedHeaders.
-func (g *Grid) MergedHeaders() bool { return true }
-
-// Close implements sources.Rows.
-func (g *Grid) Close() error { return nil }
