@@ -242,26 +242,45 @@ const (
 // failure to read or set the limit leaves it as it was: it costs memory, not
 // correctness.
 func (tx *Tx) capMemory(ctx context.Context) func() {
+	noop := func() {}
 	var threads int64
 	if err := tx.conn.QueryRowContext(ctx, `SELECT current_setting('threads')::BIGINT`).Scan(&threads); err != nil {
-		return func() {}
-	}
-	var cur string
-	if err := tx.conn.QueryRowContext(ctx, `SELECT current_setting('memory_limit')`).Scan(&cur); err != nil {
-		return func() {}
+		return noop
 	}
 	limit := max(LoadMemoryMin, threads*LoadMemoryPerThread)
-	if b, ok := parseBytes(cur); !ok || b <= limit {
-		return func() {}
+	cur, ok := tx.memoryLimit(ctx)
+	if b, parsed := parseBytes(cur); !ok || !parsed || b <= limit {
+		return noop
+	}
+	// DuckDB shows the limit rounded and keeps a little less than a value set
+	// in its own rendering ('18.8 GiB' reads back as 18.7 GiB), so setting
+	// the shown value back would wear the limit down load after load. The
+	// default (a share of the machine's memory) is restored exactly with
+	// RESET; only a limit someone set is set again from its rendering (and
+	// may read back a tenth or two of its unit lower).
+	restore := "RESET GLOBAL memory_limit"
+	if _, err := tx.conn.ExecContext(ctx, restore); err != nil {
+		return noop
+	}
+	if def, ok := tx.memoryLimit(ctx); !ok || def != cur {
+		restore = "SET GLOBAL memory_limit = " + quoteString(cur)
+	}
+	undo := func() {
+		// On a connection of its own: the load's may sit in a failed
+		// transaction, where every statement is refused.
+		_, _ = tx.w.db.ExecContext(context.WithoutCancel(ctx), restore)
 	}
 	if _, err := tx.conn.ExecContext(ctx, fmt.Sprintf("SET GLOBAL memory_limit = '%dMiB'", limit>>20)); err != nil {
-		return func() {}
+		undo()
+		return noop
 	}
-	// Restored on a connection of its own: the load's may sit in a failed
-	// transaction, where every statement is refused.
-	return func() {
-		_, _ = tx.w.db.ExecContext(context.WithoutCancel(ctx), "SET GLOBAL memory_limit = "+quoteString(cur))
-	}
+	return undo
+}
+
+func (tx *Tx) memoryLimit(ctx context.Context) (string, bool) {
+	var s string
+	err := tx.conn.QueryRowContext(ctx, `SELECT current_setting('memory_limit')`).Scan(&s)
+	return s, err == nil
 }
 
 // parseBytes reads DuckDB's rendering of a memory size ("19.1 GiB", "512.0 MiB").
