@@ -3,8 +3,11 @@ package xlsx_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"gopkg.in/yaml.v3"
 
@@ -147,5 +150,52 @@ columns: [{from: 1, name: a}]
 		if err.Error() != tt.want {
 			t.Errorf("error\n got %s\nwant %s", err, tt.want)
 		}
+	}
+}
+
+// A sheet read as a stream: a cell merged down over two data rows fills both,
+// a blank row between data rows is dropped and counted, empty rows that only
+// carry formatting after the data are no rows at all, and _row keeps the
+// sheet's row numbers.
+func TestStreamedSheet(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "街镇.xlsx")
+	f := excelize.NewFile()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := "Sheet1"
+	must(f.SetSheetRow(s, "A1", &[]any{"街镇", "年份", "常住人口"}))
+	must(f.SetSheetRow(s, "A2", &[]any{"莘庄镇", 2022, 20.1}))
+	must(f.SetSheetRow(s, "B3", &[]any{2023, 20.6}))
+	must(f.MergeCell(s, "A2", "A3"))
+	must(f.SetSheetRow(s, "A5", &[]any{"七宝镇", 2023, 18.4}))
+	grey, err := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDDDDD"}}})
+	must(err)
+	must(f.SetCellStyle(s, "A6", "C9", grey)) // formatted, empty
+	must(f.SaveAs(path))
+	f.Close()
+
+	cfg := config(t, `
+path: `+path+`
+columns:
+  - {from: 街镇, name: town}
+  - {from: 年份, name: year, type: int}
+  - {from: 常住人口, name: residents, type: float}
+`)
+	cfg.Allocator = sourcetest.Checked(t)
+	var rejects []sources.Reject
+	got := sourcetest.Dump(open(t, cfg), &rejects)
+	want := `schema: town:utf8 year:int64 residents:float64 _row:int64
+batch 1: 3 rows
+  "莘庄镇" | "2022" | "20.1" | "2"
+  "莘庄镇" | "2023" | "20.6" | "3"
+  "七宝镇" | "2023" | "18.4" | "5"
+stats: encoding= bom=false read=3 rejected=0 dropped=1 out=3
+`
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
