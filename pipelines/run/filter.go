@@ -387,8 +387,9 @@ func (v *validator) slices(keep []bool, kept int) arrow.RecordBatch {
 }
 
 // minSliceRows is the average run of kept rows below which a batch with
-// rejected rows is copied rather than sliced.
-var minSliceRows = 1024
+// rejected rows is copied rather than sliced: each batch costs the load a
+// round trip, and many short ones cost more than the copy.
+var minSliceRows = 16384
 
 // uniqueHash hashes row r's unique key from its typed values.
 func (v *validator) uniqueHash(r int) uint64 {

@@ -96,8 +96,9 @@ pii:
 		t.Fatal(err)
 	}
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	sliced, slicedBatches, q := validated(t, s, path, mem)
 	defer func(m int) { minSliceRows = m }(minSliceRows)
+	minSliceRows = 1024
+	sliced, slicedBatches, q := validated(t, s, path, mem)
 	minSliceRows = 1 << 30
 	copied, copiedBatches, _ := validated(t, s, path, mem)
 	mem.AssertSize(t, 0)

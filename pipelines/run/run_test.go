@@ -236,7 +236,7 @@ func TestRefreshGetsTheRun(t *testing.T) {
 // A few rejected rows in a large batch: the rows around them reach DuckDB as
 // slices of the source's arrays, and load exactly.
 func TestSparseRejectsLoadExactly(t *testing.T) {
-	const n = 20000
+	const n = 100000
 	dir := t.TempDir()
 	var sb strings.Builder
 	sb.WriteString("区划代码,年份,常住人口,城镇人口\n")
@@ -245,7 +245,7 @@ func TestSparseRejectsLoadExactly(t *testing.T) {
 	var wantPop float64
 	for i := 0; i < n; i++ {
 		pop, urban := float64(1+i%97), float64(i%50)/100
-		if i%5000 == 17 {
+		if i%40000 == 17 {
 			urban = pop + 1 // rejected
 		} else {
 			wantRows++
