@@ -248,7 +248,7 @@ func runPipeline(ctx context.Context, b *Bench) error {
 		return err
 	}
 	line(out, "grassroots run, typical rules", ruled)
-	fmt.Fprintf(out, "  %-44s %s\n", "  (pattern, region, allowed, range, unique, check)", ruled.Note)
+	fmt.Fprintf(out, "    rules: pattern, region, allowed values, range, unique key, check; %s\n", ruled.Note)
 	if duck.Rows != plain.Rows || duck.Rows != ruled.Rows {
 		return fmt.Errorf("rows read differ: duckdb %d, run %d, run with rules %d", duck.Rows, plain.Rows, ruled.Rows)
 	}
