@@ -279,7 +279,12 @@ func childSources(ctx context.Context, args []string) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	defer w.Close()
+	closed := false
+	defer func() {
+		if !closed {
+			w.Close()
+		}
+	}()
 	start := time.Now()
 	cfg := memberConfig(csvPath)
 	var arrowBytes func() int64
@@ -311,6 +316,12 @@ func childSources(ctx context.Context, args []string) (Result, error) {
 	}
 	res := Result{Rows: st.Rows, Seconds: time.Since(start).Seconds()}
 	if probe != nil {
+		// Closing the warehouse checkpoints it: part of the peak to watch.
+		probe.Phase("close (checkpoint)")
+		closed = true
+		if err := w.Close(); err != nil {
+			return Result{}, err
+		}
 		res.Note = probe.Stop()
 	}
 	return res, nil
@@ -490,11 +501,13 @@ type memProbe struct {
 
 	base int64 // resident set before the load
 
-	mu   sync.Mutex
-	peak memSample
+	mu    sync.Mutex
+	phase string
+	peak  memSample
 }
 
 type memSample struct {
+	phase                           string
 	rss, goHeap, goSys, arrow, duck int64
 	duckTags                        []tagBytes
 }
@@ -505,7 +518,7 @@ type tagBytes struct {
 }
 
 func startProbe(db *sql.DB, arrow func() int64, every time.Duration) *memProbe {
-	p := &memProbe{db: db, arrow: arrow, stop: make(chan struct{}), base: vmRSS()}
+	p := &memProbe{db: db, arrow: arrow, stop: make(chan struct{}), base: vmRSS(), phase: "load"}
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
@@ -546,9 +559,17 @@ func (p *memProbe) sample() {
 		rows.Close()
 	}
 	p.mu.Lock()
+	s.phase = p.phase
 	if s.rss >= p.peak.rss {
 		p.peak = s
 	}
+	p.mu.Unlock()
+}
+
+// Phase names what the process does from now on.
+func (p *memProbe) Phase(name string) {
+	p.mu.Lock()
+	p.phase = name
 	p.mu.Unlock()
 }
 
@@ -563,8 +584,8 @@ func (p *memProbe) Stop() string {
 		tags = append(tags, fmt.Sprintf("%s %s", strings.ToLower(t.tag), mb(t.n)))
 	}
 	other := s.rss - p.base - s.goSys - s.arrow - s.duck
-	return fmt.Sprintf("at peak RSS %s: before the load %s; Go %s (heap in use %s), Arrow %s, DuckDB buffers %s [%s], other %s",
-		mb(s.rss), mb(p.base), mb(s.goSys), mb(s.goHeap), mb(s.arrow), mb(s.duck), strings.Join(tags, ", "), mb(other))
+	return fmt.Sprintf("at peak RSS %s, during %s: before the load %s; Go %s (heap in use %s), Arrow %s, DuckDB buffers %s [%s], other %s",
+		mb(s.rss), s.phase, mb(p.base), mb(s.goSys), mb(s.goHeap), mb(s.arrow), mb(s.duck), strings.Join(tags, ", "), mb(other))
 }
 
 // vmRSS reads the current resident set size from /proc (0 elsewhere).

@@ -227,12 +227,13 @@ func (tx *Tx) Load(ctx context.Context, table string, rdr array.RecordReader, o 
 // the rows loaded (10M party_member rows: ~175 MB of cached table blocks)
 // although the blocks are already on disk and cheap to drop. Under the cap
 // DuckDB evicts them as it goes; the load itself needs far less (a row group
-// being built per thread, the Arrow batches it scans). Too tight a cap makes
-// DuckDB spill the transaction's row groups to temporary files and slows the
-// load (128 MB on 2 threads: 2.5× slower; 160–192 MB: no slower).
+// being built per thread, the Arrow batches it scans). Too tight a cap slows
+// the load (measured on 2 threads over 10M member rows: 128 MB 2–2.5× slower;
+// 160 MB and 192 MB within the machine's noise of uncapped, peak RSS 345–385
+// MB and 350–400 MB against 400–435 MB uncapped).
 const (
-	LoadMemoryMin       = 192 << 20
-	LoadMemoryPerThread = 96 << 20
+	LoadMemoryMin       = 160 << 20
+	LoadMemoryPerThread = 80 << 20
 )
 
 // capMemory lowers DuckDB's memory limit to the load's cap for the duration of
