@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"grassroots/pipelines"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow/memory"
-
-	"grassroots/pipelines/refdata"
 	"grassroots/sql/indicators"
 	"grassroots/sql/warehouse"
 )
@@ -83,19 +81,9 @@ func runIndicators(ctx context.Context, b *Bench) error {
 }
 
 func fillIndicatorsWarehouse(ctx context.Context, w *warehouse.Warehouse, members, orgs int) error {
-	for _, ds := range refdata.Datasets {
-		if ds.Table != "region" && ds.Table != "population" && ds.Table != "party_bulletin" {
-			continue
-		}
-		rdr, err := ds.Open(memory.DefaultAllocator)
-		if err != nil {
-			return err
-		}
-		_, err = w.Load(ctx, ds.Table, rdr, warehouse.LoadOptions{Pipeline: ds.Name, Trigger: "bench", PartitionBy: ds.PartitionBy})
-		rdr.Release()
-		if err != nil {
-			return err
-		}
+	if err := pipelines.LoadReference(ctx, w, "refdata_region", "refdata_region_township",
+		"refdata_national_urbanisation", "refdata_cpc_bulletin"); err != nil {
+		return err
 	}
 	stmts := []string{
 		// 40 villages/communities under every township of the province; one in

@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"grassroots/pipelines"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow/memory"
-
-	"grassroots/pipelines/refdata"
 	"grassroots/reports"
 	"grassroots/sql/warehouse"
 )
@@ -104,19 +102,9 @@ func runReports(ctx context.Context, b *Bench) error {
 // fillReportsWarehouse loads the region codes and generates synthetic
 // registers (flagged is_synthetic) for every township of the province.
 func fillReportsWarehouse(ctx context.Context, w *warehouse.Warehouse) error {
-	for _, ds := range refdata.Datasets {
-		if ds.Table != "region" && ds.Table != "intl_series" && ds.Table != "population" {
-			continue
-		}
-		rdr, err := ds.Open(memory.DefaultAllocator)
-		if err != nil {
-			return err
-		}
-		_, err = w.Load(ctx, ds.Table, rdr, warehouse.LoadOptions{Pipeline: ds.Name, Trigger: "bench", PartitionBy: ds.PartitionBy})
-		rdr.Release()
-		if err != nil {
-			return err
-		}
+	if err := pipelines.LoadReference(ctx, w, "refdata_region", "refdata_region_township",
+		"refdata_national_urbanisation", "refdata_worldbank_urban_pct", "refdata_worldbank_total_pop"); err != nil {
+		return err
 	}
 	stmts := []string{
 		`CREATE TEMP TABLE bench_town AS SELECT code, parent_code AS county FROM region WHERE level = 4 AND starts_with(code, '` + reportsProvince + `')`,

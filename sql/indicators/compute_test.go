@@ -5,13 +5,12 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"fmt"
+	"grassroots/pipelines"
 	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"grassroots/pipelines/refdata"
 	"grassroots/sql/warehouse"
@@ -34,19 +33,8 @@ func openTemp(t *testing.T) *warehouse.Warehouse {
 // loadRefdata loads the bundled national series and CPC bulletins.
 func loadRefdata(t *testing.T, w *warehouse.Warehouse) {
 	t.Helper()
-	for _, ds := range refdata.Datasets {
-		if ds.Table != "population" && ds.Table != "party_bulletin" {
-			continue
-		}
-		rdr, err := ds.Open(memory.DefaultAllocator)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = w.Load(context.Background(), ds.Table, rdr, warehouse.LoadOptions{Pipeline: ds.Name, PartitionBy: ds.PartitionBy})
-		rdr.Release()
-		if err != nil {
-			t.Fatal(err)
-		}
+	if err := pipelines.LoadReference(context.Background(), w, "refdata_national_urbanisation", "refdata_cpc_bulletin"); err != nil {
+		t.Fatal(err)
 	}
 }
 

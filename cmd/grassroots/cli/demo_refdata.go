@@ -3,12 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 
 	"grassroots/pipelines"
-	"grassroots/pipelines/refdata"
 	piperun "grassroots/pipelines/run"
 	"grassroots/pipelines/spec"
 )
@@ -21,23 +19,11 @@ func init() {
 // into the demo project and runs them, one run each.
 func loadRefdata(ctx context.Context, e *Env, d *demo) error {
 	fmt.Fprintln(e.Stdout, "\nreference data (published figures, sources in pipelines/refdata/README.md):")
-	dst := filepath.Join(d.Dir, "pipelines", "refdata")
-	if err := os.MkdirAll(dst, 0o755); err != nil {
+	specs, err := pipelines.WriteReference(d.Dir)
+	if err != nil {
 		return err
 	}
-	if err := fs.WalkDir(refdata.FS, ".", func(p string, de fs.DirEntry, err error) error {
-		if err != nil || de.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(refdata.FS, p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, p), b, 0o644)
-	}); err != nil {
-		return err
-	}
-	return runDemoPipelines(ctx, e, d, pipelines.Refdata())
+	return runDemoPipelines(ctx, e, d, specs)
 }
 
 // runDemoPipelines writes the specs into the demo project's pipelines folder
