@@ -37,38 +37,13 @@ func buildEducation(ctx context.Context, q *Query, c ChartSpec, b *Block) error 
 	if err != nil {
 		return err
 	}
-	counts := map[string]map[string]int{}
-	totals := map[string]int{}
-	for _, r := range rs {
-		if r.Snapshot != snap {
-			continue
-		}
-		cat, edu, n := r.A, r.B, r.N
-		if counts[cat] == nil {
-			counts[cat] = map[string]int{}
-		}
-		counts[cat][edu] += n
-		totals[cat] += n
-		b.Synthetic = b.Synthetic || r.Synthetic
-	}
+	counts, totals, synthetic := crossTab(rs, snap)
+	b.Synthetic = b.Synthetic || synthetic
 	if len(counts) == 0 {
 		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "members"))
 		return nil
 	}
-	// Known categories in their order, then any others alphabetically.
-	var cats []string
-	known := map[string]bool{}
-	for _, k := range categoryOrder {
-		known[k] = true
-		if counts[k] != nil {
-			cats = append(cats, k)
-		}
-	}
-	for _, k := range sortedKeys(counts) {
-		if !known[k] {
-			cats = append(cats, k)
-		}
-	}
+	cats := ordered(counts, categoryOrder)
 	var labels []string
 	// Listed top-down: the first category at the top of the chart.
 	for i := len(cats) - 1; i >= 0; i-- {

@@ -34,35 +34,13 @@ func buildOrgKind(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	if err != nil {
 		return err
 	}
-	counts := map[string]map[string]int{}
-	for _, r := range rs {
-		if r.Snapshot != snap {
-			continue
-		}
-		kind, mode, n := r.A, r.B, r.N
-		if counts[kind] == nil {
-			counts[kind] = map[string]int{}
-		}
-		counts[kind][mode] += n
-		b.Synthetic = b.Synthetic || r.Synthetic
-	}
+	counts, _, synthetic := crossTab(rs, snap)
+	b.Synthetic = b.Synthetic || synthetic
 	if len(counts) == 0 {
 		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "organisations"))
 		return nil
 	}
-	var kinds []string
-	known := map[string]bool{}
-	for _, k := range kindOrder {
-		known[k] = true
-		if counts[k] != nil {
-			kinds = append(kinds, k)
-		}
-	}
-	for _, k := range sortedKeys(counts) {
-		if !known[k] {
-			kinds = append(kinds, k)
-		}
-	}
+	kinds := ordered(counts, kindOrder)
 	var labels []string
 	for i := len(kinds) - 1; i >= 0; i-- {
 		k := kinds[i]

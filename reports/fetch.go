@@ -374,3 +374,40 @@ func (c *Cache) mustEstablish(ctx context.Context, region string) ([]mustEstabli
 		return out, err
 	})
 }
+
+// crossTab sums the count rows of one snapshot by their two attributes:
+// counts[A][B], the total per A, and whether any row is synthetic.
+func crossTab(rs []countRow, snap string) (counts map[string]map[string]int, totals map[string]int, synthetic bool) {
+	counts, totals = map[string]map[string]int{}, map[string]int{}
+	for _, r := range rs {
+		if r.Snapshot != snap {
+			continue
+		}
+		if counts[r.A] == nil {
+			counts[r.A] = map[string]int{}
+		}
+		counts[r.A][r.B] += r.N
+		totals[r.A] += r.N
+		synthetic = synthetic || r.Synthetic
+	}
+	return counts, totals, synthetic
+}
+
+// ordered lists the keys of m: those of order first, in its order, then any
+// others alphabetically.
+func ordered[V any](m map[string]V, order []string) []string {
+	var ks []string
+	known := map[string]bool{}
+	for _, k := range order {
+		known[k] = true
+		if _, ok := m[k]; ok {
+			ks = append(ks, k)
+		}
+	}
+	for _, k := range sortedKeys(m) {
+		if !known[k] {
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}
