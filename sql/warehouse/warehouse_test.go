@@ -396,3 +396,32 @@ func TestSecondProcessGetsClearLockError(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadRestoresMemoryLimit(t *testing.T) {
+	ctx := context.Background()
+	w, _ := openTemp(t)
+	limit := func() string {
+		var s string
+		if err := w.DB().QueryRow(`SELECT current_setting('memory_limit')`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before := limit()
+	for i := 0; i < 3; i++ {
+		r := newPopReader(memory.NewGoAllocator(), 2, 10, 2000)
+		if _, err := w.Load(ctx, "population", r, LoadOptions{Pipeline: "pop", PartitionBy: []string{"year"}}); err != nil {
+			t.Fatal(err)
+		}
+		r.Release()
+		bad := newPopReader(memory.NewGoAllocator(), 3, 10, 2000)
+		bad.failAfter = 1
+		if _, err := w.Load(ctx, "population", bad, LoadOptions{Pipeline: "pop", PartitionBy: []string{"year"}}); err == nil {
+			t.Fatal("failing load succeeded")
+		}
+		bad.Release()
+		if got := limit(); got != before {
+			t.Fatalf("memory_limit after load %d: %s, want %s as before", i+1, got, before)
+		}
+	}
+}
