@@ -60,12 +60,8 @@ func runsResult(runs []warehouse.Run) *Result {
 		if r.Ended.Valid {
 			secs = float64(r.Ended.Time.Sub(r.Started).Milliseconds()) / 1000
 		}
-		var msg any
-		if r.Error != "" {
-			msg = r.Error
-		}
 		res.Rows = append(res.Rows, []any{r.ID, r.Pipeline, r.Trigger, r.Started.Local().Format(time.DateTime),
-			secs, r.Status, r.RowsRead, r.RowsLoaded, r.RowsQuarantined, msg})
+			secs, r.Status, r.RowsRead, r.RowsLoaded, r.RowsQuarantined, r.Error})
 	}
 	return res
 }
