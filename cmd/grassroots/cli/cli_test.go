@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -208,9 +209,37 @@ func TestSplitStatements(t *testing.T) {
 	}
 }
 
+// sharedDemo builds the demo project once for all the tests that read it
+// (they only read), and returns its folder and what demo printed.
+func sharedDemo(t *testing.T) (dir, stdout string) {
+	t.Helper()
+	demoOnce.Do(func() {
+		dir := filepath.Join(demoRoot, "demo")
+		var out, errb bytes.Buffer
+		code := Run(context.Background(), []string{"demo", "--out", dir}, strings.NewReader(""), &out, &errb,
+			func(string) string { return "" })
+		demoOnce.dir, demoOnce.stdout = dir, out.String()
+		if code != 0 {
+			demoOnce.err = fmt.Errorf("demo: exit %d\n%s\n%s", code, out.String(), errb.String())
+		}
+	})
+	if demoOnce.err != nil {
+		t.Fatal(demoOnce.err)
+	}
+	return demoOnce.dir, demoOnce.stdout
+}
+
+var (
+	demoRoot string
+	demoOnce struct {
+		sync.Once
+		dir, stdout string
+		err         error
+	}
+)
+
 func TestDemoThenSQL(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "demo")
-	out := mustRun(t, "", "demo", "--out", dir)
+	dir, out := sharedDemo(t)
 	if !strings.Contains(out, filepath.Join(dir, "grassroots.duckdb")) {
 		t.Fatalf("demo does not say where the warehouse is:\n%s", out)
 	}
@@ -237,7 +266,14 @@ func TestMain(m *testing.M) {
 		fmt.Println("holding")
 		time.Sleep(time.Hour)
 	}
-	os.Exit(m.Run())
+	var err error
+	if demoRoot, err = os.MkdirTemp("", "grassroots-cli-test-"); err != nil {
+		fmt.Println(err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(demoRoot)
+	os.Exit(code)
 }
 
 func TestLockedWarehouse(t *testing.T) {

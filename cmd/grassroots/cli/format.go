@@ -32,6 +32,10 @@ type Result struct {
 	Columns []string
 	Types   []string // DuckDB type names, for alignment and date formatting
 	Rows    [][]any
+	// Blank prints NULL as an empty cell in the table format: for reports of
+	// the project's own (a series with no target yet), where NULL is noise;
+	// ad-hoc SQL keeps NULL visible.
+	Blank bool
 }
 
 // scanRows reads all rows of rs.
@@ -154,9 +158,12 @@ func pad(s string, w int, right bool) string {
 }
 
 // cellText flattens a value to one line for aligned output.
-func cellText(v any, typ string) string {
+func cellText(v any, typ string, blank bool) string {
 	s, null := text(v, typ)
 	if null {
+		if blank {
+			return ""
+		}
 		return "NULL"
 	}
 	return strings.NewReplacer("\r\n", `\n`, "\n", `\n`, "\t", " ").Replace(s)
@@ -254,7 +261,7 @@ func (r *Result) writeTable(w io.Writer) error {
 	for n, row := range r.Rows {
 		cells[n] = make([]string, len(row))
 		for i, v := range row {
-			s := cellText(v, r.Types[i])
+			s := cellText(v, r.Types[i], r.Blank)
 			cells[n][i] = s
 			widths[i] = max(widths[i], displayWidth(s))
 		}

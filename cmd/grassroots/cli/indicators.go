@@ -281,10 +281,13 @@ func roundTo(x float64, dp int) float64 {
 // showIndicator prints one indicator's series for a region.
 func showIndicator(ctx context.Context, e *Env, db *sql.DB, ind *indicators.Indicator, region, vintage string, from, to int, format string) error {
 	if region == "" {
-		err := db.QueryRowContext(ctx, `SELECT iv.region_code FROM indicator_value iv
-			LEFT JOIN region r ON r.code = iv.region_code WHERE iv.indicator = ?
-			ORDER BY bool_or(iv.flags LIKE 'partial:%') OVER (PARTITION BY iv.region_code), coalesce(r.level, 99),
-			         length(iv.region_code), count(*) OVER (PARTITION BY iv.region_code) DESC, iv.region_code
+		// The series view holds only complete values (never a roll-up summed
+		// from some sub-regions), so a country with published figures of its
+		// own comes before a district's data partially summed up to it.
+		err := db.QueryRowContext(ctx, `SELECT s.region_code FROM indicator_series s
+			LEFT JOIN region r ON r.code = s.region_code WHERE s.indicator = ?
+			GROUP BY s.region_code, r.level
+			ORDER BY coalesce(r.level, 99), length(s.region_code), count(*) DESC, s.region_code
 			LIMIT 1`, ind.Code).Scan(&region)
 		if err == sql.ErrNoRows {
 			return fmt.Errorf("%s has no values yet: run grassroots indicators compute", ind.Code)
@@ -350,6 +353,7 @@ func showIndicator(ctx context.Context, e *Env, db *sql.DB, ind *indicators.Indi
 	if err != nil {
 		return err
 	}
+	res.Blank = true
 	if format != "table" {
 		return res.Write(e.Stdout, format)
 	}

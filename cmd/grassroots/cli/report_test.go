@@ -173,8 +173,7 @@ func TestLintReports(t *testing.T) {
 // page draws its urbanisation from its townships' sums and its gauges from
 // the targets that apply to it.
 func TestDemoReports(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "demo")
-	stdout := mustRun(t, "", "demo", "--out", dir)
+	dir, stdout := sharedDemo(t)
 	for _, line := range strings.Split(stdout, "\n") {
 		if strings.Contains(line, "national.html") && strings.Contains(line, "synthetic") {
 			t.Errorf("demo lists the national page as synthetic: %s", line)
@@ -205,5 +204,13 @@ func TestDemoReports(t *testing.T) {
 	}
 	if !strings.Contains(district, `<td class="short">预警</td>`) {
 		t.Error("district.html alerts table does not keep the severity column on one line")
+	}
+
+	// Without --region, show picks the highest region with complete values:
+	// the country's published series, not the district's partial roll-up.
+	show := mustRun(t, "", "indicators", "show", "urban.rate_resident", "--warehouse",
+		filepath.Join(dir, "grassroots.duckdb"), "--from", "2020", "--to", "2020", "--format", "csv")
+	if !strings.Contains(show, "\n000000,全国,2020,NBS_data_portal_revised,63.8898,") {
+		t.Errorf("indicators show without --region:\n%s", show)
 	}
 }
