@@ -2,6 +2,7 @@ package inspect_test
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -70,5 +71,26 @@ func TestInspect(t *testing.T) {
 				t.Errorf("suggested spec read no rows: %+v", st)
 			}
 		})
+	}
+}
+
+// Equal neighbouring values in a data row are two cells, not one merged cell:
+// the preview must not shift the columns after them.
+func TestFirstRowsKeepEqualNeighbours(t *testing.T) {
+	path := t.TempDir() + "/orgs.csv"
+	data := "单位名称,是否派驻党建指导员,统计范围,统计日期\n示例科技有限公司0004号,是,是,2024-12-31\n"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := inspect.Inspect(context.Background(), path, inspect.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := r.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	if want := "line 2: 示例科技有限公司0004号 | 是 | 是 | 2024-12-31"; !strings.Contains(b.String(), want) {
+		t.Fatalf("preview lacks %q:\n%s", want, b.String())
 	}
 }

@@ -29,7 +29,7 @@ func (r *Report) Write(w io.Writer) error {
 	} else if r.HeaderRows > 0 {
 		fmt.Fprintf(&b, "preamble:  %d %ss before the header (skip_rows: %d)\n", r.SkipRows, row, r.SkipRows)
 		for _, p := range r.Preamble {
-			fmt.Fprintf(&b, "  %s %d: %s\n", row, p.N, cells(p.Cells))
+			fmt.Fprintf(&b, "  %s %d: %s\n", row, p.N, cells(p.Cells, true))
 		}
 	}
 	if r.HeaderRows > 0 {
@@ -47,7 +47,7 @@ func (r *Report) Write(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "first rows:\n")
 	for _, f := range r.First {
-		fmt.Fprintf(&b, "  %s %d: %s\n", rowWord(kind), f.N, cells(f.Cells))
+		fmt.Fprintf(&b, "  %s %d: %s\n", rowWord(kind), f.N, cells(f.Cells, false))
 	}
 	b.WriteString("\nsuggested source spec (check names, types and units):\n\n")
 	b.WriteString(r.Spec())
@@ -65,14 +65,17 @@ func rowWord(kind string) string {
 	return "row"
 }
 
-func cells(cs []string) string {
+// cells joins a row's cells for display. In preamble rows (titles, unit
+// lines) a value repeated across a merged range is shown once; data rows show
+// every cell, so that equal neighbours ("是 | 是") keep their columns.
+func cells(cs []string, merged bool) string {
 	end := len(cs)
 	for end > 0 && strings.TrimSpace(cs[end-1]) == "" {
 		end--
 	}
 	var out []string
 	for i, c := range cs[:end] {
-		if i > 0 && c == cs[i-1] && c != "" {
+		if merged && i > 0 && c == cs[i-1] && c != "" {
 			continue // a merged cell, filled across
 		}
 		out = append(out, strings.Join(strings.Fields(c), " "))
