@@ -234,8 +234,8 @@ SELECT o.snapshot_date AS 快照日期, o.region_code AS 区划代码, r.name AS
             WHEN 'private_non_enterprise' THEN '民办非企业单位' WHEN 'foundation' THEN '基金会'
             ELSE o.kind END AS 类型,
        o.industry AS 行业, o.employees AS 从业人员, o.formal_members AS 正式党员,
-       o.instructor_assigned AS 已派党建指导员,
-       CASE WHEN o.is_synthetic THEN '合成数据' ELSE '' END AS 说明
+       CASE WHEN o.instructor_assigned THEN '是' ELSE '否' END AS 已派党建指导员,
+       CASE WHEN o.is_synthetic THEN '示例数据（synthetic）' ELSE '' END AS 说明
 FROM latest o
 LEFT JOIN region r ON r.code = o.region_code
 WHERE coalesce(o.formal_members, 0) >= 3 AND o.party_org_mode = 'none'

@@ -233,7 +233,11 @@ func (e *Env) queryWarehouse(ctx context.Context, path, q string, args ...any) (
 		return nil, err
 	}
 	defer w.Close()
-	return queryResult(ctx, w.DB(), q, args...)
+	res, err := queryResult(ctx, w.DB(), q, args...)
+	if res != nil {
+		res.Blank = true // the project's own listings: an unknown value is an empty cell
+	}
+	return res, err
 }
 
 // queryResult runs q on db and reads every row.

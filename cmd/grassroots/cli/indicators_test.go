@@ -122,7 +122,7 @@ func TestIndicatorsWorklistAndExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 3 || recs[0][3] != "组织编号" || recs[1][3] != "o1" || recs[2][3] != "o2" || recs[1][10] != "合成数据" {
+	if len(recs) != 3 || recs[0][3] != "组织编号" || recs[1][3] != "o1" || recs[2][3] != "o2" || recs[1][10] != "示例数据（synthetic）" || recs[1][9] != "否" {
 		t.Fatalf("work list (o1 with 6 members, then o2 with 3; not o4 with 2 nor o3 with an organisation):\n%s", out)
 	}
 	out = mustRun(t, "", "indicators", "worklist", "--warehouse", w, "--format", "csv", "--region", "310112102")
