@@ -230,10 +230,15 @@ func (tx *Tx) Load(ctx context.Context, table string, rdr array.RecordReader, o 
 // being built per thread, the Arrow batches it scans). Too tight a cap slows
 // the load (measured on 2 threads over 10M member rows: 128 MB 2–2.5× slower;
 // 160 MB and 192 MB within the machine's noise of uncapped, peak RSS 345–385
-// MB and 350–400 MB against 400–435 MB uncapped).
+// MB and 350–400 MB against 400–435 MB uncapped). Settled at 192 MB on 2
+// threads after a sweep over the same load, three runs each (peak RSS; CPU
+// seconds): 160 MB 328–338 MB, 17–30 s (one run of three thrashed at 29.7 s);
+// 192 MB 355–361 MB, 17.2–17.7 s; 208 MB 358–363 MB, 17.2–17.7 s; 240 MB
+// 414–424 MB, 16.9–18.1 s: above 192 MB the cap buys no speed and costs the
+// 400 MB budget.
 const (
-	LoadMemoryMin       = 160 << 20
-	LoadMemoryPerThread = 80 << 20
+	LoadMemoryMin       = 192 << 20
+	LoadMemoryPerThread = 96 << 20
 )
 
 // capMemory lowers DuckDB's memory limit to the load's cap for the duration of
