@@ -21,6 +21,8 @@ type column struct {
 	valid  *memory.Buffer
 	values *memory.Buffer // fixed-width values, bool bitmap or int32 offsets
 	data   *memory.Buffer // string bytes
+	// validB and valB are valid's and values' bytes, kept at hand for set.
+	validB, valB []byte
 }
 
 func newColumn(dtype arrow.DataType, typ Type) *column {
@@ -34,14 +36,17 @@ func newColumn(dtype arrow.DataType, typ Type) *column {
 	return c
 }
 
-// start allocates buffers for a batch of up to n rows.
+// start allocates buffers for a batch of up to n rows. Every row starts out
+// valid (set only clears the bit of a null) and every bool false.
 func (c *column) start(mem memory.Allocator, n int) {
 	c.valid = memory.NewResizableBuffer(mem)
 	c.valid.Resize(int(bitutil.BytesForBits(int64(n))))
+	fill(c.valid.Buf(), 0xFF)
 	c.values = memory.NewResizableBuffer(mem)
 	switch {
 	case c.typ == Bool:
 		c.values.Resize(int(bitutil.BytesForBits(int64(n))))
+		fill(c.values.Buf(), 0)
 	case c.typ == String:
 		c.values.Resize(4 * (n + 1))
 		binary.LittleEndian.PutUint32(c.values.Buf(), 0)
@@ -50,14 +55,23 @@ func (c *column) start(mem memory.Allocator, n int) {
 	default:
 		c.values.Resize(c.width * n)
 	}
+	c.validB, c.valB = c.valid.Buf(), c.values.Buf()
 }
 
-// set writes v at row i.
+func fill(b []byte, v byte) {
+	for i := range b {
+		b[i] = v
+	}
+}
+
+// set writes v at row i, a row not written before in this batch.
 func (c *column) set(i int, v *cell) {
-	bitutil.SetBitTo(c.valid.Buf(), i, !v.null)
+	if v.null {
+		bitutil.ClearBit(c.validB, i)
+	}
 	switch c.typ {
 	case String:
-		offs := c.values.Buf()
+		offs := c.valB
 		start := int(binary.LittleEndian.Uint32(offs[4*i:]))
 		end := start
 		if !v.null {
@@ -70,25 +84,27 @@ func (c *column) set(i int, v *cell) {
 		}
 		binary.LittleEndian.PutUint32(offs[4*(i+1):], uint32(end))
 	case Bool:
-		bitutil.SetBitTo(c.values.Buf(), i, v.b && !v.null)
+		if v.b && !v.null {
+			bitutil.SetBit(c.valB, i)
+		}
 	case Float:
 		f := v.f
 		if v.null {
 			f = 0
 		}
-		binary.LittleEndian.PutUint64(c.values.Buf()[8*i:], math.Float64bits(f))
+		binary.LittleEndian.PutUint64(c.valB[8*i:], math.Float64bits(f))
 	case Date, Month:
 		d := int32(v.i)
 		if v.null {
 			d = 0
 		}
-		binary.LittleEndian.PutUint32(c.values.Buf()[4*i:], uint32(d))
+		binary.LittleEndian.PutUint32(c.valB[4*i:], uint32(d))
 	default:
 		x := v.i
 		if v.null {
 			x = 0
 		}
-		binary.LittleEndian.PutUint64(c.values.Buf()[8*i:], uint64(x))
+		binary.LittleEndian.PutUint64(c.valB[8*i:], uint64(x))
 	}
 }
 
@@ -121,16 +137,23 @@ func (c *column) release() {
 		}
 	}
 	c.valid, c.values, c.data = nil, nil, nil
+	c.validB, c.valB = nil, nil
 }
 
-// growTo enlarges the buffers to hold n rows, keeping their contents.
+// growTo enlarges the buffers to hold n rows, keeping their contents; the
+// new rows start out valid (and false), as in start.
 func (c *column) growTo(n int) {
-	c.valid.Reserve(int(bitutil.BytesForBits(int64(n))))
-	c.valid.ResizeNoShrink(int(bitutil.BytesForBits(int64(n))))
+	nb := int(bitutil.BytesForBits(int64(n)))
+	old := c.valid.Len()
+	c.valid.Reserve(nb)
+	c.valid.ResizeNoShrink(nb)
+	fill(c.valid.Buf()[old:], 0xFF)
 	switch {
 	case c.typ == Bool:
-		c.values.Reserve(int(bitutil.BytesForBits(int64(n))))
-		c.values.ResizeNoShrink(int(bitutil.BytesForBits(int64(n))))
+		old := c.values.Len()
+		c.values.Reserve(nb)
+		c.values.ResizeNoShrink(nb)
+		fill(c.values.Buf()[old:], 0)
 	case c.typ == String:
 		c.values.Reserve(4 * (n + 1))
 		c.values.ResizeNoShrink(4 * (n + 1))
@@ -138,4 +161,5 @@ func (c *column) growTo(n int) {
 		c.values.Reserve(c.width * n)
 		c.values.ResizeNoShrink(c.width * n)
 	}
+	c.validB, c.valB = c.valid.Buf(), c.values.Buf()
 }

@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -87,7 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	b := &Bench{Out: stdout}
-	var only, child string
+	var only, child, cpuprofile string
 	fs.IntVar(&b.Rows, "rows", 10_000_000, "rows in the generated member file")
 	fs.StringVar(&b.Dir, "dir", filepath.Join(os.TempDir(), "grassroots-bench"), "folder for generated inputs and warehouses (inputs are reused)")
 	fs.BoolVar(&b.Keep, "keep", false, "keep generated warehouses in -dir")
@@ -96,6 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&b.Breakdown, "breakdown", false, "ingest: sample Go heap, Arrow and DuckDB memory during the load and show them at the peak")
 	fs.StringVar(&only, "only", "", "run only the sections whose name contains this")
 	fs.StringVar(&child, "child", "", "internal: run one measurement in this process")
+	fs.StringVar(&cpuprofile, "cpuprofile", "", "with -child: write the measurement's CPU profile to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -104,6 +106,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if !ok {
 			fmt.Fprintf(stderr, "bench: unknown child %q\n", child)
 			return 2
+		}
+		if cpuprofile != "" {
+			pf, err := os.Create(cpuprofile)
+			if err != nil {
+				fmt.Fprintln(stderr, "bench:", err)
+				return 1
+			}
+			defer pf.Close()
+			if err := pprof.StartCPUProfile(pf); err != nil {
+				fmt.Fprintln(stderr, "bench:", err)
+				return 1
+			}
+			defer pprof.StopCPUProfile()
 		}
 		res, err := f(ctx, fs.Args())
 		if err != nil {

@@ -3,9 +3,11 @@ package csv
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"unsafe"
 )
 
@@ -80,18 +82,10 @@ func (s *splitter) next() ([]string, int64, error) {
 		}
 	}
 	start := s.line
-	s.cells = s.cells[:0]
-	if bytes.IndexByte(line, '"') < 0 {
-		for {
-			i := bytes.IndexByte(line, s.comma)
-			if i < 0 {
-				s.cells = append(s.cells, unsafe.String(unsafe.SliceData(line), len(line)))
-				return s.cells, start, nil
-			}
-			s.cells = append(s.cells, unsafe.String(unsafe.SliceData(line), i))
-			line = line[i+1:]
-		}
+	if s.split(line) {
+		return s.cells, start, nil
 	}
+	s.cells = s.cells[:0]
 	if err := s.quoted(line); err != nil {
 		return nil, start, err
 	}
@@ -102,6 +96,54 @@ func (s *splitter) next() ([]string, int64, error) {
 		prev = e
 	}
 	return s.cells, start, nil
+}
+
+// SWAR constants: a byte-wise search for the separator and the quote eight
+// bytes at a time.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+	quote = '"' * ones
+)
+
+// split cuts a line without quotes at its separators in one pass (a word of
+// eight bytes at a time), leaving the cells pointing into the line. It returns
+// false, with s.cells in an unspecified state, as soon as it meets a quote.
+func (s *splitter) split(line []byte) bool {
+	cells := s.cells[:0]
+	sep := s.comma
+	seps := uint64(sep) * ones
+	from, i, n := 0, 0, len(line)
+	for ; i+8 <= n; i += 8 {
+		w := binary.LittleEndian.Uint64(line[i:])
+		x, q := w^seps, w^quote
+		// A high bit for every byte of x or q that is zero, and possibly for
+		// a byte just above one (a borrow): each candidate is checked.
+		m := ((x-ones)&^x | (q-ones)&^q) & highs
+		for ; m != 0; m &= m - 1 {
+			j := i + bits.TrailingZeros64(m)>>3
+			switch line[j] {
+			case sep:
+				cells = append(cells, unsafe.String(unsafe.SliceData(line[from:]), j-from))
+				from = j + 1
+			case '"':
+				s.cells = cells
+				return false
+			}
+		}
+	}
+	for ; i < n; i++ {
+		switch line[i] {
+		case sep:
+			cells = append(cells, unsafe.String(unsafe.SliceData(line[from:]), i-from))
+			from = i + 1
+		case '"':
+			s.cells = cells
+			return false
+		}
+	}
+	s.cells = append(cells, unsafe.String(unsafe.SliceData(line[from:]), n-from))
+	return true
 }
 
 // quoted parses a record with quotes into s.buf / s.ends, reading further
