@@ -108,6 +108,45 @@ func (c *column) set(i int, v *cell) {
 	}
 }
 
+// setString writes a non-null string at row i.
+func (c *column) setString(i int, s string) {
+	offs := c.valB
+	start := int(binary.LittleEndian.Uint32(offs[4*i:]))
+	end := start + len(s)
+	if end > c.data.Cap() {
+		c.data.ResizeNoShrink(start)
+		c.data.Reserve(max(2*c.data.Cap(), end))
+	}
+	copy(c.data.Buf()[start:end], s)
+	binary.LittleEndian.PutUint32(offs[4*(i+1):], uint32(end))
+}
+
+// setDays writes a non-null date at row i.
+func (c *column) setDays(i int, d int32) {
+	binary.LittleEndian.PutUint32(c.valB[4*i:], uint32(d))
+}
+
+// setBool writes a non-null bool at row i.
+func (c *column) setBool(i int, b bool) {
+	if b {
+		bitutil.SetBit(c.valB, i)
+	}
+}
+
+// setNull writes a null at row i.
+func (c *column) setNull(i int) {
+	c.set(i, &cell{null: true})
+}
+
+// unset returns row i to its state before it was written (valid, false), so
+// that the next row can take its place.
+func (c *column) unset(i int) {
+	bitutil.SetBit(c.validB, i)
+	if c.typ == Bool {
+		bitutil.ClearBit(c.valB, i)
+	}
+}
+
 // finish turns the first n rows into an array and drops the buffers.
 func (c *column) finish(n int) arrow.Array {
 	nulls := n - bitutil.CountSetBits(c.valid.Bytes(), 0, n)

@@ -671,6 +671,9 @@ func (r *TableReader) row(cells []string, row int64) (int, error) {
 			errs = append(errs, &ParseError{Err: fmt.Errorf("%w: %d fields, header has %d", ErrRagged, len(cells), r.width)})
 		}
 	}
+	if errs == nil && raws == nil && r.wide == nil {
+		return r.direct(cells, row)
+	}
 	if errs == nil {
 		for i, f := range r.fields {
 			c := &r.cells[i]
@@ -747,6 +750,87 @@ func (r *TableReader) row(cells []string, row int64) (int, error) {
 	}
 	r.stats.RowsOut += int64(out)
 	return out, nil
+}
+
+// direct adds a row of a table without unpivot or stored values: its cells
+// are parsed straight into the batch's columns at row r.n, one dispatch per
+// cell instead of a parse into a cell and a copy from it. A rejected row is
+// undone, so the next row overwrites it.
+func (r *TableReader) direct(cells []string, row int64) (int, error) {
+	r.grow(1)
+	at := r.n
+	var errs []*ParseError
+	for i, f := range r.fields {
+		col := r.cols[i]
+		if f.src < 0 {
+			c := &r.cells[i]
+			if f.constant != nil {
+				*c = *f.constant
+			}
+			col.set(at, c)
+			continue
+		}
+		if f.src >= len(cells) {
+			errs = append(errs, &ParseError{Column: f.srcName, Err: fmt.Errorf("%w: %d fields, column is #%d", ErrRagged, len(cells), f.src+1)})
+			continue
+		}
+		if pe := r.put(f, col, at, cells[f.src]); pe != nil {
+			errs = append(errs, pe)
+		}
+	}
+	if errs != nil {
+		for _, col := range r.cols {
+			col.unset(at)
+		}
+		return 0, r.reject(cells, row, errs)
+	}
+	r.rowCel = cell{i: row}
+	r.rowC.set(at, &r.rowCel)
+	r.n++
+	r.stats.RowsOut++
+	return 1, nil
+}
+
+// put parses one cell of text into col at row at, as parseCell and set would.
+func (r *TableReader) put(f *field, col *column, at int, text string) *ParseError {
+	t := trim(text)
+	if r.isNull(t) {
+		switch {
+		case f.def != nil:
+			col.set(at, f.def)
+		case f.col.Required:
+			return &ParseError{Column: f.srcName, Value: text, Err: ErrRequired}
+		default:
+			col.setNull(at)
+		}
+		return nil
+	}
+	switch f.typ {
+	case String:
+		if r.utf8 && !utf8.ValidString(t) {
+			return &ParseError{Column: f.srcName, Value: strings.ToValidUTF8(t, "\uFFFD"), Err: errBadUTF8}
+		}
+		col.setString(at, t)
+	case Date:
+		d, err := value.Date(t)
+		if err != nil {
+			return &ParseError{Column: f.srcName, Value: text, Err: err}
+		}
+		col.setDays(at, d)
+	case Bool:
+		b, err := value.Bool(t)
+		if err != nil {
+			return &ParseError{Column: f.srcName, Value: text, Err: err}
+		}
+		col.setBool(at, b)
+	default:
+		var c cell
+		if err := f.parse(t, "", &c); err != nil {
+			return &ParseError{Column: f.srcName, Value: text, Err: err}
+		}
+		col.set(at, &c)
+	}
+	return nil
 }
 
 // parseCell parses one cell into c, applying nulls, default and required.

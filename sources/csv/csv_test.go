@@ -267,3 +267,59 @@ func TestReleaseEarly(t *testing.T) {
 	}
 	rdr.Release()
 }
+
+// TestRejectedRowLeavesNothing: rows are written into the batch as they are
+// parsed, so a rejected row must leave no null, true or text behind for the
+// row that takes its place.
+func TestRejectedRowLeavesNothing(t *testing.T) {
+	path := t.TempDir() + "/m.csv"
+	in := "date,code,flag,n\n" +
+		"2024-12-31,A1,true,1\n" +
+		",B2,true,x\n" + // null date, true flag, then a bad number: rejected
+		"2024-12-30,C3,false,3\n" +
+		"2024-12-29,,,4\n"
+	if err := os.WriteFile(path, []byte(in), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config(t, `
+path: `+path+`
+columns:
+  - {from: date, name: date, type: date}
+  - {from: code, name: code}
+  - {from: flag, name: flag, type: bool}
+  - {from: n, name: n, type: int}
+`)
+	cfg.Allocator = sourcetest.Checked(t)
+	var rejected []int64
+	cfg.OnReject = func(rj sources.Reject) { rejected = append(rejected, rj.Row) }
+	src, err := sources.New("csv", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdr, err := src.Open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdr.Release()
+	var got []string
+	for rdr.Next() {
+		rec := rdr.RecordBatch()
+		for i := 0; i < int(rec.NumRows()); i++ {
+			var cells []string
+			for j := 0; j < 4; j++ {
+				cells = append(cells, rec.Column(j).ValueStr(i))
+			}
+			got = append(got, strings.Join(cells, "|"))
+		}
+	}
+	if err := rdr.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"2024-12-31|A1|true|1", "2024-12-30|C3|false|3", "2024-12-29|(null)|(null)|4"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("rows\n got %q\nwant %q", got, want)
+	}
+	if len(rejected) != 1 || rejected[0] != 3 {
+		t.Errorf("rejected lines %v, want [3]", rejected)
+	}
+}
