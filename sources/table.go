@@ -37,6 +37,12 @@ type RawRows interface {
 	Raw() []string
 }
 
+// ASCIIRows is implemented by rows that know whether the row Next last
+// returned is all ASCII: its cells are then valid UTF-8 without a check.
+type ASCIIRows interface {
+	ASCII() bool
+}
+
 // MergedHeaders is implemented by rows whose merged header cells have already
 // been filled with the merged value (XLSX). Otherwise an empty cell in an upper
 // header row above a named cell takes the name to its left, as a merged cell
@@ -67,6 +73,7 @@ type TableReader struct {
 	t      Table
 	rows   Rows
 	raw    RawRows
+	ascii  ASCIIRows // nil if rows cannot tell
 	mem    memory.Allocator
 	schema *arrow.Schema
 	cols   []*column // one per field, then _row
@@ -139,6 +146,7 @@ func NewTableReader(ctx context.Context, cfg Config, t Table, rows Rows) (_ *Tab
 	r := &TableReader{ctx: ctx, cfg: cfg, t: t, rows: rows, mem: cfg.Allocator, batch: cfg.BatchSize, keyF: -1, valF: -1}
 	r.refs.Store(1)
 	r.raw, _ = rows.(RawRows)
+	r.ascii, _ = rows.(ASCIIRows)
 	r.utf8 = t.Encoding == "utf-8"
 	r.stats.Encoding, r.stats.BOM = t.Encoding, t.BOM
 	r.pub = r.stats
@@ -759,6 +767,7 @@ func (r *TableReader) row(cells []string, row int64) (int, error) {
 func (r *TableReader) direct(cells []string, row int64) (int, error) {
 	r.grow(1)
 	at := r.n
+	check := r.utf8 && (r.ascii == nil || !r.ascii.ASCII())
 	var errs []*ParseError
 	for i, f := range r.fields {
 		col := r.cols[i]
@@ -774,7 +783,7 @@ func (r *TableReader) direct(cells []string, row int64) (int, error) {
 			errs = append(errs, &ParseError{Column: f.srcName, Err: fmt.Errorf("%w: %d fields, column is #%d", ErrRagged, len(cells), f.src+1)})
 			continue
 		}
-		if pe := r.put(f, col, at, cells[f.src]); pe != nil {
+		if pe := r.put(f, col, at, cells[f.src], check); pe != nil {
 			errs = append(errs, pe)
 		}
 	}
@@ -791,8 +800,9 @@ func (r *TableReader) direct(cells []string, row int64) (int, error) {
 	return 1, nil
 }
 
-// put parses one cell of text into col at row at, as parseCell and set would.
-func (r *TableReader) put(f *field, col *column, at int, text string) *ParseError {
+// put parses one cell of text into col at row at, as parseCell and set would;
+// check says whether text cells still need checking as UTF-8.
+func (r *TableReader) put(f *field, col *column, at int, text string, check bool) *ParseError {
 	t := trim(text)
 	if r.isNull(t) {
 		switch {
@@ -807,7 +817,7 @@ func (r *TableReader) put(f *field, col *column, at int, text string) *ParseErro
 	}
 	switch f.typ {
 	case String:
-		if r.utf8 && !utf8.ValidString(t) {
+		if check && !utf8.ValidString(t) {
 			return &ParseError{Column: f.srcName, Value: strings.ToValidUTF8(t, "\uFFFD"), Err: errBadUTF8}
 		}
 		col.setString(at, t)

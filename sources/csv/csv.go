@@ -110,4 +110,7 @@ func (r *rows) Next() ([]string, int64, error) {
 	return rec, line + r.offset, nil
 }
 
+// ASCII reports whether the row last returned is all ASCII (sources.ASCIIRows).
+func (r *rows) ASCII() bool { return r.r.ascii }
+
 func (r *rows) Close() error { return r.closer.Close() }

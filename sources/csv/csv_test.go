@@ -323,3 +323,37 @@ columns:
 		t.Errorf("rejected lines %v, want [3]", rejected)
 	}
 }
+
+// TestBadUTF8Cell: a cell that is not UTF-8 in a file read as UTF-8 stops the
+// read at its line, while ASCII and Chinese rows around it pass.
+func TestBadUTF8Cell(t *testing.T) {
+	path := t.TempDir() + "/m.csv"
+	in := "code,name\nA1,城关镇\nB2,\xb3\xc7\xb9\xd8\nC3,plain\n" // line 3: GBK bytes
+	if err := os.WriteFile(path, []byte(in), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config(t, `
+path: `+path+`
+encoding: utf-8
+columns:
+  - {from: code, name: code}
+  - {from: name, name: name}
+`)
+	cfg.Allocator = sourcetest.Checked(t)
+	src, err := sources.New("csv", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdr, err := src.Open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdr.Release()
+	for rdr.Next() {
+		t.Error("no batch should be emitted: the bad cell is in the first batch")
+	}
+	want := "csv: " + path + ": line 3 column \"name\": \"\ufffd\u01f9\ufffd\" is not valid UTF-8 (read as utf-8; set encoding: gb18030 if the file is GBK)"
+	if rdr.Err() == nil || rdr.Err().Error() != want {
+		t.Errorf("Err()\n got %v\nwant %s", rdr.Err(), want)
+	}
+}

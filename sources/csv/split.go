@@ -31,6 +31,8 @@ type splitter struct {
 	cells []string
 	buf   []byte // slow path: the record's unquoted bytes
 	ends  []int
+	// ascii: the last record was split in place and is all ASCII.
+	ascii bool
 }
 
 func newSplitter(br *bufio.Reader, comma byte, lazy bool) *splitter {
@@ -114,8 +116,11 @@ func (s *splitter) split(line []byte) bool {
 	sep := s.comma
 	seps := uint64(sep) * ones
 	from, i, n := 0, 0, len(line)
+	var all uint64 // every word or'ed: its high bits tell of non-ASCII bytes
+	s.ascii = false
 	for ; i+8 <= n; i += 8 {
 		w := binary.LittleEndian.Uint64(line[i:])
+		all |= w
 		x, q := w^seps, w^quote
 		// A high bit for every byte of x or q that is zero, and possibly for
 		// a byte just above one (a borrow): each candidate is checked.
@@ -133,6 +138,7 @@ func (s *splitter) split(line []byte) bool {
 		}
 	}
 	for ; i < n; i++ {
+		all |= uint64(line[i])
 		switch line[i] {
 		case sep:
 			cells = append(cells, unsafe.String(unsafe.SliceData(line[from:]), i-from))
@@ -143,6 +149,7 @@ func (s *splitter) split(line []byte) bool {
 		}
 	}
 	s.cells = append(cells, unsafe.String(unsafe.SliceData(line[from:]), n-from))
+	s.ascii = all&highs == 0
 	return true
 }
 
