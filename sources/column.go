@@ -23,6 +23,20 @@ type column struct {
 	data   *memory.Buffer // string bytes
 	// validB and valB are valid's and values' bytes, kept at hand for set.
 	validB, valB []byte
+	// perRow is the last batch's string bytes per row, in 1/64ths of a byte
+	// (0 before the first batch).
+	perRow int
+}
+
+// dataFor is the string bytes to reserve for a batch of n rows: 16 a row at
+// first, then what the last batch took with an eighth to spare, so a column
+// of one-letter codes does not hold 16 bytes a row in every batch in flight.
+func (c *column) dataFor(n int) int {
+	if c.perRow == 0 {
+		return 16 * n
+	}
+	need := c.perRow * n / 64
+	return need + need/8 + 64
 }
 
 func newColumn(dtype arrow.DataType, typ Type) *column {
@@ -51,7 +65,7 @@ func (c *column) start(mem memory.Allocator, n int) {
 		c.values.Resize(4 * (n + 1))
 		binary.LittleEndian.PutUint32(c.values.Buf(), 0)
 		c.data = memory.NewResizableBuffer(mem)
-		c.data.Reserve(16 * n)
+		c.data.Reserve(c.dataFor(n))
 	default:
 		c.values.Resize(c.width * n)
 	}
@@ -154,6 +168,9 @@ func (c *column) finish(n int) arrow.Array {
 	if c.typ == String {
 		end := int(binary.LittleEndian.Uint32(c.values.Buf()[4*n:]))
 		c.data.ResizeNoShrink(end)
+		if n > 0 {
+			c.perRow = max(64*end/n, 1)
+		}
 		c.values.ResizeNoShrink(4 * (n + 1))
 		bufs = []*memory.Buffer{c.valid, c.values, c.data}
 	} else {

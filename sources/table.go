@@ -73,8 +73,9 @@ type TableReader struct {
 	t      Table
 	rows   Rows
 	raw    RawRows
-	ascii  ASCIIRows // nil if rows cannot tell
-	mem    memory.Allocator
+	ascii  ASCIIRows        // nil if rows cannot tell
+	mem    memory.Allocator // pool, over the configured allocator
+	pool   *recycler
 	schema *arrow.Schema
 	cols   []*column // one per field, then _row
 	rowC   *column
@@ -153,6 +154,8 @@ func NewTableReader(ctx context.Context, cfg Config, t Table, rows Rows) (_ *Tab
 	if r.mem == nil {
 		r.mem = memory.DefaultAllocator
 	}
+	r.pool = newRecycler(r.mem)
+	r.mem = r.pool
 	if r.batch <= 0 {
 		r.batch = DefaultBatchSize
 	}
@@ -492,6 +495,7 @@ func (r *TableReader) Release() {
 			c.release()
 		}
 		r.rowC.release()
+		r.pool.close()
 		r.rows.Close()
 	}
 }
