@@ -234,8 +234,8 @@ func (tx *Tx) Load(ctx context.Context, table string, rdr array.RecordReader, o 
 // threads after a sweep over the same load, three runs each (peak RSS; CPU
 // seconds): 160 MB 328–338 MB, 17–30 s (one run of three thrashed at 29.7 s);
 // 192 MB 355–361 MB, 17.2–17.7 s; 208 MB 358–363 MB, 17.2–17.7 s; 240 MB
-// 414–424 MB, 16.9–18.1 s: above 192 MB the cap buys no speed and costs the
-// 400 MB budget. With batch buffers recycled by the sources (later), the load
+// 414–424 MB, 16.9–18.1 s (CPU seconds, on a busy machine: wall times there
+// were noise). With batch buffers recycled by the sources (later), the load
 // has a cliff between 216 MB (11.1 s, 362 MB) and 224 MB (7.7 s, 406–410 MB):
 // the insert of an Arrow view runs on one DuckDB thread while insertion order
 // is preserved, and below the cliff that thread evicts and rereads the table
