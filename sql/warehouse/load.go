@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -164,8 +165,11 @@ func (tx *Tx) Load(ctx context.Context, table string, rdr array.RecordReader, o 
 		return st, err
 	}
 
-	restore := tx.capMemory(ctx)
-	defer restore()
+	// The cap and the unordered insert are for the INSERT alone (see
+	// LoadMemoryMin); replacing partitions after it may need more memory.
+	restoreMemory, restoreOrder := tx.capMemory(ctx), tx.unordered(ctx)
+	settle := sync.OnceFunc(func() { restoreOrder(); restoreMemory() })
+	defer settle()
 
 	view := fmt.Sprintf("_arrow_%s_%d", table, viewSeq.Add(1))
 	release, err := tx.registerView(ctx, rdr, view)
@@ -189,6 +193,7 @@ func (tx *Tx) Load(ctx context.Context, table string, rdr array.RecordReader, o 
 	insert := fmt.Sprintf("INSERT INTO %s (%s, run_id) SELECT %s, $1::BIGINT FROM memory.main.%s",
 		target, colList, colList, QuoteIdent(view))
 	res, err := tx.conn.ExecContext(ctx, insert, o.RunID)
+	settle()
 	if err != nil {
 		return st, fmt.Errorf("warehouse: load %s: %w", table, err)
 	}
@@ -225,26 +230,20 @@ func (tx *Tx) Load(ctx context.Context, table string, rdr array.RecordReader, o 
 // cached in its buffer pool until the pool reaches its limit (by default 80% of
 // the machine's memory), so without a cap a load's resident memory grows with
 // the rows loaded (10M party_member rows: ~175 MB of cached table blocks)
-// although the blocks are already on disk and cheap to drop. Under the cap
-// DuckDB evicts them as it goes; the load itself needs far less (a row group
-// being built per thread, the Arrow batches it scans). Too tight a cap slows
-// the load (measured on 2 threads over 10M member rows: 128 MB 2–2.5× slower;
-// 160 MB and 192 MB within the machine's noise of uncapped, peak RSS 345–385
-// MB and 350–400 MB against 400–435 MB uncapped). Settled at 192 MB on 2
-// threads after a sweep over the same load, three runs each (peak RSS; CPU
-// seconds): 160 MB 328–338 MB, 17–30 s (one run of three thrashed at 29.7 s);
-// 192 MB 355–361 MB, 17.2–17.7 s; 208 MB 358–363 MB, 17.2–17.7 s; 240 MB
-// 414–424 MB, 16.9–18.1 s (CPU seconds, on a busy machine: wall times there
-// were noise). With batch buffers recycled by the sources (later), the load
-// has a cliff between 216 MB (11.1 s, 362 MB) and 224 MB (7.7 s, 406–410 MB):
-// the insert of an Arrow view runs on one DuckDB thread while insertion order
-// is preserved, and below the cliff that thread evicts and rereads the table
-// blocks it is compressing. With preserve_insertion_order off for the load
-// the insert runs on every thread and the cap can drop to 128 MB (7.5 s,
-// 318 MB).
+// although the blocks are already on disk. Under the cap DuckDB evicts them as
+// it goes.
+//
+// The load also runs with preserve_insertion_order off: with it on, DuckDB
+// inserts from an Arrow view on one thread (the view gives no batch indexes),
+// and that thread, under a tight cap, evicts and rereads the blocks it is
+// compressing. Off, the insert runs on every thread. Rows keep their source
+// position in their own columns where it matters (pipelines carry _row to
+// quarantine; facts are keyed by region and period), not in the table's
+// physical order. Measured on 2 threads, 10M member rows: order on, 192 MB cap,
+// 11.3 s and 351–362 MB peak RSS; order off, 128 MB cap, 7.5 s and 318 MB.
 const (
-	LoadMemoryMin       = 192 << 20
-	LoadMemoryPerThread = 96 << 20
+	LoadMemoryMin       = 128 << 20
+	LoadMemoryPerThread = 64 << 20
 )
 
 // capMemory lowers DuckDB's memory limit to the load's cap for the duration of
@@ -264,19 +263,14 @@ func (tx *Tx) capMemory(ctx context.Context) func() {
 	if b, parsed := parseBytes(cur); !ok || !parsed || b <= limit {
 		return noop
 	}
-	// DuckDB shows the limit rounded and keeps a little less than a value set
-	// in its own rendering ('18.8 GiB' reads back as 18.7 GiB), so setting
-	// the shown value back would wear the limit down load after load. The
-	// default (a share of the machine's memory) is restored exactly with
-	// RESET; only a limit someone set is set again from its rendering (and
-	// may read back a tenth or two of its unit lower).
-	restore := "RESET GLOBAL memory_limit"
-	if _, err := tx.conn.ExecContext(ctx, restore); err != nil {
-		return noop
-	}
-	if def, ok := tx.memoryLimit(ctx); !ok || def != cur {
-		restore = "SET GLOBAL memory_limit = " + quoteString(cur)
-	}
+	// The limit is restored by SET to the value it had before the first load
+	// of this process: RESET updates the setting but not the buffer pool's
+	// limit (the capped pool then fails to pin blocks for what follows), and
+	// DuckDB renders limits rounded, so setting back each load's own reading
+	// would wear the limit down load after load; one remembered rendering
+	// reads back the same every time.
+	tx.w.memOnce.Do(func() { tx.w.memBefore = cur })
+	restore := "SET GLOBAL memory_limit = " + quoteString(tx.w.memBefore)
 	undo := func() {
 		// On a connection of its own: the load's may sit in a failed
 		// transaction, where every statement is refused.
@@ -287,6 +281,22 @@ func (tx *Tx) capMemory(ctx context.Context) func() {
 		return noop
 	}
 	return undo
+}
+
+// unordered turns preserve_insertion_order off for the load (see
+// LoadMemoryMin) and returns what turns it back as it was.
+func (tx *Tx) unordered(ctx context.Context) func() {
+	var on bool
+	if err := tx.conn.QueryRowContext(ctx, `SELECT current_setting('preserve_insertion_order')`).Scan(&on); err != nil || !on {
+		return func() {}
+	}
+	if _, err := tx.conn.ExecContext(ctx, "SET GLOBAL preserve_insertion_order = false"); err != nil {
+		return func() {}
+	}
+	return func() {
+		// On a connection of its own, like capMemory's restore.
+		_, _ = tx.w.db.ExecContext(context.WithoutCancel(ctx), "SET GLOBAL preserve_insertion_order = true")
+	}
 }
 
 func (tx *Tx) memoryLimit(ctx context.Context) (string, bool) {
