@@ -27,7 +27,8 @@ const testSalt = "00112233445566778899aabbccddeeff00112233445566778899aabbccddee
 //
 //	pipeline.yaml       the pipeline (named after the case directory)
 //	inputs/…            the files it reads
-//	setup.sql           optional statements run first (region codes)
+//	setup.sql           optional statements run first, after testdata/regions.sql
+//	                    (the region codes every case validates against)
 //	steps               optional, one per line: run [--force] [--period P] |
 //	                    copy FROM TO (replace an input between runs); default "run"
 //	expected/runs.txt   one line per run: status, rows read/loaded/quarantined, error
@@ -86,9 +87,11 @@ func runCase(t *testing.T, dir string) {
 	if _, err := w.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if setup, err := os.ReadFile(filepath.Join(project, "setup.sql")); err == nil {
-		if _, err := w.DB().ExecContext(ctx, string(setup)); err != nil {
-			t.Fatalf("setup.sql: %v", err)
+	for _, f := range []string{filepath.Join("testdata", "regions.sql"), filepath.Join(project, "setup.sql")} {
+		if setup, err := os.ReadFile(f); err == nil {
+			if _, err := w.DB().ExecContext(ctx, string(setup)); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
 		}
 	}
 	steps := []string{"run"}

@@ -29,7 +29,7 @@ func newWarehouse(t *testing.T) *warehouse.Warehouse {
 	if _, err := w.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	setup, err := os.ReadFile("testdata/e2e/clean_load/setup.sql")
+	setup, err := os.ReadFile("testdata/regions.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
