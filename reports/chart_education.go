@@ -25,19 +25,11 @@ var categoryOrder = []string{"rural", "community", "agency", "enterprise", "soci
 
 func buildEducation(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	l := q.Lang
-	snap, err := q.Cache.snapshot(ctx, "party_member", q.Region.Code)
+	snap, rs, err := q.Cache.latestCounts(ctx, "education", "party_member", "coalesce(category, 'other')", "coalesce(education, '')", "true", q.Region.Code)
 	if err != nil {
 		return err
 	}
-	if snap == "" {
-		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "members"))
-		return nil
-	}
-	rs, err := q.Cache.counts(ctx, "education", "party_member", "coalesce(category, 'other')", "coalesce(education, '')", "true", q.Region.Code)
-	if err != nil {
-		return err
-	}
-	counts, totals, synthetic := crossTab(rs, snap)
+	counts, totals, synthetic := crossTab(rs)
 	b.Synthetic = b.Synthetic || synthetic
 	if len(counts) == 0 {
 		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "members"))

@@ -22,19 +22,11 @@ var kindOrder = []string{"nonpublic_enterprise", "social_group", "private_non_en
 
 func buildOrgKind(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	l := q.Lang
-	snap, err := q.Cache.snapshot(ctx, "organisation", q.Region.Code)
+	snap, rs, err := q.Cache.latestCounts(ctx, "org_kind", "organisation", "kind", "party_org_mode", "in_scope", q.Region.Code)
 	if err != nil {
 		return err
 	}
-	if snap == "" {
-		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "organisations"))
-		return nil
-	}
-	rs, err := q.Cache.counts(ctx, "org_kind", "organisation", "kind", "party_org_mode", "in_scope", q.Region.Code)
-	if err != nil {
-		return err
-	}
-	counts, _, synthetic := crossTab(rs, snap)
+	counts, _, synthetic := crossTab(rs)
 	b.Synthetic = b.Synthetic || synthetic
 	if len(counts) == 0 {
 		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "organisations"))

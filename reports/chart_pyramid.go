@@ -38,15 +38,7 @@ func ageBand(age int) int {
 
 func buildPyramid(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	l := q.Lang
-	snap, err := q.Cache.snapshot(ctx, "party_member", q.Region.Code)
-	if err != nil {
-		return err
-	}
-	if snap == "" {
-		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "members"))
-		return nil
-	}
-	rs, err := q.Cache.counts(ctx, "pyramid", "party_member",
+	snap, rs, err := q.Cache.latestCounts(ctx, "pyramid", "party_member",
 		"CAST(floor(date_diff('day', birth_month, snapshot_date) / 365.2425) AS INTEGER)", "coalesce(gender, '')",
 		"birth_month IS NOT NULL", q.Region.Code)
 	if err != nil {
@@ -56,9 +48,6 @@ func buildPyramid(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	women := make([]int, len(ageBands))
 	total := 0
 	for _, r := range rs {
-		if r.Snapshot != snap {
-			continue
-		}
 		age, err := strconv.Atoi(r.A)
 		if err != nil {
 			return fmt.Errorf("party_member: age %q: %w", r.A, err)

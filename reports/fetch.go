@@ -375,14 +375,32 @@ func (c *Cache) mustEstablish(ctx context.Context, region string) ([]mustEstabli
 	})
 }
 
-// crossTab sums the count rows of one snapshot by their two attributes:
-// counts[A][B], the total per A, and whether any row is synthetic.
-func crossTab(rs []countRow, snap string) (counts map[string]map[string]int, totals map[string]int, synthetic bool) {
+// latestCounts is counts restricted to the region's latest snapshot of
+// table, with that snapshot's date: no rows when the table has none for the
+// region.
+func (c *Cache) latestCounts(ctx context.Context, key, table, a, b, cond, region string) (string, []countRow, error) {
+	snap, err := c.snapshot(ctx, table, region)
+	if err != nil || snap == "" {
+		return "", nil, err
+	}
+	rs, err := c.counts(ctx, key, table, a, b, cond, region)
+	if err != nil {
+		return "", nil, err
+	}
+	var out []countRow
+	for _, r := range rs {
+		if r.Snapshot == snap {
+			out = append(out, r)
+		}
+	}
+	return snap, out, nil
+}
+
+// crossTab sums count rows by their two attributes: counts[A][B], the total
+// per A, and whether any row is synthetic.
+func crossTab(rs []countRow) (counts map[string]map[string]int, totals map[string]int, synthetic bool) {
 	counts, totals = map[string]map[string]int{}, map[string]int{}
 	for _, r := range rs {
-		if r.Snapshot != snap {
-			continue
-		}
 		if counts[r.A] == nil {
 			counts[r.A] = map[string]int{}
 		}
