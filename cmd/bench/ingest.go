@@ -6,10 +6,12 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,7 +36,11 @@ func init() {
 }
 
 // memberColumns are party_member's loaded columns with their DuckDB types.
-var memberColumns = []struct{ name, duck string }{
+// column is one column of a generated CSV: its warehouse name and the DuckDB
+// type read_csv is told.
+type column struct{ name, duck string }
+
+var memberColumns = []column{
 	{"snapshot_date", "DATE"}, {"region_code", "VARCHAR"}, {"member_hash", "VARCHAR"},
 	{"birth_month", "DATE"}, {"gender", "VARCHAR"}, {"education", "VARCHAR"},
 	{"joined_month", "DATE"}, {"category", "VARCHAR"}, {"in_service", "BOOLEAN"},
@@ -263,13 +269,24 @@ func childDuckDB(ctx context.Context, args []string) (Result, error) {
 		return Result{}, err
 	}
 	defer w.Close()
+	return readCSVInsert(ctx, w, "party_member", csvPath, memberColumns, nil)
+}
+
+// readCSVInsert times DuckDB's own reader: one INSERT into table from
+// read_csv with the columns' types given explicitly, plus constant columns.
+func readCSVInsert(ctx context.Context, w *warehouse.Warehouse, table, csvPath string, cols []column, consts map[string]string) (Result, error) {
 	var names, types []string
-	for _, c := range memberColumns {
+	for _, c := range cols {
 		names = append(names, c.name)
 		types = append(types, fmt.Sprintf("'%s': '%s'", c.name, c.duck))
 	}
-	q := fmt.Sprintf(`INSERT INTO party_member (%s) SELECT * FROM read_csv('%s', header = true, delim = ',', quote = '"', columns = {%s})`,
-		strings.Join(names, ", "), strings.ReplaceAll(csvPath, "'", "''"), strings.Join(types, ", "))
+	sel := "*"
+	for _, k := range slices.Sorted(maps.Keys(consts)) {
+		names = append(names, k)
+		sel += ", " + consts[k]
+	}
+	q := fmt.Sprintf(`INSERT INTO %s (%s) SELECT %s FROM read_csv('%s', header = true, delim = ',', quote = '"', columns = {%s})`,
+		table, strings.Join(names, ", "), sel, strings.ReplaceAll(csvPath, "'", "''"), strings.Join(types, ", "))
 	start := time.Now()
 	res, err := w.DB().ExecContext(ctx, q)
 	if err != nil {

@@ -31,7 +31,7 @@ const pipelineRows = 2_000_000
 const pipelineBudget = 1_000_000.0
 
 // orgColumns are the register's columns, in file order, with DuckDB types.
-var orgColumns = []struct{ name, duck string }{
+var orgColumns = []column{
 	{"snapshot_date", "DATE"}, {"region_code", "VARCHAR"}, {"org_id", "VARCHAR"}, {"kind", "VARCHAR"},
 	{"industry", "VARCHAR"}, {"employees", "INTEGER"}, {"formal_members", "INTEGER"},
 	{"party_org_mode", "VARCHAR"}, {"instructor_assigned", "BOOLEAN"}, {"in_scope", "BOOLEAN"},
@@ -175,20 +175,7 @@ func childPipelineDuckDB(ctx context.Context, args []string) (Result, error) {
 		return Result{}, err
 	}
 	defer w.Close()
-	var names, types []string
-	for _, c := range orgColumns {
-		names = append(names, c.name)
-		types = append(types, fmt.Sprintf("'%s': '%s'", c.name, c.duck))
-	}
-	q := fmt.Sprintf(`INSERT INTO organisation (%s, is_synthetic) SELECT *, true FROM read_csv('%s', header = true, delim = ',', quote = '"', columns = {%s})`,
-		strings.Join(names, ", "), strings.ReplaceAll(csvPath, "'", "''"), strings.Join(types, ", "))
-	start := time.Now()
-	res, err := w.DB().ExecContext(ctx, q)
-	if err != nil {
-		return Result{}, err
-	}
-	n, _ := res.RowsAffected()
-	return Result{Rows: n, Seconds: time.Since(start).Seconds()}, nil
+	return readCSVInsert(ctx, w, "organisation", csvPath, orgColumns, map[string]string{"is_synthetic": "true"})
 }
 
 func runPipeline(ctx context.Context, b *Bench) error {
