@@ -302,6 +302,9 @@ func (s *sheetRows) scanLayout(data []byte) error {
 			s.width = max(s.width, c2)
 			continue
 		}
+		// A merged range's cells exist whatever <dimension> says: streaming
+		// writers (excelize's StreamWriter among them) write "A1" there.
+		s.width = max(s.width, c1, c2)
 		s.merges = append(s.merges, merge{c1: min(c1, c2), r1: min(r1, r2), c2: max(c1, c2), r2: max(r1, r2)})
 	}
 }

@@ -3,6 +3,7 @@ package xlsx_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -194,6 +195,61 @@ batch 1: 3 rows
   "莘庄镇" | "2023" | "20.6" | "3"
   "七宝镇" | "2023" | "18.4" | "5"
 stats: encoding= bom=false read=3 rejected=0 dropped=1 out=3
+`
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// A workbook written by a streaming writer says <dimension ref="A1"/>: a
+// header merged across columns that the row itself leaves empty still fills
+// them, so every column under it gets the group's name.
+func TestStreamWrittenMergedHeader(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "两新组织.xlsx")
+	f := excelize.NewFile()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := [][]any{
+		{"单位", "党建情况"},
+		{nil, "正式党员", "组建方式"},
+		{"示例1号科技有限公司", 3, "单独组建"},
+	}
+	for i, r := range rows {
+		if err := sw.SetRow(fmt.Sprintf("A%d", i+1), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.MergeCell("A1", "A2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.MergeCell("B1", "C1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	cfg := config(t, `
+path: `+path+`
+header_rows: 2
+columns:
+  - {from: 单位, name: org}
+  - {from: 党建情况/正式党员, name: members, type: int}
+  - {from: 党建情况/组建方式, name: mode}
+`)
+	cfg.Allocator = sourcetest.Checked(t)
+	var rejects []sources.Reject
+	got := sourcetest.Dump(open(t, cfg), &rejects)
+	want := `schema: org:utf8 members:int64 mode:utf8 _row:int64
+batch 1: 1 rows
+  "示例1号科技有限公司" | "3" | "单独组建" | "3"
+stats: encoding= bom=false read=1 rejected=0 dropped=0 out=1
 `
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
