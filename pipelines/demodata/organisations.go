@@ -1,120 +1,188 @@
 package demodata
 
 import (
-	"encoding/csv"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strconv"
-
-	"golang.org/x/text/encoding/simplifiedchinese"
+	"math"
+	"math/rand/v2"
 )
 
-// Organisation kinds as registries write them, with their share of the register.
+// orgPool is how many organisations, at scale 1, ever appear in the 两新组织
+// register (founded from 1990 on, some closed again): about 1,600 are alive at
+// the end of 2004 and 5,000 at the end of 2024.
+const orgPool = 9_600
+
+// Org kinds as registries write them, with their share of the register and
+// the first two characters of their unified social credit code.
 var orgKinds = []struct {
-	label string
-	share float64
+	Label, Noun, Prefix string
+	Share               float64
 }{
-	{"非公有制企业", 0.82},
-	{"社会团体", 0.08},
-	{"民办非企业单位", 0.08},
-	{"基金会", 0.02},
+	{"非公有制企业", "科技有限公司", "91", 0.82},
+	{"社会团体", "协会", "51", 0.08},
+	{"民办非企业单位", "服务中心", "52", 0.08},
+	{"基金会", "基金会", "53", 0.02},
 }
 
-// writeOrganisations writes the 两新组织 register as a GBK CSV, as Excel saves
-// it on a Chinese Windows PC (CRLF line ends). A few rows are deliberately
-// invalid so the demo shows quarantine at work.
-func writeOrganisations(dir string) (File, error) {
-	f := File{Name: "organisations.csv", About: "两新组织 register, GBK CSV as saved by Excel"}
-	r := rng(2)
-	out, err := os.Create(filepath.Join(dir, f.Name))
-	if err != nil {
-		return f, err
+var industries = []string{"制造业", "批发和零售业", "信息传输、软件和信息技术服务业", "租赁和商务服务业",
+	"科学研究和技术服务业", "建筑业", "交通运输、仓储和邮政业", "住宿和餐饮业", "房地产业"}
+
+// Curves of the register: foundings per year (relative), and the share of
+// organisations that have set up a party organisation by each year, for
+// enterprises and for social organisations — low in 2004, rising since.
+var (
+	curveFounding       = [][2]float64{{1990, 0.2}, {1995, 0.6}, {2000, 1.0}, {2008, 1.6}, {2015, 2.4}, {2024, 2.2}}
+	curveCoverageEcon   = [][2]float64{{2004, 0.13}, {2008, 0.25}, {2012, 0.42}, {2016, 0.62}, {2020, 0.76}, {2024, 0.86}}
+	curveCoverageSocial = [][2]float64{{2004, 0.06}, {2008, 0.14}, {2012, 0.3}, {2018, 0.66}, {2024, 0.8}}
+	curveInstructor     = [][2]float64{{2006, 0}, {2010, 0.2}, {2016, 0.5}, {2024, 0.72}}
+)
+
+// Organisation is one organisation's row in the register at a year-end.
+type Organisation struct {
+	Index       int64
+	Town        int
+	Kind        int // index into orgKinds
+	Industry    string
+	Employees   int
+	Members     int // formal party members
+	Mode        string
+	Instructor  bool
+	InScope     bool
+	founded     int
+	closes      int
+	size        float64
+	density     float64
+	z, uMode    float64
+	uInstructor float64
+	uScope      float64
+}
+
+// CreditCode is the organisation's unified social credit code (synthetic,
+// 18 characters).
+func (o *Organisation) CreditCode() string {
+	b := make([]byte, 0, 18)
+	b = append(b, orgKinds[o.Kind].Prefix...)
+	b = append(b, Townships[o.Town].Code[:6]...)
+	b = append(b, 'M', 'A')
+	n := o.Index
+	var d [8]byte
+	for i := 7; i >= 0; i-- {
+		d[i] = byte('0' + n%10)
+		n /= 10
 	}
-	defer out.Close()
-	w := csv.NewWriter(simplifiedchinese.GBK.NewEncoder().Writer(out))
-	w.UseCRLF = true
-	header := []string{"统一社会信用代码", "单位名称", "所属街镇代码", "组织类型", "从业人员数", "正式党员数",
-		"党组织组建方式", "是否派驻党建指导员", "统计范围", "统计日期"}
-	if err := w.Write(header); err != nil {
-		return f, err
+	return string(append(b, d[:]...))
+}
+
+// Name is the organisation's (synthetic) name.
+func (o *Organisation) Name() string {
+	return "示例" + itoa(int(o.Index)+1) + "号" + orgKinds[o.Kind].Noun
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
 	}
-	n := 0
-	for ti, t := range Townships {
-		count := int(420 * t.scale)
-		// Coverage differs by township, so the ranked chart has something to say.
-		coverage := 0.55 + 0.4*float64((ti*7)%11)/10
-		for i := 0; i < count; i++ {
-			n++
-			kind := pickKind(r.Float64())
-			employees := 3 + int(r.ExpFloat64()*40)
-			members := 0
-			if r.Float64() < 0.55 {
-				members = int(r.ExpFloat64() * float64(employees) * 0.06)
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+// Organisations calls yield with each organisation of the register at the end
+// of year, until yield returns false. The Organisation is reused between
+// calls.
+func (g *Generator) Organisations(year int, yield func(*Organisation) bool) {
+	var wTotal float64
+	for i := range Townships {
+		wTotal += float64(g.pop[LastYear][i].resident)
+	}
+	var founding []float64
+	var s float64
+	for y := 1990; y <= LastYear; y++ {
+		s += interp(curveFounding, float64(y))
+		founding = append(founding, s)
+	}
+	pcg := rand.NewPCG(0, 0)
+	r := rand.New(pcg)
+	var o Organisation
+	var next int64
+	for t := range Townships {
+		n := int64(math.Round(orgPool * g.scale * float64(g.pop[LastYear][t].resident) / wTotal))
+		for k := int64(0); k < n; k++ {
+			idx := next + k
+			pcg.Seed(g.seed^0x4f524753, uint64(idx))
+			g.drawOrg(r, &o, idx, t, founding)
+			if !o.at(year) {
+				continue
 			}
-			mode := "未建"
-			if x := r.Float64(); x < coverage {
-				switch {
-				case members >= 3 && x < coverage*0.6:
-					mode = "单独组建"
-				case x < coverage*0.85:
-					mode = "联合组建"
-				default:
-					mode = "挂靠"
-				}
+			if !yield(&o) {
+				return
 			}
-			instructor := "否"
-			if mode == "未建" && r.Float64() < 0.35 || r.Float64() < 0.1 {
-				instructor = "是"
-			}
-			inScope := "是"
-			if employees < 5 && r.Float64() < 0.3 {
-				inScope = "否"
-			}
-			code := fmt.Sprintf("91%s%010d", t.Code[:6], 7000000000+n*7919%999999)
-			name := fmt.Sprintf("示例%s%04d号", kindNoun(kind), n)
-			row := []string{code, name, t.Code, kind, strconv.Itoa(employees), strconv.Itoa(members),
-				mode, instructor, inScope, SnapshotDate}
-			// Deliberately bad rows: roughly 1 in 500.
-			switch n % 997 {
-			case 101:
-				row[2] = "310112999" // no such township
-				f.Bad++
-			case 503:
-				row[4] = "-12" // negative head count
-				f.Bad++
-			case 907:
-				row[5] = strconv.Itoa(employees + 5) // more members than employees
-				f.Bad++
-			}
-			if err := w.Write(row); err != nil {
-				return f, err
-			}
-			f.Rows++
+		}
+		next += n
+	}
+}
+
+func (g *Generator) drawOrg(r *rand.Rand, o *Organisation, idx int64, town int, founding []float64) {
+	*o = Organisation{Index: idx, Town: town}
+	x := r.Float64()
+	for i, k := range orgKinds {
+		if x < k.Share || i == len(orgKinds)-1 {
+			o.Kind = i
+			break
+		}
+		x -= k.Share
+	}
+	o.founded = 1990 + pick(founding, r.Float64())
+	o.closes = o.founded + 1 + int(r.ExpFloat64()*16)
+	o.size = math.Exp(2.2 + 1.1*r.NormFloat64())
+	if r.Float64() < 0.6 {
+		o.density = r.ExpFloat64() * 0.045
+		if o.Kind != 0 {
+			o.density *= 2
 		}
 	}
-	w.Flush()
-	return f, w.Error()
+	o.Industry = "社会服务业"
+	if o.Kind == 0 {
+		o.Industry = industries[r.IntN(len(industries))]
+	}
+	o.z, o.uMode, o.uInstructor, o.uScope = r.Float64(), r.Float64(), r.Float64(), r.Float64()
 }
 
-func pickKind(x float64) string {
-	for _, k := range orgKinds {
-		if x < k.share {
-			return k.label
+// at sets the organisation's figures at the end of year and reports whether
+// it is in the register then.
+func (o *Organisation) at(year int) bool {
+	if o.founded > year || o.closes <= year {
+		return false
+	}
+	age := float64(year - o.founded)
+	o.Employees = 3 + int(o.size*(1+0.04*age))
+	o.Members = int(float64(o.Employees) * o.density * min(1, (age+1)/4))
+	o.InScope = !(o.Employees < 6 && o.uScope < 0.3)
+	cov := curveCoverageEcon
+	if o.Kind != 0 {
+		cov = curveCoverageSocial
+	}
+	boost := 0.7
+	if o.Members >= 3 {
+		boost = 1.5
+	}
+	o.Mode = "未建"
+	// Some organisations with three or more formal members still have none
+	// (应建未建): the share that has one never reaches all of them.
+	if year >= OrgFirstYear && o.z < min(interp(cov, float64(year))*boost, 0.96) {
+		switch {
+		case o.Members >= 3 && o.uMode < 0.9:
+			o.Mode = "单独组建"
+		case o.uMode < 0.6:
+			o.Mode = "联合组建"
+		default:
+			o.Mode = "挂靠"
 		}
-		x -= k.share
 	}
-	return orgKinds[0].label
-}
-
-func kindNoun(kind string) string {
-	switch kind {
-	case "社会团体":
-		return "协会"
-	case "民办非企业单位":
-		return "服务中心"
-	case "基金会":
-		return "基金会"
-	}
-	return "科技有限公司"
+	o.Instructor = o.uInstructor < 0.05 ||
+		o.Mode == "未建" && o.uInstructor < interp(curveInstructor, float64(year))
+	return true
 }

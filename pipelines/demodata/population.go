@@ -1,112 +1,201 @@
 package demodata
 
 import (
+	"encoding/csv"
 	"fmt"
+	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 
-	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
 )
 
-// popRow is one township-year of the population workbook, in 万人.
+// The district's curves, anchored at the Minhang study's figures: resident
+// urbanisation 39.2% in 1992 and 80.5% in 2004, urbanised area 20 km² in 1992
+// and 146 km² in 2004. The other points shape a plausible path and are not
+// published figures (see CALIBRATION.md).
+var (
+	curveResident = [][2]float64{{1992, 700_000}, {1996, 880_000}, {2000, 1_217_000}, {2004, 1_650_000},
+		{2010, 2_430_000}, {2015, 2_540_000}, {2020, 2_650_000}, {2024, 2_700_000}}
+	curveUrbanRate = [][2]float64{{1992, 0.392}, {1996, 0.52}, {2000, 0.68}, {2004, 0.805},
+		{2010, 0.87}, {2015, 0.893}, {2020, 0.912}, {2024, 0.925}}
+	curveHukou = [][2]float64{{1992, 550_000}, {2000, 640_000}, {2004, 740_000}, {2010, 900_000},
+		{2015, 1_050_000}, {2020, 1_150_000}, {2024, 1_210_000}}
+	curveHukouUrbanRate = [][2]float64{{1992, 0.30}, {1996, 0.40}, {2000, 0.52}, {2004, 0.62},
+		{2010, 0.72}, {2015, 0.78}, {2020, 0.82}, {2024, 0.84}}
+	curveAreaKm2 = [][2]float64{{1992, 20}, {1996, 52}, {2000, 104}, {2004, 146}, {2010, 190},
+		{2015, 210}, {2020, 225}, {2024, 232}}
+)
+
+// popRow is one township-year, in persons and km².
 type popRow struct {
-	resident, urbanResident, hukou, urbanHukou, floating, areaKm2 float64
+	resident, urbanResident, hukou, urbanHukou, floating int64
+	areaKm2                                              float64
 }
 
-// population generates the district's township figures for every year.
-func population() map[int][]popRow {
-	r := rng(1)
+// urbanRate returns the rate of township i in year y (cached by population).
+func (g *Generator) urbanRate(i, y int) float64 {
+	p := g.pop[y][i]
+	return float64(p.urbanResident) / float64(p.resident)
+}
+
+// population generates every township-year. Each year the district's totals
+// come from the curves; township shares drift by their growth, and township
+// rates sit at a fixed logit offset from a common level solved so that the
+// district's rate is the curve's exactly (a roll-up by Σurban/Σresident, as
+// the indicator layer computes it).
+func (g *Generator) population() map[int][]popRow {
 	out := map[int][]popRow{}
-	for _, t := range Townships {
-		base := 8.5 * t.scale * (0.9 + 0.2*r.Float64())
-		hukouShare := 0.45 + 0.2*r.Float64()
-		urban := t.urban
-		hukouUrban := urban - 0.15 - 0.1*r.Float64()
-		area := 30 * t.scale * urban * (0.8 + 0.4*r.Float64())
-		for y := FirstYear; y <= LastYear; y++ {
-			k := float64(y - FirstYear)
-			res := base * (1 + 0.012*k) * (0.995 + 0.01*r.Float64())
-			hk := res * hukouShare * (1 + 0.006*k)
-			u := min(urban+(1-urban)*0.06*k*(0.8+0.4*r.Float64()), 1)
-			hu := min(max(hukouUrban+(1-hukouUrban)*0.05*k, 0.2), u)
-			out[y] = append(out[y], popRow{
-				resident:      round(res, 2),
-				urbanResident: round(res*u, 2),
-				hukou:         round(hk, 2),
-				urbanHukou:    round(hk*hu, 2),
-				floating:      round(res-hk*0.97, 2),
-				areaKm2:       round(area*(1+0.02*k), 1),
-			})
+	r := g.rng(1, 0)
+	noise := make([]float64, len(Townships))
+	for i := range noise {
+		noise[i] = 0.9 + 0.2*r.Float64()
+	}
+	for y := FirstYear; y <= LastYear; y++ {
+		k := float64(y - FirstYear)
+		wRes := make([]float64, len(Townships))
+		wHuk := make([]float64, len(Townships))
+		var sRes, sHuk float64
+		for i, t := range Townships {
+			wRes[i] = t.size * noise[i] * math.Exp(t.growth*k)
+			wHuk[i] = t.size * noise[i] * math.Exp(t.growth*k/3)
+			sRes += wRes[i]
+			sHuk += wHuk[i]
 		}
+		res := split(interp(curveResident, float64(y)), wRes, sRes)
+		huk := split(interp(curveHukou, float64(y)), wHuk, sHuk)
+		ures := urbanSplit(res, interp(curveUrbanRate, float64(y)))
+		uhuk := urbanSplit(huk, interp(curveHukouUrbanRate, float64(y)))
+		area := interp(curveAreaKm2, float64(y))
+		areaW := make([]float64, len(Townships))
+		var sArea float64
+		for i := range Townships {
+			areaW[i] = float64(ures[i]) * (0.8 + 0.4*noise[len(noise)-1-i])
+			sArea += areaW[i]
+		}
+		// Tenths of a km², summing exactly to the district's area.
+		tenths := split(area*10, areaW, sArea)
+		rows := make([]popRow, len(Townships))
+		for i := range Townships {
+			rows[i] = popRow{
+				resident: res[i], urbanResident: ures[i], hukou: huk[i], urbanHukou: uhuk[i],
+				floating: max(res[i]-huk[i]*96/100, res[i]/50),
+				areaKm2:  float64(tenths[i]) / 10,
+			}
+		}
+		out[y] = rows
 	}
 	return out
 }
 
-// writePopulation writes a yearbook-style workbook: one sheet per year, a title
-// row, a unit row, two header rows with merged cells, a 合计 row and footnotes.
-func writePopulation(dir string) (File, error) {
-	f := File{Name: "population_townships.xlsx", About: "yearbook-style workbook, one sheet per year 2015-2024, 万人"}
-	data := population()
-	x := excelize.NewFile()
-	defer x.Close()
-	for y := FirstYear; y <= LastYear; y++ {
-		sheet := strconv.Itoa(y)
-		if y == FirstYear {
-			if err := x.SetSheetName("Sheet1", sheet); err != nil {
-				return f, err
-			}
-		} else if _, err := x.NewSheet(sheet); err != nil {
-			return f, err
-		}
-		set := func(cell string, v any) {
-			_ = x.SetCellValue(sheet, cell, v)
-		}
-		merge := func(a, b string) { _ = x.MergeCell(sheet, a, b) }
-		set("A1", fmt.Sprintf("%s各街镇人口与城市化情况（%d年）（示例数据）", DistrictName, y))
-		merge("A1", "H1")
-		set("A2", "单位：万人")
-		merge("A2", "H2")
-		set("A3", "区划代码")
-		merge("A3", "A4")
-		set("B3", "地区")
-		merge("B3", "B4")
-		set("C3", "常住人口")
-		merge("C3", "D3")
-		set("C4", "合计")
-		set("D4", "城镇")
-		set("E3", "户籍人口")
-		merge("E3", "F3")
-		set("E4", "合计")
-		set("F4", "城镇")
-		set("G3", "流动人口")
-		merge("G3", "G4")
-		set("H3", "城市化面积（平方公里）")
-		merge("H3", "H4")
-
-		var tot popRow
-		for _, p := range data[y] {
-			tot.resident += p.resident
-			tot.urbanResident += p.urbanResident
-			tot.hukou += p.hukou
-			tot.urbanHukou += p.urbanHukou
-			tot.floating += p.floating
-			tot.areaKm2 += p.areaKm2
-		}
-		writeRow := func(row int, code, name string, p popRow) {
-			set(fmt.Sprintf("A%d", row), code)
-			set(fmt.Sprintf("B%d", row), name)
-			for i, v := range []float64{p.resident, p.urbanResident, p.hukou, p.urbanHukou, p.floating, p.areaKm2} {
-				set(fmt.Sprintf("%c%d", 'C'+i, row), round(v, 2))
-			}
-		}
-		writeRow(5, DistrictCode, "合计", tot)
-		for i, t := range Townships {
-			writeRow(6+i, t.Code, t.Name, data[y][i])
-		}
-		last := 6 + len(Townships)
-		set(fmt.Sprintf("A%d", last+1), "注："+Notice)
-		set(fmt.Sprintf("A%d", last+2), "资料来源：grassroots 演示数据生成器。")
-		f.Rows += len(Townships)
+// split divides total into integer parts by weight, largest remainders first,
+// so that the parts sum to round(total).
+func split(total float64, w []float64, sum float64) []int64 {
+	parts := make([]int64, len(w))
+	rest := make([]float64, len(w))
+	left := int64(math.Round(total))
+	for i := range w {
+		x := total * w[i] / sum
+		parts[i] = int64(math.Floor(x))
+		rest[i] = x - math.Floor(x)
+		left -= parts[i]
 	}
-	return f, x.SaveAs(filepath.Join(dir, f.Name))
+	for ; left > 0; left-- {
+		best := 0
+		for i := range rest {
+			if rest[i] > rest[best] {
+				best = i
+			}
+		}
+		parts[best]++
+		rest[best] = -1
+	}
+	return parts
+}
+
+// urbanSplit gives each township its urban count: rates at the townships'
+// logit offsets from a common level c, c solved by bisection so that the
+// district's rate is rate.
+func urbanSplit(pop []int64, rate float64) []int64 {
+	var total float64
+	for _, p := range pop {
+		total += float64(p)
+	}
+	share := func(c float64) float64 {
+		var u float64
+		for i, p := range pop {
+			u += float64(p) * logistic(c+Townships[i].offset)
+		}
+		return u / total
+	}
+	lo, hi := -12.0, 12.0
+	for range 100 {
+		mid := (lo + hi) / 2
+		if share(mid) < rate {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	w := make([]float64, len(pop))
+	var s float64
+	for i, p := range pop {
+		w[i] = float64(p) * logistic(lo+Townships[i].offset)
+		s += w[i]
+	}
+	return split(total*rate, w, s)
+}
+
+// popBadYear and popBadTownship locate the row written with more urban than
+// resident population (the digits of the urban figure typed twice), which the
+// pipeline quarantines: the district's roll-up for that year is then partial.
+const (
+	popBadYear     = 2009
+	popBadTownship = 11 // 马桥镇
+)
+
+// writePopulation writes the township population table as a statistics
+// system exports it: GBK, CRLF, a title line, Chinese headers with units, one
+// row per township and year, a footnote.
+func (g *Generator) writePopulation(dir string) (File, error) {
+	f := File{Name: "population_townships.csv",
+		About: fmt.Sprintf("population by township and year %d-%d, GBK CSV", FirstYear, LastYear)}
+	out, err := os.Create(filepath.Join(dir, f.Name))
+	if err != nil {
+		return f, err
+	}
+	defer out.Close()
+	enc := transform.NewWriter(out, simplifiedchinese.GBK.NewEncoder())
+	w := csv.NewWriter(enc)
+	w.UseCRLF = true
+	lines := [][]string{
+		{fmt.Sprintf("%s各街镇人口与城市化情况（%d—%d年）（示例数据）", DistrictName, FirstYear, LastYear)},
+		{"统计年度", "区划代码", "街镇名称", "常住人口（人）", "城镇常住人口（人）", "户籍人口（人）",
+			"城镇户籍人口（人）", "流动人口（人）", "城市化面积（平方公里）"},
+	}
+	for y := FirstYear; y <= LastYear; y++ {
+		for i, t := range Townships {
+			p := g.pop[y][i]
+			urban := strconv.FormatInt(p.urbanResident, 10)
+			if y == popBadYear && i == popBadTownship {
+				urban += urban[len(urban)-2:]
+				f.Bad++
+			}
+			lines = append(lines, []string{strconv.Itoa(y), t.Code, t.Name,
+				strconv.FormatInt(p.resident, 10), urban, strconv.FormatInt(p.hukou, 10),
+				strconv.FormatInt(p.urbanHukou, 10), strconv.FormatInt(p.floating, 10),
+				strconv.FormatFloat(p.areaKm2, 'f', 1, 64)})
+			f.Rows++
+		}
+	}
+	lines = append(lines, []string{"注：" + Notice})
+	if err := w.WriteAll(lines); err != nil {
+		return f, err
+	}
+	if err := enc.Close(); err != nil {
+		return f, err
+	}
+	return f, out.Close()
 }
