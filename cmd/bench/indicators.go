@@ -3,12 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
-	"grassroots/pipelines"
+	"log/slog"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
+	"grassroots/pipelines"
+	"grassroots/pipelines/demodata"
+	piperun "grassroots/pipelines/run"
+	"grassroots/pipelines/spec"
 	"grassroots/sql/indicators"
 	"grassroots/sql/warehouse"
 )
@@ -21,17 +25,23 @@ func init() {
 // benchmark warehouse.
 const indicatorsBudget = 2 * time.Second
 
-// indicatorsProvince is the province whose townships get the synthetic
-// villages, members and organisations.
-const indicatorsProvince = "31" // 上海市
-
-// runIndicators builds a warehouse with the real region codes, the bundled
-// national series and, generated inside DuckDB, -rows synthetic party members
-// and a fifth as many organisations (10M and 2M by default) spread over
-// villages and communities of every township of one province, plus party
-// organisations and communities; then times Compute of every indicator.
+// runIndicators builds a warehouse of the demo district: the real region
+// codes and the bundled national series; the generator's 2024 member and
+// organisation registers at -scale (the files the ingest and pipeline
+// sections read); and its population and party-organisation and community
+// registers, which do not grow with the scale. Then it times Compute of every
+// indicator.
 func runIndicators(ctx context.Context, b *Bench) error {
-	members, orgs := b.Rows, b.Rows/5
+	fmt.Fprintf(b.Out, "indicators: input: the demo generator at scale %s (registers of %d) and at scale 1 (population, party organisations, communities)…\n",
+		scaleName(b.Scale), registerYear)
+	membersCSV, err := b.membersCSV()
+	if err != nil {
+		return err
+	}
+	orgsCSV, err := b.orgsCSV()
+	if err != nil {
+		return err
+	}
 	path := filepath.Join(b.Dir, "indicators.duckdb")
 	w, err := freshWarehouse(ctx, path)
 	if err != nil {
@@ -39,15 +49,18 @@ func runIndicators(ctx context.Context, b *Bench) error {
 	}
 	defer w.Close()
 	start := time.Now()
-	if err := fillIndicatorsWarehouse(ctx, w, members, orgs); err != nil {
+	if err := fillIndicatorsWarehouse(ctx, w, b.Dir, membersCSV, orgsCSV); err != nil {
 		return err
 	}
-	var villages int
-	if err := w.DB().QueryRowContext(ctx, `SELECT count(*) FROM region WHERE level = 5`).Scan(&villages); err != nil {
+	var members, orgs, towns, partyOrgs, communities int64
+	if err := w.DB().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM party_member), (SELECT count(*) FROM organisation),
+		(SELECT count(DISTINCT region_code) FROM party_member), (SELECT count(*) FROM party_org), (SELECT count(*) FROM community)`).
+		Scan(&members, &orgs, &towns, &partyOrgs, &communities); err != nil {
 		return err
 	}
-	fmt.Fprintf(b.Out, "indicators: warehouse of %s members and %s organisations in %s villages/communities (synthetic) built in %.1fs\n",
-		group(int64(members)), group(int64(orgs)), group(int64(villages)), time.Since(start).Seconds())
+	fmt.Fprintf(b.Out, "indicators: warehouse of %s members and %s organisations in %d townships of %s %s, with %s party-organisation and %s community rows (%d-%d; synthetic) built in %.1fs\n",
+		group(members), group(orgs), towns, demodata.DistrictCode, demodata.DistrictName, group(partyOrgs), group(communities),
+		demodata.RegisterFirstYear, demodata.LastYear, time.Since(start).Seconds())
 
 	// A first computation warms the file's caches as a scheduled refresh would
 	// find them; the second is the one measured.
@@ -70,7 +83,7 @@ func runIndicators(ctx context.Context, b *Bench) error {
 		each += is.Duration
 	}
 	fmt.Fprintf(b.Out, "    %-42s %.3fs  (one scan of party_member)\n", "member_profile", st.Profile.Seconds())
-	fmt.Fprintf(b.Out, "    %-42s %.3fs\n", "the 25 queries with their roll-ups", each.Seconds())
+	fmt.Fprintf(b.Out, "    %-42s %.3fs\n", fmt.Sprintf("the %d queries with their roll-ups", len(st.Indicators)), each.Seconds())
 	fmt.Fprintf(b.Out, "    %-42s %.3fs\n", "catalogue, alerts, run record, commit", (st.Duration - st.Profile - each).Seconds())
 	slow := append([]indicators.IndicatorStats(nil), st.Indicators...)
 	sort.Slice(slow, func(i, j int) bool { return slow[i].Duration > slow[j].Duration })
@@ -80,71 +93,75 @@ func runIndicators(ctx context.Context, b *Bench) error {
 	return nil
 }
 
-func fillIndicatorsWarehouse(ctx context.Context, w *warehouse.Warehouse, members, orgs int) error {
+// fillIndicatorsWarehouse loads the reference data and the demo district's
+// scale-1 registers through their pipelines, and the member and
+// organisation registers at scale through DuckDB's read_csv, recoded in SQL
+// as the demo pipelines recode them (ids hashed, births cut to the month).
+func fillIndicatorsWarehouse(ctx context.Context, w *warehouse.Warehouse, dir, membersCSV, orgsCSV string) error {
 	if err := pipelines.LoadReference(ctx, w, "refdata_region", "refdata_region_township",
 		"refdata_national_urbanisation", "refdata_cpc_bulletin"); err != nil {
 		return err
 	}
-	stmts := []string{
-		// 40 villages/communities under every township of the province; one in
-		// three rural (class 220), the rest urban (111).
-		`CREATE OR REPLACE TABLE memory.main.bench_village AS
-		 SELECT t.code || lpad(CAST(v AS VARCHAR), 3, '0') AS code, t.code AS township,
-		        CASE WHEN v % 3 = 0 THEN '220' ELSE '111' END AS class,
-		        row_number() OVER (ORDER BY t.code, v) - 1 AS idx
-		 FROM region t, range(1, 41) r(v)
-		 WHERE t.level = 4 AND starts_with(t.code, '` + indicatorsProvince + `')`,
-		`INSERT INTO region (code, name, level, level_name, parent_code, urban_rural_class, source)
-		 SELECT code, '示例村居' || right(code, 3), 5, 'village', township, class, 'synthetic (bench)' FROM memory.main.bench_village`,
-		`INSERT INTO party_member (snapshot_date, region_code, member_hash, birth_month, gender, education, joined_month,
-		        category, in_service, floating, reported_to_community, is_synthetic)
-		 SELECT DATE '2024-06-30', v.code, lpad(to_hex(hash(i)), 16, '0'),
-		        DATE '1935-01-01' + to_months(CAST(hash(i, 1) % 840 AS INTEGER)),
-		        CASE WHEN hash(i, 2) % 10 < 7 THEN 'M' ELSE 'F' END,
-		        ['primary_or_below', 'junior_high', 'senior_high', 'college', 'bachelor', 'postgraduate'][1 + CAST(hash(i, 3) % 6 AS INTEGER)],
-		        DATE '1960-01-01' + to_months(CAST(hash(i, 4) % 760 AS INTEGER)),
-		        ['rural', 'community', 'agency', 'enterprise', 'social_org', 'public_institution', 'retired', 'student', 'other'][1 + CAST(hash(i, 5) % 9 AS INTEGER)],
-		        hash(i, 6) % 2 = 0, hash(i, 7) % 20 = 0,
-		        CASE WHEN hash(i, 6) % 2 = 0 THEN hash(i, 8) % 4 <> 0 END, true
-		 FROM range(` + fmt.Sprint(members) + `) t(i)
-		 JOIN memory.main.bench_village v ON v.idx = CAST(hash(i, 9) % {{n}} AS BIGINT)`,
-		`INSERT INTO organisation (snapshot_date, region_code, org_id, kind, employees, formal_members, party_org_mode,
-		        instructor_assigned, in_scope, is_synthetic)
-		 SELECT DATE '2024-06-30', v.township, 'B' || lpad(CAST(i AS VARCHAR), 8, '0'),
-		        ['nonpublic_enterprise', 'nonpublic_enterprise', 'nonpublic_enterprise', 'social_group', 'private_non_enterprise', 'foundation'][1 + CAST(hash(i, 1) % 6 AS INTEGER)],
-		        1 + CAST(hash(i, 2) % 300 AS INTEGER), CAST(hash(i, 3) % 8 AS INTEGER),
-		        ['none', 'none', 'single', 'joint', 'affiliated'][1 + CAST(hash(i, 4) % 5 AS INTEGER)],
-		        hash(i, 5) % 3 = 0, hash(i, 6) % 10 <> 0, true
-		 FROM range(` + fmt.Sprint(orgs) + `) t(i)
-		 JOIN memory.main.bench_village v ON v.idx = CAST(hash(i, 9) % {{n}} AS BIGINT)`,
-		`INSERT INTO party_org (snapshot_date, region_code, org_code, kind, setting, members, urban_partner_code, is_synthetic)
-		 SELECT DATE '2024-06-30', township, 'P' || code, 'branch', CASE class WHEN '220' THEN 'village' ELSE 'community' END,
-		        10 + CAST(hash(code) % 90 AS INTEGER), CASE WHEN hash(code, 1) % 4 <> 0 THEN 'U' || code END, true
-		 FROM memory.main.bench_village`,
-		`INSERT INTO community (snapshot_date, region_code, community_code, staff, fulltime_social_workers, venue_m2,
-		        households, compounds, compounds_with_branch, is_synthetic)
-		 SELECT DATE '2024-06-30', code, code, 3 + CAST(hash(code) % 5 AS INTEGER), CAST(hash(code, 1) % 3 AS INTEGER),
-		        100 + CAST(hash(code, 2) % 900 AS INTEGER), 500 + CAST(hash(code, 3) % 3000 AS INTEGER),
-		        1 + CAST(hash(code, 4) % 8 AS INTEGER), CAST(hash(code, 5) % 2 AS INTEGER), true
-		 FROM memory.main.bench_village WHERE class = '111'`,
-		`DROP TABLE memory.main.bench_village`,
+	project := filepath.Join(dir, "indicators-project")
+	if _, err := demodata.New(demodata.Options{}).Write(project); err != nil {
+		return err
 	}
-	var n int64
-	for i, s := range stmts {
-		if i == 2 {
-			// The number of villages, as a constant: a scalar subquery in
-			// the join condition would turn the hash join into a nested loop.
-			if err := w.DB().QueryRowContext(ctx, `SELECT count(*) FROM memory.main.bench_village`).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
-				return fmt.Errorf("indicators bench: no townships of province %s in the region codes", indicatorsProvince)
+	for _, ps := range pipelines.Demo() {
+		switch ps.Name {
+		case "demo_population", "demo_party_orgs", "demo_communities":
+		default:
+			continue
+		}
+		s, err := spec.Parse(filepath.Join(project, spec.Dir, ps.File), ps.Data)
+		if err != nil {
+			return err
+		}
+		outs, err := piperun.Run(ctx, s, piperun.Options{Project: project, Warehouse: w, Trigger: "bench", Force: true,
+			Log: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			return fmt.Errorf("indicators bench: %s: %w", ps.Name, err)
+		}
+		for _, o := range outs {
+			if o.Err != nil {
+				return fmt.Errorf("indicators bench: %s: %w", ps.Name, o.Err)
 			}
 		}
-		s = strings.ReplaceAll(s, "{{n}}", fmt.Sprint(n))
-		if _, err := w.DB().ExecContext(ctx, s); err != nil {
-			return fmt.Errorf("indicators bench: %w", err)
-		}
 	}
-	return nil
+
+	memberCodes, err := demoRecode("demo_party_members")
+	if err != nil {
+		return err
+	}
+	orgCodes, err := demoRecode("demo_organisations")
+	if err != nil {
+		return err
+	}
+	// load inserts a register, each column as read unless expr gives the SQL
+	// that makes it what the demo pipeline would have loaded.
+	load := func(table, path string, fields []field, codes map[string]map[string]string, expr map[string]string) error {
+		var sel []string
+		for _, f := range fields {
+			switch {
+			case expr[f.name] != "":
+				sel = append(sel, expr[f.name])
+			case codes[f.name] != nil:
+				sel = append(sel, recodeSQL(f.name, codes[f.name]))
+			default:
+				sel = append(sel, f.name)
+			}
+		}
+		q := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM (%s)", table, strings.Join(names(fields), ", "),
+			strings.Join(sel, ", "), readCSV(path, fields))
+		if _, err := w.DB().ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("indicators bench: %s: %w", table, err)
+		}
+		return nil
+	}
+	if err := load("party_member", membersCSV, memberFields, memberCodes, map[string]string{
+		"member_hash": "md5(member_hash)",
+		"birth_month": "CAST(date_trunc('month', birth_month) AS DATE)",
+	}); err != nil {
+		return err
+	}
+	return load("organisation", orgsCSV, orgFields, orgCodes, nil)
 }
