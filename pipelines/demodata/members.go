@@ -248,7 +248,10 @@ func education(birthY int, rural bool, cat string, u float64) int {
 	// young and agency members reach further.
 	v := (u - low) / (1 - low)
 	reach := clamp(float64(birthY-1940)/60, 0, 1)
-	if !rural && (cat == CatAgency || cat == CatPublic) {
+	switch {
+	case rural:
+		reach *= 0.6 // few rural members hold a degree, fewer a postgraduate one
+	case cat == CatAgency || cat == CatPublic:
 		reach = clamp(reach+0.3, 0, 1)
 	}
 	switch {
