@@ -184,22 +184,31 @@ func sqlList(ss []string) string {
 	return strings.Join(q, ", ")
 }
 
+// writeCatalogue writes the catalogue rows of cat in one statement (one
+// round trip, not one per indicator: it is part of every computation).
 func writeCatalogue(ctx context.Context, tx *warehouse.Tx, cat []*Indicator) error {
+	if len(cat) == 0 {
+		return nil
+	}
+	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	rows := make([]string, 0, len(cat))
+	args := make([]any, 0, 16*len(cat))
 	for _, ind := range cat {
 		def := ind.Numerator
 		if ind.Denominator != "" {
 			def += " ÷ " + ind.Denominator
 		}
-		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO indicator (code, name_zh, name_en, unit, direction, scale,
-			aggregation, numerator, denominator, source_tables, notes, definition, weight, period_kind, vintages, depends_on)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			ind.Code, ind.NameZh, ind.NameEn, ind.Unit, ind.Direction, ind.Scale, ind.Aggregation,
+		rows = append(rows, row)
+		args = append(args, ind.Code, ind.NameZh, ind.NameEn, ind.Unit, ind.Direction, ind.Scale, ind.Aggregation,
 			ind.Numerator, nullable(ind.Denominator), strings.Join(ind.SourceTables, ", "), nullable(ind.Notes),
 			def, nullable(ind.Weight), ind.Period, nullable(strings.Join(ind.Vintages, ",")),
 			nullable(strings.Join(ind.DependsOn, ", ")))
-		if err != nil {
-			return fmt.Errorf("indicators: catalogue %s: %w", ind.Code, err)
-		}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO indicator (code, name_zh, name_en, unit, direction, scale,
+		aggregation, numerator, denominator, source_tables, notes, definition, weight, period_kind, vintages, depends_on)
+		VALUES `+strings.Join(rows, ",\n\t\t"), args...)
+	if err != nil {
+		return fmt.Errorf("indicators: catalogue: %w", err)
 	}
 	return nil
 }
