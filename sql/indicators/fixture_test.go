@@ -75,8 +75,8 @@ func TestEveryIndicatorOnHandComputedData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Indicators) != 25 {
-		t.Fatalf("computed %d indicators, want 25", len(st.Indicators))
+	if len(st.Indicators) != 26 {
+		t.Fatalf("computed %d indicators, want 26", len(st.Indicators))
 	}
 
 	// Mean age: exact age in days / 365.2425 from the first of the birth month.
@@ -148,6 +148,9 @@ func TestEveryIndicatorOnHandComputedData(t *testing.T) {
 		{"org.member_density", "310100", snap, 2400.0 / 405},
 		{"party_org.pairing_coverage", "310112101", snap, 50},
 		{"party_org.pairing_coverage", "310100", snap, 200.0 / 3},
+		{"party_org.village_share", "310112101", snap, 200.0 / 3}, // p1, p2 of p1-p3
+		{"party_org.village_share", "310104", snap, 100},
+		{"party_org.village_share", "310100", snap, 75},
 		{"party_org.compound_branch_coverage", "310112101", snap, 50},
 		{"party_org.compound_branch_coverage", "310112101001", snap, 75},
 		{"community.social_worker_coverage", "310112101", snap, 50},

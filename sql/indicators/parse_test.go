@@ -111,6 +111,8 @@ func TestCatalogueCoversDesign(t *testing.T) {
 		"org.must_establish_gap", "org.member_density", "party_org.pairing_coverage",
 		"party_org.compound_branch_coverage", "community.social_worker_coverage",
 		"community.staff_per_community", "community.venue_compliance",
+		// village-to-community conversion (村改居), for the Minhang recalibration
+		"party_org.village_share",
 	}
 	cat, err := Catalogue()
 	if err != nil {
