@@ -67,17 +67,19 @@ func runIndicators(ctx context.Context, b *Bench) error {
 	if _, err := indicators.ComputeWith(ctx, w, indicators.Options{Trigger: "bench"}); err != nil {
 		return err
 	}
+	nb, cpu := watchNeighbours(), selfCPU()
 	st, err := indicators.ComputeWith(ctx, w, indicators.Options{Trigger: "bench"})
 	if err != nil {
 		return err
 	}
+	others := nb.share(selfCPU() - cpu)
 	verdict := "meets"
 	if st.Duration > indicatorsBudget {
 		verdict = "MISSES"
 	}
-	fmt.Fprintf(b.Out, "  %-44s %.2fs  (%d indicators, %s values, %s roll-ups, %d alerts; target ≤ %.0f s: %s)\n",
+	fmt.Fprintf(b.Out, "  %-44s %.2fs  (%d indicators, %s values, %s roll-ups, %d alerts; target ≤ %.0f s: %s)%s\n",
 		"compute all indicators", st.Duration.Seconds(), len(st.Indicators), group(st.Values), group(st.Rollups),
-		st.Alerts, indicatorsBudget.Seconds(), verdict)
+		st.Alerts, indicatorsBudget.Seconds(), verdict, busyNote(others))
 	var each time.Duration
 	for _, is := range st.Indicators {
 		each += is.Duration

@@ -306,7 +306,7 @@ func runIngest(ctx context.Context, b *Bench) error {
 	if ratio < 1.0 || ours.MaxRSS > 400<<20 {
 		verdict = "MISSES"
 	}
-	fmt.Fprintf(out, "  %-50s %.2f×   (target ≥ 1.00× with peak RSS ≤ 400 MB: %s)\n", "ratio sources / duckdb", ratio, verdict)
+	fmt.Fprintf(out, "  %-50s %.3f×  (target ≥ 1.00× with peak RSS ≤ 400 MB: %s)\n", "ratio sources / duckdb", ratio, verdict)
 
 	// The GBK and xlsx variants hold the first rows of the same register.
 	small := max(duck.Rows/10, 1000)
@@ -346,8 +346,10 @@ func best(a, b Result) Result {
 	return a
 }
 
+// line prints one measurement, and a warning when other processes took a
+// tenth or more of the machine while it ran.
 func line(out interface{ Write([]byte) (int, error) }, what string, r Result) {
-	fmt.Fprintf(out, "  %-50s %6.2f s  %14s  peak RSS %s\n", what, r.Seconds, rate(r.RowsPerSec()), mb(r.MaxRSS))
+	fmt.Fprintf(out, "  %-50s %6.2f s  %14s  peak RSS %s%s\n", what, r.Seconds, rate(r.RowsPerSec()), mb(r.MaxRSS), busyNote(r.Others))
 }
 
 // group writes 10000000 as 10,000,000.

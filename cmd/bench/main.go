@@ -29,6 +29,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -90,6 +91,10 @@ type Result struct {
 	PeakRSS int64 `json:"peak_rss,omitempty"`
 	// MaxRSS is filled in by the parent, in bytes.
 	MaxRSS int64 `json:"-"`
+	// Others is the share of the machine's CPU time that other processes
+	// took while the child ran, filled in by the parent where /proc tells
+	// it: a figure measured beside a busy neighbour is not one to keep.
+	Others float64 `json:"-"`
 }
 
 // RowsPerSec is the throughput.
@@ -180,6 +185,7 @@ func (b *Bench) Child(ctx context.Context, name string, args ...string) (Result,
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
+	nb := watchNeighbours()
 	err = cmd.Run()
 	if err != nil {
 		return Result{}, fmt.Errorf("%s: %v: %s", name, err, strings.TrimSpace(errb.String()))
@@ -192,10 +198,71 @@ func (b *Bench) Child(ctx context.Context, name string, args ...string) (Result,
 		res.Seconds = time.Since(start).Seconds()
 	}
 	res.MaxRSS = res.PeakRSS
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && res.MaxRSS == 0 {
-		res.MaxRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		if res.MaxRSS == 0 {
+			res.MaxRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
+		}
+		res.Others = nb.share(time.Duration(ru.Utime.Nano() + ru.Stime.Nano()))
 	}
 	return res, nil
+}
+
+// neighbours watches what other processes take of the machine: the busy
+// and total CPU time of all CPUs from /proc/stat (zeros elsewhere), in
+// USER_HZ ticks.
+type neighbours struct{ busy, total int64 }
+
+const tick = 10 * time.Millisecond // USER_HZ, 100 on Linux
+
+func watchNeighbours() neighbours {
+	var n neighbours
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return n
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(first)
+	if len(f) < 9 || f[0] != "cpu" {
+		return n
+	}
+	// user nice system idle iowait irq softirq steal
+	for i, s := range f[1:9] {
+		v, _ := strconv.ParseInt(s, 10, 64)
+		n.total += v
+		if i != 3 && i != 4 {
+			n.busy += v
+		}
+	}
+	return n
+}
+
+// share is the part of the machine's CPU time since n that processes other
+// than ours took, given the CPU time ours used meanwhile.
+func (n neighbours) share(own time.Duration) float64 {
+	now := watchNeighbours()
+	if now.total <= n.total {
+		return 0
+	}
+	others := time.Duration(now.busy-n.busy)*tick - own
+	return max(0, others.Seconds()/(time.Duration(now.total-n.total)*tick).Seconds())
+}
+
+// selfCPU is the CPU time this process has used, all threads.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// busyNote warns of a measurement taken while other processes took a tenth
+// or more of the machine.
+func busyNote(others float64) string {
+	if others < 0.1 {
+		return ""
+	}
+	return fmt.Sprintf("  (busy machine: other processes took %.0f%% of the CPU)", 100*others)
 }
 
 // mb formats bytes as megabytes.
