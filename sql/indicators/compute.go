@@ -222,14 +222,20 @@ func nullable(s string) any {
 
 // RefreshMemberProfile rebuilds member_profile from party_member inside tx:
 // one scan of the member records, reduced to counts by region, snapshot and
-// the attributes the member indicators use.
+// the attributes the member indicators use, for all members and (the rural_
+// columns) for rural members alone.
 func RefreshMemberProfile(ctx context.Context, tx *warehouse.Tx) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM member_profile"); err != nil {
 		return fmt.Errorf("indicators: member_profile: %w", err)
 	}
 	// Age bands compare the birth month with the snapshot date moved back
 	// by whole years: exact completed years, and cheaper than date_diff.
-	_, err := tx.ExecContext(ctx, `INSERT INTO member_profile
+	// The rural counts are filters of the same aggregation, not a second
+	// pass over party_member.
+	_, err := tx.ExecContext(ctx, `INSERT INTO member_profile (region_code, as_of_date, year, is_synthetic,
+		       members, aged_members, age_sum, age_le35, age_ge55, age_ge61,
+		       edu_known, edu_junior_or_below, edu_college_plus, floating, in_service, in_service_reported,
+		       rural_members, rural_aged_members, rural_age_ge55, rural_edu_known, rural_edu_junior_or_below)
 		SELECT region_code, snapshot_date, year(snapshot_date), is_synthetic,
 		       count(*), count(birth_month), sum((snapshot_date - birth_month) / 365.2425),
 		       count(*) FILTER (birth_month > snapshot_date - INTERVAL 36 YEAR),
@@ -239,7 +245,12 @@ func RefreshMemberProfile(ctx context.Context, tx *warehouse.Tx) error {
 		       count(*) FILTER (education IN ('primary_or_below', 'junior_high')),
 		       count(*) FILTER (education IN ('college', 'bachelor', 'postgraduate')),
 		       count(*) FILTER (floating), count(*) FILTER (in_service),
-		       count(*) FILTER (in_service AND reported_to_community)
+		       count(*) FILTER (in_service AND reported_to_community),
+		       count(*) FILTER (category = 'rural'),
+		       count(birth_month) FILTER (category = 'rural'),
+		       count(*) FILTER (category = 'rural' AND birth_month <= snapshot_date - INTERVAL 55 YEAR),
+		       count(education) FILTER (category = 'rural'),
+		       count(*) FILTER (category = 'rural' AND education IN ('primary_or_below', 'junior_high'))
 		FROM party_member
 		GROUP BY region_code, snapshot_date, is_synthetic`)
 	if err != nil {

@@ -75,8 +75,8 @@ func TestEveryIndicatorOnHandComputedData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Indicators) != 26 {
-		t.Fatalf("computed %d indicators, want 26", len(st.Indicators))
+	if len(st.Indicators) != 28 {
+		t.Fatalf("computed %d indicators, want 28", len(st.Indicators))
 	}
 
 	// Mean age: exact age in days / 365.2425 from the first of the birth month.
@@ -122,6 +122,16 @@ func TestEveryIndicatorOnHandComputedData(t *testing.T) {
 		{"member.share_junior_or_below", "310112101201", snap, 75},
 		{"member.share_junior_or_below", "310112101", snap, 62.5},
 		{"member.share_junior_or_below", "310100", snap, 500.0 / 9},
+		// Rural members are all in 三村: 3 of its 5 aged 55+, 3 of the 4 with
+		// an education at junior high or below. 一社区 and 乙区 have none
+		// (0 of 0): they report, so every roll-up is complete, and where the
+		// all-member shares mix in the other categories the rural ones do not.
+		{"member.rural_share_55_plus", "310112101201", snap, 60},
+		{"member.rural_share_55_plus", "310112101", snap, 60},
+		{"member.rural_share_55_plus", "310100", snap, 60},
+		{"member.rural_share_junior_or_below", "310112101201", snap, 75},
+		{"member.rural_share_junior_or_below", "310112101", snap, 75},
+		{"member.rural_share_junior_or_below", "000000", snap, 75},
 		{"member.share_college_plus", "310104", snap, 100},
 		{"member.share_college_plus", "310112", snap, 25},
 		{"member.share_college_plus", "310100", snap, 300.0 / 9},
@@ -202,10 +212,13 @@ func TestEveryIndicatorOnHandComputedData(t *testing.T) {
 		t.Errorf("township 55+ share: rollup %v synthetic %v, want a roll-up marked synthetic (one input is)", rollup, synthetic)
 	}
 
-	// Alerts: 55+ share over 50 (the community's 50 exactly is not), junior
-	// high or below over 70, economic coverage under 90, any must-establish gap.
-	// The city and above have 55+ shares from 甲区 only (乙区's one member has
-	// no birth month): partial roll-ups, which raise no alert.
+	// Alerts: rural 55+ share over 50, rural junior high or below over 70,
+	// economic coverage under 90, any must-establish gap. The all-member
+	// shares have no rule: 三村's 60% aged 55+ and 75% at junior high or below
+	// raise the rural alerts only. The city and above have all-member 55+
+	// shares from 甲区 only (乙区's one member has no birth month): partial
+	// roll-ups, which would raise no alert; their rural shares are complete
+	// (乙区 has no rural member: 0 of 0) and raise them.
 	for region, want := range map[string]string{"310100": "partial: 1 of 2 sub-regions",
 		"310000": "partial: sub-regions missing further down", "310112": "", "310112101": ""} {
 		if err := db.QueryRow(q, "member.share_55_plus", region, snap).Scan(&flags, &rollup, &synthetic); err != nil {
@@ -234,8 +247,11 @@ func TestEveryIndicatorOnHandComputedData(t *testing.T) {
 	}
 	rows.Close()
 	want := []string{
-		"member.share_55_plus 310112*", "member.share_55_plus 310112101*", "member.share_55_plus 310112101201*",
-		"member.share_junior_or_below 310112101201*",
+		"member.rural_share_55_plus 000000*", "member.rural_share_55_plus 310000*", "member.rural_share_55_plus 310100*",
+		"member.rural_share_55_plus 310112*", "member.rural_share_55_plus 310112101*", "member.rural_share_55_plus 310112101201*",
+		"member.rural_share_junior_or_below 000000*", "member.rural_share_junior_or_below 310000*",
+		"member.rural_share_junior_or_below 310100*", "member.rural_share_junior_or_below 310112*",
+		"member.rural_share_junior_or_below 310112101*", "member.rural_share_junior_or_below 310112101201*",
 		"org.coverage_economic 000000*", "org.coverage_economic 310000*", "org.coverage_economic 310100*",
 		"org.coverage_economic 310112*", "org.coverage_economic 310112101*",
 		"org.must_establish_gap 000000*", "org.must_establish_gap 310000*", "org.must_establish_gap 310100*",

@@ -113,6 +113,8 @@ func TestCatalogueCoversDesign(t *testing.T) {
 		"community.staff_per_community", "community.venue_compliance",
 		// village-to-community conversion (村改居), for the Minhang recalibration
 		"party_org.village_share",
+		// the Minhang warnings on the members they were found for
+		"member.rural_share_55_plus", "member.rural_share_junior_or_below",
 	}
 	cat, err := Catalogue()
 	if err != nil {
