@@ -231,13 +231,15 @@ func RefreshMemberProfile(ctx context.Context, tx *warehouse.Tx) error {
 	// Age bands compare the birth month with the snapshot date moved back
 	// by whole years: exact completed years, and cheaper than date_diff.
 	// The rural counts are filters of the same aggregation, not a second
-	// pass over party_member.
+	// pass over party_member. Ages are summed as whole days, exact in any
+	// order, and turned into years once: a parallel sum of per-member years
+	// (doubles) differs in its last bits from run to run.
 	_, err := tx.ExecContext(ctx, `INSERT INTO member_profile (region_code, as_of_date, year, is_synthetic,
 		       members, aged_members, age_sum, age_le35, age_ge55, age_ge61,
 		       edu_known, edu_junior_or_below, edu_college_plus, floating, in_service, in_service_reported,
 		       rural_members, rural_aged_members, rural_age_ge55, rural_edu_known, rural_edu_junior_or_below)
 		SELECT region_code, snapshot_date, year(snapshot_date), is_synthetic,
-		       count(*), count(birth_month), sum((snapshot_date - birth_month) / 365.2425),
+		       count(*), count(birth_month), sum(snapshot_date - birth_month) / 365.2425,
 		       count(*) FILTER (birth_month > snapshot_date - INTERVAL 36 YEAR),
 		       count(*) FILTER (birth_month <= snapshot_date - INTERVAL 55 YEAR),
 		       count(*) FILTER (birth_month <= snapshot_date - INTERVAL 61 YEAR),
@@ -501,7 +503,9 @@ WITH `)
 	GROUP BY ALL
 ), roll0 AS (
 	SELECT u.ancestor AS region_code, u.period, min(u.year) AS year, u.vintage,
-	       sum(u.numerator) AS numerator, sum(u.denominator) AS denominator,
+	       -- in a fixed order: a parallel sum of doubles differs in its last
+	       -- bits from run to run, and a re-run must give the same warehouse
+	       sum(u.numerator ORDER BY u.region_code) AS numerator, sum(u.denominator ORDER BY u.region_code) AS denominator,
 	       count(DISTINCT u.child) AS contributing, max(u.children) AS children, bool_or(u.is_synthetic) AS is_synthetic
 	FROM ub u LEFT JOIN cut USING (region_code, period, vintage)
 	WHERE (cut.d IS NULL OR u.depth < cut.d) AND %s
