@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"grassroots/pipelines/demodata"
 	"grassroots/sql/warehouse"
 )
 
@@ -31,6 +32,34 @@ type demo struct {
 	Dir       string // the demo project's folder
 	Warehouse *warehouse.Warehouse
 	Path      string // the warehouse file
+	Data      demodata.Options
+
+	// What the stages did, for the summary.
+	Pipelines, Failed          int
+	Runs                       int
+	Read, Loaded, Quarantined  int64
+	QuarantineRuns             []int64 // runs that quarantined rows
+	Indicators, Values, Alerts int64
+	Index                      string
+}
+
+// summary prints what the demo did, in one block.
+func (d *demo) summary(e *Env) {
+	fmt.Fprintln(e.Stdout, "\nsummary:")
+	failed := ""
+	if d.Failed > 0 {
+		failed = fmt.Sprintf(", %d failed", d.Failed)
+	}
+	fmt.Fprintf(e.Stdout, "  pipelines    %d pipelines, %d runs%s: %d rows read, %d loaded, %d quarantined\n",
+		d.Pipelines, d.Runs, failed, d.Read, d.Loaded, d.Quarantined)
+	for _, id := range d.QuarantineRuns {
+		fmt.Fprintf(e.Stdout, "               grassroots quarantine %d --warehouse %s\n", id, d.Path)
+	}
+	fmt.Fprintf(e.Stdout, "  indicators   %d computed, %d values, %d alerts raised\n", d.Indicators, d.Values, d.Alerts)
+	fmt.Fprintf(e.Stdout, "  warehouse    %s\n", d.Path)
+	if d.Index != "" {
+		fmt.Fprintf(e.Stdout, "  reports      %s\n", d.Index)
+	}
 }
 
 func init() {
@@ -57,15 +86,21 @@ and replaces what it loaded; nothing is duplicated. Afterwards grassroots run,
 lint and schedule work on DIR with --project DIR --warehouse DIR/grassroots.duckdb.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var out string
+			var data demodata.Options
 			fs.StringVar(&out, "out", "demo", "folder of the demo project")
+			fs.Float64Var(&data.Scale, "scale", 1, "multiply the demo district's members and organisations (400: about 10M members and 2M organisations)")
+			fs.Uint64Var(&data.Seed, "seed", demodata.DefaultSeed, "seed of the demo district's generator")
 			return func(ctx context.Context, e *Env, args []string) error {
 				if len(args) > 0 {
 					return Usagef("demo takes no arguments")
 				}
+				if data.Scale <= 0 {
+					return Usagef("--scale must be above 0")
+				}
 				if err := os.MkdirAll(out, 0o755); err != nil {
 					return err
 				}
-				d := &demo{Dir: out, Path: filepath.Join(out, "grassroots.duckdb")}
+				d := &demo{Dir: out, Path: filepath.Join(out, "grassroots.duckdb"), Data: data}
 				w, err := e.openWrite(ctx, d.Path)
 				if err != nil {
 					return err
@@ -78,7 +113,11 @@ lint and schedule work on DIR with --project DIR --warehouse DIR/grassroots.duck
 						return fmt.Errorf("demo: %s: %w", s.name, err)
 					}
 				}
+				d.summary(e)
 				fmt.Fprintf(e.Stdout, "\nAsk it anything, e.g.:\n  grassroots sql --warehouse %s \"select level_name, count(*) from region group by 1\"\n", d.Path)
+				if d.Failed > 0 {
+					return fmt.Errorf("demo: %d pipelines failed", d.Failed)
+				}
 				return nil
 			}
 		},

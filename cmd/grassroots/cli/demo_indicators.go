@@ -27,6 +27,7 @@ func computeDemoIndicators(ctx context.Context, e *Env, d *demo) error {
 	if err := d.Warehouse.DB().QueryRowContext(ctx, `SELECT count(*) FILTER (is_synthetic) FROM alert`).Scan(&synthetic); err != nil {
 		return err
 	}
+	d.Indicators, d.Values, d.Alerts = int64(len(st.Indicators)), st.Values, st.Alerts
 	fmt.Fprintln(e.Stdout, "\nindicators (definitions in sql/indicators):")
 	fmt.Fprintf(e.Stdout, "  %d targets and %d alert rules from the source studies\n", targets, rules)
 	fmt.Fprintf(e.Stdout, "  %d indicators computed: %d values, %d of them roll-ups to parent regions, %.2fs\n",

@@ -13,7 +13,7 @@ func init() {
 
 // writeDemoInputs writes the synthetic demo district's input files.
 func writeDemoInputs(ctx context.Context, e *Env, d *demo) error {
-	files, err := demodata.Write(d.Dir)
+	files, err := demodata.New(d.Data).Write(d.Dir)
 	if err != nil {
 		return err
 	}

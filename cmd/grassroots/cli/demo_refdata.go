@@ -47,6 +47,9 @@ func runDemoPipelines(ctx context.Context, e *Env, d *demo, specs []pipelines.Sp
 		status := ""
 		for _, o := range outs {
 			read, loaded, quarantined = read+o.Read, loaded+o.Loaded, quarantined+o.Quarantined
+			if o.Quarantined > 0 {
+				d.QuarantineRuns = append(d.QuarantineRuns, o.RunID)
+			}
 			secs += o.Duration.Seconds()
 			if status == "" || o.Status != "succeeded" {
 				status = o.Status
@@ -62,6 +65,12 @@ func runDemoPipelines(ctx context.Context, e *Env, d *demo, specs []pipelines.Sp
 		}
 		fmt.Fprintf(e.Stdout, "  %-30s %-14s %-9s %7d rows read, %7d loaded%s  %5.2fs%s  %s\n", s.Name, s.Target.Table,
 			status, read, loaded, q, secs, periods, s.Description)
+		d.Pipelines++
+		d.Runs += len(outs)
+		d.Read, d.Loaded, d.Quarantined = d.Read+read, d.Loaded+loaded, d.Quarantined+quarantined
+		if status != "succeeded" && status != "skipped" {
+			d.Failed++
+		}
 		if err != nil {
 			return err
 		}

@@ -31,6 +31,7 @@ func renderDemoReports(ctx context.Context, e *Env, d *demo) error {
 	if err != nil {
 		abs = site.Index
 	}
+	d.Index = abs
 	fmt.Fprintf(e.Stdout, "open %s\n", abs)
 	return nil
 }
