@@ -113,19 +113,66 @@ func Run(ctx context.Context, s *spec.Spec, o Options) ([]Outcome, error) {
 		return nil, fmt.Errorf("pipeline %s takes no --period: its source names no {year}", s.Name)
 	}
 	var outs []Outcome
-	var errs []error
+	var fails periodErrors
 	for _, p := range periods {
 		if err := ctx.Err(); err != nil {
-			errs = append(errs, err)
+			fails.add(s.Name, "", err)
 			break
 		}
 		out := runOne(ctx, s, o, p)
 		outs = append(outs, out)
 		if out.Err != nil {
-			errs = append(errs, fmt.Errorf("%s%s: %w", s.Name, periodSuffix(p), out.Err))
+			fails.add(s.Name, p, out.Err)
 		}
 	}
-	return outs, errors.Join(errs...)
+	return outs, fails.err()
+}
+
+// periodErrors gathers the failures of a backfill. Periods that fail for the
+// same reason (the same message once the period is taken out, e.g. a column
+// missing from every year's sheet) are told once, with the other periods
+// named after it, instead of twenty times over.
+type periodErrors struct {
+	groups []*periodError
+}
+
+type periodError struct {
+	pipeline, first string
+	more            []string
+	key             string
+	err             error
+}
+
+func (e *periodError) Error() string {
+	msg := fmt.Sprintf("%s%s: %v", e.pipeline, periodSuffix(e.first), e.err)
+	if len(e.more) > 0 {
+		msg += fmt.Sprintf(" (the same for %s)", strings.Join(e.more, ", "))
+	}
+	return msg
+}
+
+func (e *periodError) Unwrap() error { return e.err }
+
+func (f *periodErrors) add(pipeline, period string, err error) {
+	key := err.Error()
+	if period != "" {
+		key = strings.ReplaceAll(key, period, "{period}")
+	}
+	for _, g := range f.groups {
+		if g.key == key && period != "" {
+			g.more = append(g.more, period)
+			return
+		}
+	}
+	f.groups = append(f.groups, &periodError{pipeline: pipeline, first: period, key: key, err: err})
+}
+
+func (f *periodErrors) err() error {
+	errs := make([]error, len(f.groups))
+	for i, g := range f.groups {
+		errs[i] = g
+	}
+	return errors.Join(errs...)
 }
 
 func periodSuffix(p string) string {

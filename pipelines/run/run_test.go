@@ -273,3 +273,52 @@ func TestSparseRejectsLoadExactly(t *testing.T) {
 		t.Fatalf("population holds %d rows, years summing to %d, %.0f persons; want %d, %d, %.0f", rows, years, pop, wantRows, wantYears, wantPop)
 	}
 }
+
+// A backfill whose every period fails for the same reason says so once,
+// naming the other periods, and a period that fails otherwise is told apart.
+func TestBackfillFailuresToldOnce(t *testing.T) {
+	w := newWarehouse(t)
+	project := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(project, "inputs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for y, body := range map[string]string{
+		"2015": "区划代码,常住人口\n310112101,20.1\n", // no 城镇人口, as in 2016 and 2017
+		"2016": "区划代码,常住人口\n310112101,20.6\n",
+		"2017": "区划代码,常住人口\n310112101,21.0\n",
+		"2018": "区划代码,常住人口,城镇人口\n310112101,21.2,x\n", // right columns, a bad number
+	} {
+		if err := os.WriteFile(filepath.Join(project, "inputs", "pop_"+y+".csv"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := parseSpec(t, "pop", `source:
+  kind: csv
+  path: inputs/pop_{year}.csv
+  columns:
+    - {name: region_code, from: 区划代码}
+    - {name: year, type: int, value: "{year}"}
+    - {name: resident_pop, from: 常住人口, type: float, unit: 万人}
+    - {name: urban_resident_pop, from: 城镇人口, type: float, unit: 万人, required: true}
+target:
+  table: population
+  partition_by: [region_code, year]
+periods: 2015..2018
+reject_threshold: 0
+`)
+	outs, err := Run(context.Background(), s, Options{Project: project, Warehouse: w})
+	if len(outs) != 4 || err == nil {
+		t.Fatalf("%d outcomes, error %v", len(outs), err)
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines, want one per distinct failure:\n%s", len(lines), err)
+	}
+	if !strings.HasPrefix(lines[0], "pop [2015]: ") || !strings.Contains(lines[0], "城镇人口") ||
+		!strings.HasSuffix(lines[0], " (the same for 2016, 2017)") || strings.Contains(lines[0], "pop_2016") {
+		t.Errorf("first line: %s", lines[0])
+	}
+	if !strings.HasPrefix(lines[1], "pop [2018]: ") {
+		t.Errorf("second line: %s", lines[1])
+	}
+}
