@@ -218,7 +218,7 @@ func (b *Bench) generator() *demodata.Generator {
 // input is the path of a generated input in b.Dir; the name carries the
 // scale, so that another scale never reuses the file.
 func (b *Bench) input(what, ext string) string {
-	return filepath.Join(b.Dir, fmt.Sprintf("demo_%d_scale%s_%s.%s", registerYear, scaleName(b.Scale), what, ext))
+	return filepath.Join(b.Dir, fmt.Sprintf("demo_v%d_%d_scale%s_%s.%s", demodata.Version, registerYear, scaleName(b.Scale), what, ext))
 }
 
 // membersCSV writes the member register (the generator's own CSV: UTF-8 with

@@ -252,3 +252,19 @@ func TestCommunityPage(t *testing.T) {
 		}
 	}
 }
+
+// The register's own check holds at any scale: no organisation has more
+// formal members than employees (scale 20: about 100,000 organisations).
+func TestNoMoreMembersThanEmployees(t *testing.T) {
+	n, bad := 0, 0
+	New(Options{Scale: 20}).Organisations(LastYear, func(o *Organisation) bool {
+		n++
+		if o.Members > o.Employees {
+			bad++
+		}
+		return true
+	})
+	if n < 90_000 || bad > 0 {
+		t.Errorf("%d of %d organisations have more formal members than employees", bad, n)
+	}
+}

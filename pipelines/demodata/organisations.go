@@ -143,6 +143,9 @@ func (g *Generator) drawOrg(r *rand.Rand, o *Organisation, idx int64, town int, 
 		if o.Kind != 0 {
 			o.density *= 2
 		}
+		// Never more formal members than employees (the register's
+		// check): a tail draw above 1 would say so.
+		o.density = min(o.density, 0.8)
 	}
 	o.Industry = "社会服务业"
 	if o.Kind == 0 {
