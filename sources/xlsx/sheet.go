@@ -50,6 +50,7 @@ func openSheet(r io.Reader, name string, sheet sources.Ref, rng string) (*sheetR
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: %s: %w", name, err)
 	}
+	data = onlySheet(data, sheet)
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: %s: not a readable workbook: %w", name, err)
@@ -344,6 +345,84 @@ func sheetPart(zr *zip.Reader, sheet string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("no part for sheet %q in the workbook's relationships", sheet)
+}
+
+// emptySheet stands in for the worksheets a read does not need.
+const emptySheet = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
+	`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>`
+
+// onlySheet returns the workbook with every worksheet but the one sheet
+// names replaced by an empty one. Opening a workbook unzips every part, so a
+// backfill reading a workbook of one sheet per year (a period each) would
+// otherwise unzip all of them once per period. The other sheets keep their
+// names, so the sheet list and its messages are unchanged. Anything
+// unexpected leaves data as it is.
+func onlySheet(data []byte, sheet sources.Ref) []byte {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return data
+	}
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if readXML(zr, "xl/workbook.xml", &wb) != nil || readXML(zr, "xl/_rels/workbook.xml.rels", &rels) != nil || len(wb.Sheets) < 2 {
+		return data
+	}
+	want := -1
+	for i, sh := range wb.Sheets {
+		switch {
+		case sheet.Pos > 0 && i == sheet.Pos-1,
+			sheet.Pos == 0 && sheet.Name == "" && i == 0,
+			sheet.Name != "" && strings.TrimSpace(sh.Name) == strings.TrimSpace(sheet.Name):
+			want = i
+		}
+	}
+	if want < 0 {
+		return data
+	}
+	parts := map[string]bool{} // worksheet parts to empty, lower-cased
+	for i, sh := range wb.Sheets {
+		for _, r := range rels.Rels {
+			if r.ID != sh.ID || i == want {
+				continue
+			}
+			p := path.Join("xl", r.Target)
+			if strings.HasPrefix(r.Target, "/") {
+				p = strings.TrimPrefix(r.Target, "/")
+			}
+			parts[strings.ToLower(p)] = true
+		}
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		if !parts[strings.ToLower(f.Name)] {
+			if zw.Copy(f) != nil {
+				return data
+			}
+			continue
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			return data
+		}
+		if _, err := io.WriteString(w, emptySheet); err != nil {
+			return data
+		}
+	}
+	if zw.Close() != nil {
+		return data
+	}
+	return out.Bytes()
 }
 
 func readXML(zr *zip.Reader, name string, v any) error {

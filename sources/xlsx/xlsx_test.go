@@ -14,7 +14,7 @@ import (
 
 	"grassroots/sources"
 	"grassroots/sources/internal/sourcetest"
-	_ "grassroots/sources/xlsx"
+	"grassroots/sources/xlsx"
 )
 
 func config(t *testing.T, spec string) sources.Config {
@@ -253,5 +253,29 @@ stats: encoding= bom=false read=1 rejected=0 dropped=0 out=1
 `
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// A workbook of one sheet per year is read one sheet at a time (the others
+// are emptied before the workbook is opened, see onlySheet): the sheet asked
+// for, by name or position, reads whole, and an unknown sheet still names
+// every sheet there is.
+func TestOneSheetOfMany(t *testing.T) {
+	path := xlsx.WriteYearbook(t)
+	for _, sheet := range []string{`"2023年"`, `2`} { // by name, by position
+		cfg := config(t, "path: "+path+"\nsheet: "+sheet+"\ncolumns:\n  - {from: 街镇, name: town}\n  - {from: 常住人口, name: residents, type: int}\n")
+		var rejects []sources.Reject
+		got := sourcetest.Dump(open(t, cfg), &rejects)
+		if !strings.Contains(got, `"莘庄镇2023年" | "1999"`) || strings.Contains(got, "2022年") || !strings.Contains(got, "read=1998") {
+			t.Errorf("sheet %s:\n%.300s", sheet, got)
+		}
+	}
+	cfg := config(t, "path: "+path+"\nsheet: \"2025年\"\ncolumns:\n  - {from: 街镇, name: town}\n")
+	src, err := sources.New("xlsx", cfg)
+	if err == nil {
+		_, err = src.Open(context.Background())
+	}
+	if err == nil || !strings.Contains(err.Error(), "(have: 2022年, 2023年, 2024年)") {
+		t.Errorf("unknown sheet: %v", err)
 	}
 }
