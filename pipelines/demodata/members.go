@@ -11,13 +11,13 @@ var Educations = []string{"小学及以下", "初中", "高中（中专）", "�
 
 // Categories as member registers write them (人员类别).
 const (
-	CatRural     = "农村"
-	CatCommunity = "社区"
-	CatAgency    = "机关"
-	CatEnterpise = "企业"
-	CatSocialOrg = "社会组织"
-	CatPublic    = "事业单位"
-	CatRetired   = "离退休"
+	CatRural      = "农村"
+	CatCommunity  = "社区"
+	CatAgency     = "机关"
+	CatEnterprise = "企业"
+	CatSocialOrg  = "社会组织"
+	CatPublic     = "事业单位"
+	CatRetired    = "离退休"
 )
 
 // Pool sizes at scale 1: everyone who was a member of the district's party
@@ -203,7 +203,7 @@ func (g *Generator) drawMember(r *rand.Rand, p *memberPool, m *Member, idx int64
 		weights := [...]struct {
 			cat string
 			w   float64
-		}{{CatCommunity, 0.18}, {CatAgency, 0.16}, {CatEnterpise, 0.45 * ent}, {CatSocialOrg, 0.08 * ent}, {CatPublic, 0.16}}
+		}{{CatCommunity, 0.18}, {CatAgency, 0.16}, {CatEnterprise, 0.45 * ent}, {CatSocialOrg, 0.08 * ent}, {CatPublic, 0.16}}
 		var s float64
 		for _, c := range weights {
 			s += c.w
@@ -308,7 +308,7 @@ func (g *Generator) memberAt(m *Member, year int, comms []int) bool {
 			setting = 2
 		}
 		m.Org = g.reg.townOrgs[m.Town][setting]
-		if m.urbanCat == CatEnterpise || m.urbanCat == CatSocialOrg {
+		if m.urbanCat == CatEnterprise || m.urbanCat == CatSocialOrg {
 			m.Floating = m.floatU < 0.06
 		} else {
 			m.Floating = m.floatU < 0.012
