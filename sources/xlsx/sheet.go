@@ -313,6 +313,21 @@ func (s *sheetRows) scanLayout(data []byte) error {
 // sheetPart finds the zip path of the named sheet through the workbook and
 // its relationships.
 func sheetPart(zr *zip.Reader, sheet string) (string, error) {
+	names, parts, err := sheetParts(zr)
+	if err != nil {
+		return "", err
+	}
+	for i, n := range names {
+		if n == sheet && parts[i] != "" {
+			return parts[i], nil
+		}
+	}
+	return "", fmt.Errorf("no part for sheet %q in the workbook's relationships", sheet)
+}
+
+// sheetParts lists the workbook's sheets in order with the zip path of each
+// one's part, from the workbook and its relationships.
+func sheetParts(zr *zip.Reader) (names, parts []string, err error) {
 	var wb struct {
 		Sheets []struct {
 			Name string `xml:"name,attr"`
@@ -326,25 +341,24 @@ func sheetPart(zr *zip.Reader, sheet string) (string, error) {
 		} `xml:"Relationship"`
 	}
 	if err := readXML(zr, "xl/workbook.xml", &wb); err != nil {
-		return "", err
+		return nil, nil, err
 	}
 	if err := readXML(zr, "xl/_rels/workbook.xml.rels", &rels); err != nil {
-		return "", err
+		return nil, nil, err
 	}
 	for _, sh := range wb.Sheets {
-		if sh.Name != sheet {
-			continue
-		}
+		part := ""
 		for _, r := range rels.Rels {
 			if r.ID == sh.ID {
+				part = path.Join("xl", r.Target)
 				if strings.HasPrefix(r.Target, "/") {
-					return strings.TrimPrefix(r.Target, "/"), nil
+					part = strings.TrimPrefix(r.Target, "/")
 				}
-				return path.Join("xl", r.Target), nil
 			}
 		}
+		names, parts = append(names, sh.Name), append(parts, part)
 	}
-	return "", fmt.Errorf("no part for sheet %q in the workbook's relationships", sheet)
+	return names, parts, nil
 }
 
 // emptySheet stands in for the worksheets a read does not need.
@@ -362,50 +376,32 @@ func onlySheet(data []byte, sheet sources.Ref) []byte {
 	if err != nil {
 		return data
 	}
-	var wb struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rels []struct {
-			ID     string `xml:"Id,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
-	if readXML(zr, "xl/workbook.xml", &wb) != nil || readXML(zr, "xl/_rels/workbook.xml.rels", &rels) != nil || len(wb.Sheets) < 2 {
+	names, parts, err := sheetParts(zr)
+	if err != nil || len(names) < 2 {
 		return data
 	}
 	want := -1
-	for i, sh := range wb.Sheets {
+	for i, n := range names {
 		switch {
 		case sheet.Pos > 0 && i == sheet.Pos-1,
 			sheet.Pos == 0 && sheet.Name == "" && i == 0,
-			sheet.Name != "" && strings.TrimSpace(sh.Name) == strings.TrimSpace(sheet.Name):
+			sheet.Name != "" && strings.TrimSpace(n) == strings.TrimSpace(sheet.Name):
 			want = i
 		}
 	}
 	if want < 0 {
 		return data
 	}
-	parts := map[string]bool{} // worksheet parts to empty, lower-cased
-	for i, sh := range wb.Sheets {
-		for _, r := range rels.Rels {
-			if r.ID != sh.ID || i == want {
-				continue
-			}
-			p := path.Join("xl", r.Target)
-			if strings.HasPrefix(r.Target, "/") {
-				p = strings.TrimPrefix(r.Target, "/")
-			}
-			parts[strings.ToLower(p)] = true
+	empty := map[string]bool{} // worksheet parts to empty, lower-cased
+	for i, p := range parts {
+		if i != want && p != "" {
+			empty[strings.ToLower(p)] = true
 		}
 	}
 	var out bytes.Buffer
 	zw := zip.NewWriter(&out)
 	for _, f := range zr.File {
-		if !parts[strings.ToLower(f.Name)] {
+		if !empty[strings.ToLower(f.Name)] {
 			if zw.Copy(f) != nil {
 				return data
 			}
