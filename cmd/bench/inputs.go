@@ -27,9 +27,6 @@ import (
 // registerYear is the year-end of the registers the benchmark reads.
 const registerYear = demodata.LastYear
 
-// snapshotDate is that year-end as the warehouse stores it.
-var snapshotDate = fmt.Sprintf("%d-12-31", registerYear)
-
 // field is one column of a generated register CSV, in file order: its
 // header, the warehouse column it loads into and its type; or, without a
 // header, a constant column. Both sides of every comparison are built from
@@ -42,37 +39,26 @@ type field struct {
 	value        string // constant columns only
 }
 
-// memberFields are the member register's columns (demodata.MemberHeader).
-var memberFields = []field{
-	{header: "党员编号", name: "member_hash", typ: sources.String},
-	{header: "出生年月", name: "birth_month", typ: sources.Date},
-	{header: "性别", name: "gender", typ: sources.String},
-	{header: "学历", name: "education", typ: sources.String},
-	{header: "入党时间", name: "joined_month", typ: sources.Month},
-	{header: "人员类别", name: "category", typ: sources.String},
-	{header: "是否流动党员", name: "floating", typ: sources.Bool},
-	{header: "是否在职", name: "in_service", typ: sources.Bool},
-	{header: "是否到社区报到", name: "reported_to_community", typ: sources.Bool},
-	{header: "所在街镇代码", name: "region_code", typ: sources.String},
-	{header: "所在党组织编号", name: "party_org_code", typ: sources.String},
-	{name: "snapshot_date", typ: sources.Date, value: snapshotDate},
-	{name: "is_synthetic", typ: sources.Bool, value: "true"},
-}
+// memberFields and orgFields are the columns of the member and organisation
+// registers as the demo district's own pipelines map them.
+var (
+	memberFields = demoFields("demo_party_members")
+	orgFields    = demoFields("demo_organisations")
+)
 
-// orgFields are the organisation register's columns (demodata.OrgHeader).
-var orgFields = []field{
-	{header: "统一社会信用代码", name: "org_id", typ: sources.String},
-	{header: "单位名称", name: "name", typ: sources.String},
-	{header: "所属街镇代码", name: "region_code", typ: sources.String},
-	{header: "组织类型", name: "kind", typ: sources.String},
-	{header: "行业", name: "industry", typ: sources.String},
-	{header: "从业人员（人）", name: "employees", typ: sources.Int},
-	{header: "党建情况/正式党员（人）", name: "formal_members", typ: sources.Int},
-	{header: "党建情况/党组织组建方式", name: "party_org_mode", typ: sources.String},
-	{header: "党建情况/是否派驻党建指导员", name: "instructor_assigned", typ: sources.Bool},
-	{header: "党建情况/是否纳入统计范围", name: "in_scope", typ: sources.Bool},
-	{name: "snapshot_date", typ: sources.Date, value: snapshotDate},
-	{name: "is_synthetic", typ: sources.Bool, value: "true"},
+// demoFields are the columns of one of the demo district's pipelines, for
+// the registerYear period. The embedded specs are checked by the project's
+// tests and lint, so one that does not parse is a broken build.
+func demoFields(name string) []field {
+	s, err := demoSpec(name)
+	if err != nil {
+		panic(err)
+	}
+	var fields []field
+	for _, c := range s.ForPeriod(strconv.Itoa(registerYear)).Columns {
+		fields = append(fields, field{header: c.From.Name, name: c.Name, typ: c.Type, value: c.Value})
+	}
+	return fields
 }
 
 // checkHeader reports whether fields name the generator's header in its
@@ -177,19 +163,24 @@ func specColumns(fields []field) string {
 	return b.String()
 }
 
-// demoRecode is the recode section of one of the demo district's pipelines:
-// the warehouse codes of the register's Chinese values.
-func demoRecode(name string) (map[string]map[string]string, error) {
+// demoSpec is one of the demo district's pipelines.
+func demoSpec(name string) (*spec.Spec, error) {
 	for _, ps := range pipelines.Demo() {
 		if ps.Name == name {
-			s, err := spec.Parse(ps.File, ps.Data)
-			if err != nil {
-				return nil, err
-			}
-			return s.Recode, nil
+			return spec.Parse(ps.File, ps.Data)
 		}
 	}
 	return nil, fmt.Errorf("no demo pipeline %s", name)
+}
+
+// demoRecode is the recode section of one of the demo district's pipelines:
+// the warehouse codes of the register's Chinese values.
+func demoRecode(name string) (map[string]map[string]string, error) {
+	s, err := demoSpec(name)
+	if err != nil {
+		return nil, err
+	}
+	return s.Recode, nil
 }
 
 // recodeSQL maps col's values to codes as the pipeline's recode does (a
