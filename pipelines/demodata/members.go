@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 )
 
 // Educations as member registers write them, lowest first.
@@ -66,15 +67,7 @@ type Member struct {
 // RegisterNumber is the member's number in the source register (an opaque
 // code, not an ID number: the pipeline hashes it with the warehouse's salt).
 func (m *Member) RegisterNumber() string {
-	b := []byte("DY")
-	s := make([]byte, 0, 10)
-	n := m.Index + 100_000_000
-	for n > 0 {
-		s = append(s, byte('0'+n%10))
-		n /= 10
-	}
-	slices.Reverse(s)
-	return string(append(b, s...))
+	return "DY" + strconv.FormatInt(m.Index+100_000_000, 10)
 }
 
 // memberPool is the pool layout: per township, a rural and an urban range of

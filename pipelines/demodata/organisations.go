@@ -1,8 +1,10 @@
 package demodata
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 )
 
 // orgPool is how many organisations, at scale 1, ever appear in the 两新组织
@@ -58,36 +60,12 @@ type Organisation struct {
 // CreditCode is the organisation's unified social credit code (synthetic,
 // 18 characters).
 func (o *Organisation) CreditCode() string {
-	b := make([]byte, 0, 18)
-	b = append(b, orgKinds[o.Kind].Prefix...)
-	b = append(b, Townships[o.Town].Code[:6]...)
-	b = append(b, 'M', 'A')
-	n := o.Index
-	var d [8]byte
-	for i := 7; i >= 0; i-- {
-		d[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(append(b, d[:]...))
+	return fmt.Sprintf("%s%sMA%08d", orgKinds[o.Kind].Prefix, Townships[o.Town].Code[:6], o.Index)
 }
 
 // Name is the organisation's (synthetic) name.
 func (o *Organisation) Name() string {
-	return "示例" + itoa(int(o.Index)+1) + "号" + orgKinds[o.Kind].Noun
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
+	return "示例" + strconv.FormatInt(o.Index+1, 10) + "号" + orgKinds[o.Kind].Noun
 }
 
 // Organisations calls yield with each organisation of the register at the end
