@@ -155,13 +155,11 @@ type compounds struct {
 	WithPartyBranch int `json:"withPartyBranch"`
 }
 
-// communityAt returns community ci's record at the end of year.
-func (g *Generator) communityAt(ci, year int) communityRecord {
+// communityAt returns community ci's record at the end of year; sizes is the
+// sum of the sizes of its township's communities then (its urban residents
+// are shared out by size).
+func (g *Generator) communityAt(ci, year int, sizes float64) communityRecord {
 	c := g.reg.communities[ci]
-	var sizes float64
-	for _, cj := range g.reg.communitiesAt(c.town, year) {
-		sizes += g.reg.communities[cj].size
-	}
 	residents := int(float64(g.pop[year][c.town].urbanResident) * c.size / sizes)
 	households := int(float64(residents) / (2.9 - 0.3*clamp(float64(year-2000)/24, 0, 1)))
 	staff := c.staff
@@ -196,8 +194,13 @@ func (g *Generator) writeCommunities(dir string) (File, error) {
 	var recs []communityRecord
 	for _, y := range registerYears() {
 		for t := range Townships {
-			for _, ci := range g.reg.communitiesAt(t, y) {
-				recs = append(recs, g.communityAt(ci, y))
+			comms := g.reg.communitiesAt(t, y)
+			var sizes float64
+			for _, ci := range comms {
+				sizes += g.reg.communities[ci].size
+			}
+			for _, ci := range comms {
+				recs = append(recs, g.communityAt(ci, y, sizes))
 			}
 		}
 	}
