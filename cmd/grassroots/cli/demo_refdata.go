@@ -9,6 +9,7 @@ import (
 	"grassroots/pipelines"
 	piperun "grassroots/pipelines/run"
 	"grassroots/pipelines/spec"
+	"grassroots/sql/warehouse"
 )
 
 func init() {
@@ -51,7 +52,7 @@ func runDemoPipelines(ctx context.Context, e *Env, d *demo, specs []pipelines.Sp
 				d.QuarantineRuns = append(d.QuarantineRuns, o.RunID)
 			}
 			secs += o.Duration.Seconds()
-			if status == "" || o.Status != "succeeded" {
+			if status == "" || o.Status != warehouse.StatusSucceeded {
 				status = o.Status
 			}
 		}
@@ -68,7 +69,7 @@ func runDemoPipelines(ctx context.Context, e *Env, d *demo, specs []pipelines.Sp
 		d.Pipelines++
 		d.Runs += len(outs)
 		d.Read, d.Loaded, d.Quarantined = d.Read+read, d.Loaded+loaded, d.Quarantined+quarantined
-		if status != "succeeded" && status != "skipped" {
+		if status != warehouse.StatusSucceeded && status != warehouse.StatusSkipped {
 			d.Failed++
 		}
 		if err != nil {
