@@ -153,9 +153,6 @@ func (g *Generator) Write(dir string) ([]File, error) {
 	return files, nil
 }
 
-// Write writes the demo district (default seed, scale 1) into dir/inputs.
-func Write(dir string) ([]File, error) { return New(Options{}).Write(dir) }
-
 // rng returns a generator for one stream of draws; equal arguments give equal
 // draws.
 func (g *Generator) rng(stream, index uint64) *rand.Rand {

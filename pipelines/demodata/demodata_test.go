@@ -30,7 +30,7 @@ func inputs(t *testing.T) (string, []File) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		files, err := Write(dir)
+		files, err := New(Options{}).Write(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
