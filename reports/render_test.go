@@ -17,8 +17,8 @@ func TestEscaping(t *testing.T) {
 	ctx := context.Background()
 	// A township whose name is markup, shown in a ranked chart's option JSON.
 	if _, err := db.ExecContext(ctx, `
-		INSERT INTO region (code, name, level, level_name, parent_code) VALUES ('310112102', '<img src=x onerror=alert(2)></script>', 4, 'township', '310112');
-		INSERT INTO indicator_value (indicator, region_code, period, year, value, is_synthetic) VALUES ('org.coverage_economic', '310112102', '2024-06-30', 2024, 50, true)`); err != nil {
+		INSERT INTO region_history (code, name, level, level_name, parent_code) VALUES ('310112102', '<img src=x onerror=alert(2)></script>', 4, 'township', '310112');
+		INSERT INTO indicator_value_history (indicator, region_code, period, year, value, is_synthetic) VALUES ('org.coverage_economic', '310112102', '2024-06-30', 2024, 50, true)`); err != nil {
 		t.Fatal(err)
 	}
 	s := readSpec(t, "testdata/all.yaml")

@@ -30,7 +30,7 @@ func TestRuralAndVillageCharts(t *testing.T) {
 		 ('member.rural_share_55_plus', '农村党员中55岁以上占比', 'Share of rural members aged 55 and over', '%', 'lower_better', 'party_member'),
 		 ('member.rural_share_junior_or_below', '农村党员中初中及以下学历占比', 'Share of rural members with junior-high education or below', '%', 'lower_better', 'party_member'),
 		 ('party_org.village_share', '村党组织占村（社区）党组织比重', 'Village party organisations among village and community ones', '%', 'neutral', 'party_org');
-		INSERT INTO indicator_value (indicator, region_code, period, year, vintage, numerator, denominator, value, unit, is_rollup, is_synthetic) VALUES
+		INSERT INTO indicator_value_history (indicator, region_code, period, year, vintage, numerator, denominator, value, unit, is_rollup, is_synthetic) VALUES
 		 ('member.rural_share_55_plus', '310112', '2022-06-30', 2022, '', 45, 100, 45, '%', true, true),
 		 ('member.rural_share_55_plus', '310112', '2024-06-30', 2024, '', 21, 40, 52.5, '%', true, true),
 		 ('member.rural_share_junior_or_below', '310112', '2022-06-30', 2022, '', 72, 100, 72, '%', true, true),

@@ -38,7 +38,7 @@ func withPartialRollups(t *testing.T, db *sql.DB) {
 	mustExec(t, db, `
 		UPDATE indicator SET vintages = 'NBS_data_portal_revised,first_release' WHERE code = 'urban.rate_resident';
 		UPDATE indicator SET vintages = 'hukou_rate_release' WHERE code = 'urban.rate_hukou';
-		INSERT INTO indicator_value (indicator, region_code, period, year, vintage, numerator, denominator, value, unit, flags, is_rollup, is_synthetic) VALUES
+		INSERT INTO indicator_value_history (indicator, region_code, period, year, vintage, numerator, denominator, value, unit, flags, is_rollup, is_synthetic) VALUES
 		 ('urban.rate_resident', '000000', '2022', 2022, 'NBS_data_portal_revised', 920710000, 1411750000, 65.22, '%', '', false, false),
 		 ('urban.rate_resident', '000000', '2023', 2023, 'NBS_data_portal_revised', 932670000, 1409670000, 66.16, '%', '', false, false),
 		 ('urban.rate_resident', '000000', '2024', 2024, 'first_release', 943500000, 1408280000, 67.0, '%', '', false, false),
@@ -147,7 +147,7 @@ func TestNationalPageShowsNoPartialRollup(t *testing.T) {
 	}
 	// A province with only a partial roll-up is left off the map, and the
 	// map says so.
-	mustExec(t, db, `DELETE FROM indicator_value WHERE region_code IN ('310000', '440000', '450000') AND flags = ''`)
+	mustExec(t, db, `DELETE FROM indicator_value_history WHERE region_code IN ('310000', '440000', '450000') AND flags = ''`)
 	p, err := Build(context.Background(), db, s, s.Region, Zh)
 	if err != nil {
 		t.Fatal(err)
@@ -165,15 +165,15 @@ func TestNationalPageShowsNoPartialRollup(t *testing.T) {
 func TestDistrictFromSubRegions(t *testing.T) {
 	db := fixtureDB(t)
 	mustExec(t, db, `
-		DELETE FROM population WHERE region_code = '310112';
+		DELETE FROM population_history WHERE region_code = '310112';
 		DELETE FROM target WHERE region_code = '310112';
-		UPDATE indicator_value SET is_rollup = true, vintage = 'demo' WHERE region_code = '310112' AND indicator LIKE 'urban.%';
+		UPDATE indicator_value_history SET is_rollup = true, vintage = 'demo' WHERE region_code = '310112' AND indicator LIKE 'urban.%';
 		INSERT INTO indicator (code, name_zh, name_en, unit, direction, source_tables) VALUES
 		 ('community.social_worker_coverage', '专职社工配备率', 'Communities with a full-time social worker', '%', 'higher_better', 'community');
-		INSERT INTO population (region_code, year, reference_date, vintage, resident_pop, urban_resident_pop, hukou_pop, urban_hukou_pop, source, is_synthetic) VALUES
+		INSERT INTO population_history (region_code, year, reference_date, vintage, resident_pop, urban_resident_pop, hukou_pop, urban_hukou_pop, source, is_synthetic) VALUES
 		 ('310112001', 2004, '2004-12-31', 'demo', 700000, 676000, 400000, 300000, 'synthetic demo', true),
 		 ('310112006', 2004, '2004-12-31', 'demo', 500000, 290000, 300000, 150000, 'synthetic demo', true);
-		INSERT INTO indicator_value (indicator, region_code, period, year, vintage, numerator, denominator, value, unit, is_rollup, is_synthetic) VALUES
+		INSERT INTO indicator_value_history (indicator, region_code, period, year, vintage, numerator, denominator, value, unit, is_rollup, is_synthetic) VALUES
 		 ('urban.rate_resident', '310112001', '2004', 2004, 'demo', 676000, 700000, 96.57, '%', false, true),
 		 ('urban.rate_resident', '310112006', '2004', 2004, 'demo', 290000, 500000, 58, '%', false, true),
 		 ('community.social_worker_coverage', '310112', '2024-12-31', 2024, '', 41, 50, 82, '%', true, true);

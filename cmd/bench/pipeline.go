@@ -72,7 +72,7 @@ func benchWarehouse(ctx context.Context, path string) (*warehouse.Warehouse, err
 	for _, t := range demodata.Townships {
 		vals = append(vals, fmt.Sprintf("('%s', '%s', 4, 'township', '%s')", t.Code, t.Name, demodata.DistrictCode))
 	}
-	if _, err := w.DB().ExecContext(ctx, `INSERT INTO region (code, name, level, level_name, parent_code) VALUES `+strings.Join(vals, ", ")); err != nil {
+	if _, err := w.DB().ExecContext(ctx, `INSERT INTO region_history (code, name, level, level_name, parent_code) VALUES `+strings.Join(vals, ", ")); err != nil {
 		w.Close()
 		return nil, err
 	}

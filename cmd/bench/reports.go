@@ -108,35 +108,35 @@ func fillReportsWarehouse(ctx context.Context, w *warehouse.Warehouse) error {
 	}
 	stmts := []string{
 		`CREATE TEMP TABLE bench_town AS SELECT code, parent_code AS county FROM region WHERE level = 4 AND starts_with(code, '` + reportsProvince + `')`,
-		`INSERT INTO organisation (snapshot_date, region_code, org_id, name, kind, employees, formal_members, party_org_mode, instructor_assigned, in_scope, is_synthetic)
+		`INSERT INTO organisation_history (snapshot_date, region_code, org_id, name, kind, employees, formal_members, party_org_mode, instructor_assigned, in_scope, is_synthetic)
 		 SELECT DATE '2024-06-30', t.code, t.code || '-' || i, '示例单位' || i,
 		        ['nonpublic_enterprise', 'nonpublic_enterprise', 'social_group', 'private_non_enterprise'][1 + CAST(hash(t.code, i) % 4 AS INTEGER)],
 		        5 + CAST(hash(t.code, i, 'e') % 300 AS INTEGER), CAST(hash(t.code, i, 'm') % 8 AS INTEGER),
 		        ['single', 'joint', 'affiliated', 'none', 'none'][1 + CAST(hash(t.code, i, 'p') % 5 AS INTEGER)], CAST(hash(t.code, i) % 3 AS INTEGER) = 0, true, true
 		 FROM bench_town t, range(40) r(i)`,
-		`INSERT INTO party_member (snapshot_date, region_code, member_hash, birth_month, gender, education, category, is_synthetic)
+		`INSERT INTO party_member_history (snapshot_date, region_code, member_hash, birth_month, gender, education, category, is_synthetic)
 		 SELECT DATE '2024-06-30', t.code, md5(t.code || i), DATE '1940-01-01' + INTERVAL (CAST(hash(t.code, i) % 720 AS INTEGER)) MONTH,
 		        CASE WHEN CAST(hash(t.code, i, 'g') % 3 AS INTEGER) = 0 THEN 'F' ELSE 'M' END,
 		        ['primary_or_below', 'junior_high', 'senior_high', 'college', 'bachelor', 'postgraduate'][1 + CAST(hash(t.code, i, 'd') % 6 AS INTEGER)],
 		        ['rural', 'community', 'enterprise', 'retired', 'agency'][1 + CAST(hash(t.code, i, 'c') % 5 AS INTEGER)], true
 		 FROM bench_town t, range(150) r(i)`,
-		`INSERT INTO indicator_value (indicator, region_code, period, year, numerator, denominator, value, unit, is_rollup, is_synthetic)
+		`INSERT INTO indicator_value_history (indicator, region_code, period, year, numerator, denominator, value, unit, is_rollup, is_synthetic)
 		 SELECT 'org.coverage_economic', region_code, '2024-06-30', 2024, n, d, 100 * n / d, '%', false, true FROM (
 		   SELECT region_code, count(*) FILTER (party_org_mode <> 'none') AS n, count(*) AS d
 		   FROM organisation WHERE kind = 'nonpublic_enterprise' GROUP BY 1)`,
-		`INSERT INTO indicator_value (indicator, region_code, period, year, numerator, denominator, value, unit, is_rollup, is_synthetic)
+		`INSERT INTO indicator_value_history (indicator, region_code, period, year, numerator, denominator, value, unit, is_rollup, is_synthetic)
 		 SELECT 'org.coverage_economic', t.county, '2024-06-30', 2024, sum(numerator), sum(denominator), 100 * sum(numerator) / sum(denominator), '%', true, true
 		 FROM indicator_value v JOIN bench_town t ON t.code = v.region_code GROUP BY t.county`,
-		`INSERT INTO population (region_code, year, vintage, resident_pop, urban_resident_pop, hukou_pop, urban_hukou_pop, source, is_synthetic)
+		`INSERT INTO population_history (region_code, year, vintage, resident_pop, urban_resident_pop, hukou_pop, urban_hukou_pop, source, is_synthetic)
 		 SELECT code, y, '', 500000, 500000 * (0.4 + 0.02 * (y - 2010) + (CAST(hash(code) % 10 AS INTEGER)) / 100.0),
 		        400000, 400000 * (0.3 + 0.015 * (y - 2010)), 'synthetic benchmark', true
 		 FROM region, range(2010, 2025) r(y) WHERE level = 3 AND starts_with(code, '` + reportsProvince + `')`,
-		`INSERT INTO indicator_value (indicator, region_code, period, year, numerator, denominator, value, unit, is_synthetic)
+		`INSERT INTO indicator_value_history (indicator, region_code, period, year, numerator, denominator, value, unit, is_synthetic)
 		 SELECT 'urban.rate_resident', region_code, CAST(year AS VARCHAR), year, urban_resident_pop, resident_pop, 100 * urban_resident_pop / resident_pop, '%', true
 		 FROM population WHERE is_synthetic`,
 		`INSERT INTO target (indicator, region_code, target_year, target_value, source)
 		 SELECT 'urban.rate_resident', code, 2025, 75, 'synthetic benchmark target' FROM region WHERE level = 3 AND starts_with(code, '` + reportsProvince + `')`,
-		`INSERT INTO alert (indicator, region_code, period, value, comparator, threshold, severity, message, is_synthetic)
+		`INSERT INTO alert_history (indicator, region_code, period, value, comparator, threshold, severity, message, is_synthetic)
 		 SELECT 'org.coverage_economic', region_code, period, value, '<', 50, 'warn', '覆盖率低于50%', true
 		 FROM indicator_value WHERE indicator = 'org.coverage_economic' AND value < 50`,
 		`DROP TABLE bench_town`,

@@ -114,6 +114,9 @@ func Run(ctx context.Context, s *spec.Spec, o Options) ([]Outcome, error) {
 	}
 	var outs []Outcome
 	var fails periodErrors
+	if err := redoRefresh(ctx, s, o); err != nil {
+		fails.add(s.Name, "", err)
+	}
 	for _, p := range periods {
 		if err := ctx.Err(); err != nil {
 			fails.add(s.Name, "", err)
@@ -209,15 +212,14 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 	defer func() { out.Duration = time.Since(start) }()
 	bg := context.WithoutCancel(ctx)
 
-	begin := func(hash string) bool {
-		id, err := w.BeginRun(ctx, warehouse.RunInfo{Pipeline: s.Name, Trigger: o.Trigger, Input: out.Input, InputHash: hash})
-		if err != nil {
-			out.Status, out.Err = warehouse.StatusFailed, err
-			return false
-		}
-		out.RunID = id
-		return true
+	// The run is recorded before its input is fetched, so that a download
+	// that fails or is cut off is in the history too.
+	id, err := w.BeginRun(ctx, warehouse.RunInfo{Pipeline: s.Name, Trigger: o.Trigger, Input: out.Input})
+	if err != nil {
+		out.Status, out.Err = warehouse.StatusFailed, err
+		return out
 	}
+	out.RunID = id
 	var in *input
 	fail := func(err error) Outcome {
 		out.Status, out.Err = warehouse.StatusFailed, in.place(err)
@@ -225,33 +227,28 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 			out.Status = warehouse.StatusInterrupted
 			out.Err = fmt.Errorf("stopped before the run finished; nothing of it was loaded (%w)", err)
 		}
-		if out.RunID != 0 {
-			if ferr := w.FinishRun(bg, out.RunID, warehouse.RunResult{Status: out.Status, RowsRead: out.Read,
-				RowsQuarantined: out.Quarantined, Err: out.Err}); ferr != nil {
-				out.Err = errors.Join(out.Err, ferr)
-			}
+		if ferr := w.FinishRun(bg, out.RunID, warehouse.RunResult{Status: out.Status, RowsRead: out.Read,
+			RowsQuarantined: out.Quarantined, Err: out.Err}); ferr != nil {
+			out.Err = errors.Join(out.Err, ferr)
 		}
 		return out
 	}
 
-	in, err := stageInput(ctx, &cfg)
+	in, err = stageInput(ctx, &cfg)
 	if err != nil {
-		if !begin("") {
-			return out
-		}
 		return fail(fmt.Errorf("input %s: %w", display, err))
 	}
 	defer in.remove()
 	hash := InputHash(in.hash, s, period)
+	if err := w.SetInputHash(ctx, out.RunID, hash); err != nil {
+		return fail(err)
+	}
 	if !o.Force {
-		prev, err := lastSuccess(ctx, w, s.Name, out.Input)
+		prev, err := lastSuccess(ctx, w, s.Name, out.Input, out.RunID)
 		if err != nil {
 			return fail(err)
 		}
 		if prev.hash == hash {
-			if !begin(hash) {
-				return out
-			}
 			out.Status = warehouse.StatusSkipped
 			out.Note = fmt.Sprintf("input unchanged since run %d; use --force to load it again", prev.id)
 			if err := w.FinishRun(bg, out.RunID, warehouse.RunResult{Status: warehouse.StatusSkipped,
@@ -260,9 +257,6 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 			}
 			return out
 		}
-	}
-	if !begin(hash) {
-		return out
 	}
 
 	var salt []byte
@@ -308,6 +302,11 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		if read, sum := v.Read(), st.Rows+int64(len(q)); read != sum {
 			return fmt.Errorf("run: %d rows read but %d loaded and %d quarantined; nothing was loaded", read, st.Rows, len(q))
 		}
+		if refreshes(s, o) {
+			if err := tx.MarkRefreshPending(ctx, out.RunID); err != nil {
+				return err
+			}
+		}
 		return insertQuarantine(ctx, tx, out.RunID, q)
 	})
 	v.stop() // the load may have stopped reading early
@@ -347,10 +346,50 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		out.Err = err
 		return out
 	}
-	if o.Refresh != nil && (len(s.Refresh.Indicators) > 0 || len(s.Refresh.Reports) > 0) {
-		out.RefreshErr = o.Refresh(ctx, w, s, RunRef{ID: out.RunID, Trigger: o.Trigger})
+	if refreshes(s, o) {
+		out.RefreshErr = refresh(ctx, w, s, o, []int64{out.RunID})
 	}
 	return out
+}
+
+// refreshes reports whether runs of s refresh what depends on them.
+func refreshes(s *spec.Spec, o Options) bool {
+	return o.Refresh != nil && (len(s.Refresh.Indicators) > 0 || len(s.Refresh.Reports) > 0)
+}
+
+// refresh brings what depends on the runs ids of s up to date and records
+// it: done, or failed with the error (then the next run redoes it).
+func refresh(ctx context.Context, w *warehouse.Warehouse, s *spec.Spec, o Options, ids []int64) error {
+	err := o.Refresh(ctx, w, s, RunRef{ID: ids[len(ids)-1], Trigger: o.Trigger})
+	state := warehouse.RefreshDone
+	if err != nil {
+		state = warehouse.RefreshFailed
+		if ctx.Err() != nil {
+			// Cut off: still pending, as a kill would leave it.
+			state = warehouse.RefreshPending
+		}
+	}
+	if rerr := w.SetRefresh(context.WithoutCancel(ctx), ids, state, err); rerr != nil {
+		err = errors.Join(err, rerr)
+	}
+	return err
+}
+
+// redoRefresh redoes the refresh of the committed runs of s whose refresh
+// was cut off or failed: their data is in, what depends on it is stale.
+func redoRefresh(ctx context.Context, s *spec.Spec, o Options) error {
+	if !refreshes(s, o) {
+		return nil
+	}
+	ids, err := o.Warehouse.PendingRefresh(ctx, s.Name)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	o.Log.Info("redoing a refresh that did not finish", "pipeline", s.Name, "runs", ids)
+	if err := refresh(ctx, o.Warehouse, s, o, ids); err != nil {
+		return fmt.Errorf("refresh after run %d (redone): %w", ids[len(ids)-1], err)
+	}
+	return nil
 }
 
 type prevRun struct {
@@ -358,13 +397,13 @@ type prevRun struct {
 	hash string
 }
 
-// lastSuccess is the newest succeeded run of pipeline for input.
-func lastSuccess(ctx context.Context, w *warehouse.Warehouse, pipeline, input string) (prevRun, error) {
+// lastSuccess is the newest succeeded run of pipeline for input before run.
+func lastSuccess(ctx context.Context, w *warehouse.Warehouse, pipeline, input string, run int64) (prevRun, error) {
 	var p prevRun
 	var hash sql.NullString
 	err := w.DB().QueryRowContext(ctx, `SELECT run_id, input_hash FROM _run
-		WHERE pipeline = ? AND coalesce(input, '') = ? AND status = 'succeeded'
-		ORDER BY run_id DESC LIMIT 1`, pipeline, input).Scan(&p.id, &hash)
+		WHERE pipeline = ? AND coalesce(input, '') = ? AND status = 'succeeded' AND run_id < ?
+		ORDER BY run_id DESC LIMIT 1`, pipeline, input, run).Scan(&p.id, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, nil
 	}

@@ -94,7 +94,7 @@ func compute(ctx context.Context, w *warehouse.Warehouse, o Options, cat, sel []
 		for _, ind := range sel {
 			if ind.Reads("party_member") {
 				t := time.Now()
-				if err := RefreshMemberProfile(ctx, tx); err != nil {
+				if err := RefreshMemberProfile(ctx, tx, o.RunID); err != nil {
 					return err
 				}
 				st.Profile = time.Since(t)
@@ -102,7 +102,7 @@ func compute(ctx context.Context, w *warehouse.Warehouse, o Options, cat, sel []
 			}
 		}
 		list := sqlList(codeList(sel))
-		if _, err := tx.ExecContext(ctx, "DELETE FROM indicator_value WHERE indicator IN ("+list+")"); err != nil {
+		if _, err := tx.Supersede(ctx, "indicator_value", o.RunID, "indicator IN ("+list+")"); err != nil {
 			return fmt.Errorf("indicators: clear values: %w", err)
 		}
 		for _, ind := range sel {
@@ -224,8 +224,12 @@ func nullable(s string) any {
 // one scan of the member records, reduced to counts by region, snapshot and
 // the attributes the member indicators use, for all members and (the rural_
 // columns) for rural members alone.
-func RefreshMemberProfile(ctx context.Context, tx *warehouse.Tx) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM member_profile"); err != nil {
+func RefreshMemberProfile(ctx context.Context, tx *warehouse.Tx, run int64) error {
+	if _, err := tx.Supersede(ctx, "member_profile", run, ""); err != nil {
+		return fmt.Errorf("indicators: member_profile: %w", err)
+	}
+	table, err := tx.Table(ctx, "member_profile", run)
+	if err != nil {
 		return fmt.Errorf("indicators: member_profile: %w", err)
 	}
 	// Age bands compare the birth month with the snapshot date moved back
@@ -234,11 +238,11 @@ func RefreshMemberProfile(ctx context.Context, tx *warehouse.Tx) error {
 	// pass over party_member. Ages are summed as whole days, exact in any
 	// order, and turned into years once: a parallel sum of per-member years
 	// (doubles) differs in its last bits from run to run.
-	_, err := tx.ExecContext(ctx, `INSERT INTO member_profile (region_code, as_of_date, year, is_synthetic,
+	_, err = tx.ExecContext(ctx, `INSERT INTO `+table+` (region_code, as_of_date, year, is_synthetic, run_id,
 		       members, aged_members, age_sum, age_le35, age_ge55, age_ge61,
 		       edu_known, edu_junior_or_below, edu_college_plus, floating, in_service, in_service_reported,
 		       rural_members, rural_aged_members, rural_age_ge55, rural_edu_known, rural_edu_junior_or_below)
-		SELECT region_code, snapshot_date, year(snapshot_date), is_synthetic,
+		SELECT region_code, snapshot_date, year(snapshot_date), is_synthetic, ?::BIGINT,
 		       count(*), count(birth_month), sum(snapshot_date - birth_month) / 365.2425,
 		       count(*) FILTER (birth_month > snapshot_date - INTERVAL 36 YEAR),
 		       count(*) FILTER (birth_month <= snapshot_date - INTERVAL 55 YEAR),
@@ -254,7 +258,7 @@ func RefreshMemberProfile(ctx context.Context, tx *warehouse.Tx) error {
 		       count(education) FILTER (category = 'rural'),
 		       count(*) FILTER (category = 'rural' AND education IN ('primary_or_below', 'junior_high'))
 		FROM party_member
-		GROUP BY region_code, snapshot_date, is_synthetic`)
+		GROUP BY region_code, snapshot_date, is_synthetic`, run)
 	if err != nil {
 		return fmt.Errorf("indicators: member_profile: %w", err)
 	}
@@ -464,7 +468,7 @@ func insertSQL(ind *Indicator, cols []string, closure string, runID int64) strin
 			flags + ", '')) ELSE " + flags + " END"
 	}
 	var b strings.Builder
-	b.WriteString(`INSERT INTO indicator_value (indicator, region_code, period, year, vintage, numerator, denominator,
+	b.WriteString(`INSERT INTO indicator_value_history (indicator, region_code, period, year, vintage, numerator, denominator,
 	value, unit, flags, is_rollup, is_synthetic, computed_at, run_id)
 WITH `)
 	if len(ind.DependsOn) > 0 {
@@ -549,10 +553,10 @@ WHERE denominator IS DISTINCT FROM 0 OR coalesce(numerator, 0) <> 0`, sqlList([]
 // flagged partial (not every sub-region reported) raise no alert: a province
 // figure summed from one district's data is not the province's.
 func refreshAlerts(ctx context.Context, tx *warehouse.Tx, list string, runID int64) (int64, error) {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM alert WHERE indicator IN ("+list+")"); err != nil {
+	if _, err := tx.Supersede(ctx, "alert", runID, "indicator IN ("+list+")"); err != nil {
 		return 0, fmt.Errorf("indicators: clear alerts: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO alert (indicator, region_code, period, value, comparator, threshold,
+	res, err := tx.ExecContext(ctx, `INSERT INTO alert_history (indicator, region_code, period, value, comparator, threshold,
 		severity, message, is_synthetic, raised_at, run_id)
 		WITH latest AS (
 			SELECT * FROM indicator_value

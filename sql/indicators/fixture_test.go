@@ -12,7 +12,7 @@ import (
 // township with an urban community and a rural village. Every count is made up
 // for the tests; the expected values below are worked out by hand from it.
 var fixture = []string{
-	`INSERT INTO region (code, name, level, level_name, parent_code, urban_rural_class) VALUES
+	`INSERT INTO region_history (code, name, level, level_name, parent_code, urban_rural_class) VALUES
 		('000000', '全国', 0, 'country', NULL, NULL),
 		('310000', '测试省', 1, 'province', '000000', NULL),
 		('310100', '测试市', 2, 'prefecture', '310000', NULL),
@@ -22,13 +22,13 @@ var fixture = []string{
 		('310112101001', '一社区', 5, 'village', '310112101', '111'),
 		('310112101002', '二社区', 5, 'village', '310112101', '111'),
 		('310112101201', '三村', 5, 'village', '310112101', '220')`,
-	`INSERT INTO population (region_code, year, vintage, resident_pop, urban_resident_pop, hukou_pop, urban_hukou_pop,
+	`INSERT INTO population_history (region_code, year, vintage, resident_pop, urban_resident_pop, hukou_pop, urban_hukou_pop,
 		floating_pop, urbanised_area_km2, is_synthetic) VALUES
 		('310112', 2019, '',  980000,  862400, 500000, 390000, NULL,   140, true),
 		('310112', 2020, '', 1000000,  900000, 500000, 400000, 300000, 150, true),
 		('310104', 2020, '', 1100000, 1100000, 900000, 900000, 200000,  54, true),
 		('310112', 2024, '', 1000000,  800000, NULL,   NULL,   NULL,   NULL, true)`,
-	`INSERT INTO party_member (snapshot_date, region_code, member_hash, birth_month, education, category,
+	`INSERT INTO party_member_history (snapshot_date, region_code, member_hash, birth_month, education, category,
 		in_service, floating, reported_to_community, is_synthetic) VALUES
 		('2024-06-30', '310112101001', 'h01', '1990-01-01', 'bachelor',         'community', true,  false, true,  false),
 		('2024-06-30', '310112101001', 'h02', '1985-06-01', 'college',          'community', true,  false, false, false),
@@ -40,7 +40,7 @@ var fixture = []string{
 		('2024-06-30', '310112101201', 'h08', '1970-01-01', NULL,               'rural',     false, false, NULL,  true),
 		('2024-06-30', '310112101201', 'h10', '1958-01-01', 'junior_high',      'rural',     false, false, NULL,  true),
 		('2024-06-30', '310104',       'h09', NULL,         'postgraduate',     'agency',    true,  false, true,  false)`,
-	`INSERT INTO organisation (snapshot_date, region_code, org_id, kind, employees, formal_members, party_org_mode,
+	`INSERT INTO organisation_history (snapshot_date, region_code, org_id, kind, employees, formal_members, party_org_mode,
 		instructor_assigned, in_scope, is_synthetic) VALUES
 		('2024-06-30', '310112101', 'o1', 'nonpublic_enterprise',   100,  5, 'single',     false, true,  true),
 		('2024-06-30', '310112101', 'o2', 'nonpublic_enterprise',    50,  3, 'none',       true,  true,  true),
@@ -50,12 +50,12 @@ var fixture = []string{
 		('2024-06-30', '310112101', 'o6', 'private_non_enterprise',  30,  2, 'affiliated', false, true,  true),
 		('2024-06-30', '310104',    'o7', 'nonpublic_enterprise',   200, 10, 'single',     false, true,  true),
 		('2024-06-30', '310104',    'o8', 'foundation',            NULL,  0, 'none',       false, true,  true)`,
-	`INSERT INTO party_org (snapshot_date, region_code, org_code, kind, setting, urban_partner_code, is_synthetic) VALUES
+	`INSERT INTO party_org_history (snapshot_date, region_code, org_code, kind, setting, urban_partner_code, is_synthetic) VALUES
 		('2024-06-30', '310112101', 'p1', 'branch', 'village',   'u1', true),
 		('2024-06-30', '310112101', 'p2', 'branch', 'village',   NULL, true),
 		('2024-06-30', '310112101', 'p3', 'branch', 'community', NULL, true),
 		('2024-06-30', '310104',    'p4', 'branch', 'village',   'u2', true)`,
-	`INSERT INTO community (snapshot_date, region_code, community_code, staff, fulltime_social_workers, venue_m2,
+	`INSERT INTO community_history (snapshot_date, region_code, community_code, staff, fulltime_social_workers, venue_m2,
 		households, compounds, compounds_with_branch, is_synthetic) VALUES
 		('2024-06-30', '310112101001', 'c1', 6, 2, 400, 1000, 4, 3, true),
 		('2024-06-30', '310112101002', 'c2', 3, 0, 200, 1000, 2, 0, true)`,
@@ -314,7 +314,7 @@ func TestEveryIndicatorOnHandComputedData(t *testing.T) {
 func TestRollupSumsNotAverages(t *testing.T) {
 	w := openTemp(t)
 	db := w.DB()
-	exec(t, db, fixture[0], `INSERT INTO population (region_code, year, vintage, resident_pop, urban_resident_pop) VALUES
+	exec(t, db, fixture[0], `INSERT INTO population_history (region_code, year, vintage, resident_pop, urban_resident_pop) VALUES
 		('310112', 2004, '', 2000000, 1610000),
 		('310104', 2004, '',  500000,  200000)`)
 	if _, err := Compute(context.Background(), w, "urban.rate_resident"); err != nil {
@@ -342,7 +342,7 @@ func TestRollupSumsNotAverages(t *testing.T) {
 	}
 	// A region that reports its own figure keeps it, and its ancestors take it
 	// instead of re-summing the parts below it.
-	exec(t, db, `INSERT INTO population (region_code, year, vintage, resident_pop, urban_resident_pop) VALUES
+	exec(t, db, `INSERT INTO population_history (region_code, year, vintage, resident_pop, urban_resident_pop) VALUES
 		('310112101', 2004, '', 100000, 50000), ('310100', 2004, '', 3000000, 2000000)`)
 	if _, err := Compute(context.Background(), w, "urban.rate_resident"); err != nil {
 		t.Fatal(err)

@@ -33,7 +33,7 @@ func flagsOf(t *testing.T, db *sql.DB, code, region, period, vintage string) str
 func TestDerivedFollowPartialInputs(t *testing.T) {
 	w := openTemp(t)
 	db := w.DB()
-	exec(t, db, fixture[0], `INSERT INTO population (region_code, year, vintage, resident_pop, urban_resident_pop,
+	exec(t, db, fixture[0], `INSERT INTO population_history (region_code, year, vintage, resident_pop, urban_resident_pop,
 		hukou_pop, urban_hukou_pop, published_hukou_urban_rate_pct, is_synthetic) VALUES
 		('310112', 2019, 'demo',  980000,  862400, 500000, 390000, NULL, true),
 		('310112', 2020, 'demo', 1000000,  900000, 500000, 400000, NULL, true),
@@ -123,18 +123,18 @@ func TestPresentWithNothingToCount(t *testing.T) {
 	w := openTemp(t)
 	db := w.DB()
 	exec(t, db, fixture...)
-	exec(t, db, `INSERT INTO region (code, name, level, level_name, parent_code, urban_rural_class) VALUES
+	exec(t, db, `INSERT INTO region_history (code, name, level, level_name, parent_code, urban_rural_class) VALUES
 		('310112102', '乙街道', 4, 'township', '310112', NULL),
 		('310112102001', '四社区', 5, 'village', '310112102', '111')`,
-		`INSERT INTO party_org (snapshot_date, region_code, org_code, kind, setting, urban_partner_code, is_synthetic) VALUES
+		`INSERT INTO party_org_history (snapshot_date, region_code, org_code, kind, setting, urban_partner_code, is_synthetic) VALUES
 		('2024-06-30', '310112102', 'p5', 'branch', 'community', NULL, true)`,
-		`INSERT INTO organisation (snapshot_date, region_code, org_id, kind, employees, formal_members, party_org_mode,
+		`INSERT INTO organisation_history (snapshot_date, region_code, org_id, kind, employees, formal_members, party_org_mode,
 		instructor_assigned, in_scope, is_synthetic) VALUES
 		('2024-06-30', '310112102', 'o9', 'nonpublic_enterprise', 10, 0, 'none', false, false, true)`,
-		`INSERT INTO party_member (snapshot_date, region_code, member_hash, birth_month, education, category,
+		`INSERT INTO party_member_history (snapshot_date, region_code, member_hash, birth_month, education, category,
 		in_service, floating, reported_to_community, is_synthetic) VALUES
 		('2024-06-30', '310112102001', 'h11', '1950-01-01', 'junior_high', 'retired', false, false, NULL, true)`,
-		`INSERT INTO community (snapshot_date, region_code, community_code, staff, fulltime_social_workers, venue_m2,
+		`INSERT INTO community_history (snapshot_date, region_code, community_code, staff, fulltime_social_workers, venue_m2,
 		households, compounds, compounds_with_branch, is_synthetic) VALUES
 		('2024-06-30', '310112102001', 'c3', 4, 1, 100, 0, 0, 0, true)`,
 		`INSERT INTO alert_rule (indicator, comparator, threshold, severity) VALUES

@@ -13,9 +13,9 @@ func TestVillageShareFallsAsVillagesConvert(t *testing.T) {
 	w := openTemp(t)
 	db := w.DB()
 	exec(t, db, fixture[0],
-		`INSERT INTO region (code, name, level, level_name, parent_code) VALUES
+		`INSERT INTO region_history (code, name, level, level_name, parent_code) VALUES
 		('310112102', '乙街道', 4, 'township', '310112')`,
-		`INSERT INTO party_org (snapshot_date, region_code, org_code, kind, setting, urban_partner_code, is_synthetic) VALUES
+		`INSERT INTO party_org_history (snapshot_date, region_code, org_code, kind, setting, urban_partner_code, is_synthetic) VALUES
 		('2023-06-30', '310112101', 'v1', 'branch',          'village',   NULL, true),
 		('2023-06-30', '310112101', 'v2', 'branch',          'village',   NULL, true),
 		('2023-06-30', '310112101', 'v3', 'branch',          'village',   NULL, true),

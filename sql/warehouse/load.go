@@ -54,6 +54,7 @@ type Tx struct {
 	conn   *sql.Conn
 	begun  bool
 	loaded bool
+	run    int64 // the run the transaction writes (see bind)
 }
 
 func (tx *Tx) begin(ctx context.Context) error {
@@ -107,6 +108,13 @@ func (w *Warehouse) Update(ctx context.Context, fn func(ctx context.Context, tx 
 	}
 	defer conn.Close()
 	tx := &Tx{w: w, conn: conn}
+	defer func() {
+		if tx.run != 0 {
+			if _, err := conn.ExecContext(context.WithoutCancel(ctx), "RESET VARIABLE grassroots_run"); err != nil {
+				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			}
+		}
+	}()
 	if err := fn(ctx, tx); err != nil {
 		if !tx.begun {
 			return err
@@ -119,10 +127,29 @@ func (w *Warehouse) Update(ctx context.Context, fn func(ctx context.Context, tx 
 	if !tx.begun {
 		return nil
 	}
+	failpoint("update:before-commit")
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 		return fmt.Errorf("warehouse: commit: %w", err)
 	}
+	failpoint("update:committed")
+	return nil
+}
+
+// bind makes the transaction's connection see the rows of run id, which it
+// writes, before the run is committed (see versions.go). Update unbinds the
+// connection when the transaction ends.
+func (tx *Tx) bind(ctx context.Context, id int64) error {
+	if tx.run == id {
+		return nil
+	}
+	if tx.run != 0 {
+		return fmt.Errorf("warehouse: one transaction writes one run (%d), not %d too", tx.run, id)
+	}
+	if _, err := tx.conn.ExecContext(ctx, fmt.Sprintf("SET VARIABLE grassroots_run = %d", id)); err != nil {
+		return fmt.Errorf("warehouse: %w", err)
+	}
+	tx.run = id
 	return nil
 }
 
@@ -164,6 +191,9 @@ func (tx *Tx) Load(ctx context.Context, table string, rdr array.RecordReader, o 
 	if err := tx.checkColumns(ctx, table, rdr); err != nil {
 		return st, err
 	}
+	if err := tx.bind(ctx, o.RunID); err != nil {
+		return st, err
+	}
 
 	// The cap and the unordered insert are for the INSERT alone (see
 	// LoadMemoryMin); replacing partitions after it may need more memory.
@@ -181,13 +211,9 @@ func (tx *Tx) Load(ctx context.Context, table string, rdr array.RecordReader, o 
 		return st, err
 	}
 
-	target := Catalog + ".main." + QuoteIdent(table)
-	if o.ReplaceAll {
-		res, err := tx.conn.ExecContext(ctx, "DELETE FROM "+target)
-		if err != nil {
-			return st, fmt.Errorf("warehouse: load %s: %w", table, err)
-		}
-		st.Replaced, _ = res.RowsAffected()
+	target, versioned, err := tx.physical(ctx, table)
+	if err != nil {
+		return st, fmt.Errorf("warehouse: load %s: %w", table, err)
 	}
 	colList := strings.Join(cols, ", ")
 	insert := fmt.Sprintf("INSERT INTO %s (%s, run_id) SELECT %s, $1::BIGINT FROM memory.main.%s",
@@ -198,20 +224,32 @@ func (tx *Tx) Load(ctx context.Context, table string, rdr array.RecordReader, o 
 		return st, fmt.Errorf("warehouse: load %s: %w", table, err)
 	}
 	st.Rows, _ = res.RowsAffected()
+	failpoint("load:inserted")
 
-	if len(o.PartitionBy) > 0 && !o.ReplaceAll {
+	if o.ReplaceAll || len(o.PartitionBy) > 0 {
 		var conds []string
 		for _, c := range o.PartitionBy {
 			q := QuoteIdent(c)
 			conds = append(conds, fmt.Sprintf("n.%s IS NOT DISTINCT FROM t.%s", q, q))
 		}
-		del := fmt.Sprintf(`DELETE FROM %s AS t WHERE t.run_id IS DISTINCT FROM $1::BIGINT AND EXISTS (
-			SELECT 1 FROM %s AS n WHERE n.run_id = $1::BIGINT AND %s)`, target, target, strings.Join(conds, " AND "))
-		res, err := tx.conn.ExecContext(ctx, del, o.RunID)
+		where := "t.run_id IS DISTINCT FROM $1::BIGINT"
+		if !o.ReplaceAll {
+			where += fmt.Sprintf(" AND EXISTS (SELECT 1 FROM %s AS n WHERE n.run_id = $1::BIGINT AND %s)",
+				target, strings.Join(conds, " AND "))
+		}
+		// A versioned table keeps the rows it replaces, marked with the
+		// run that replaced them: they disappear from readers' view when
+		// this run commits, and not before (see Commit).
+		stmt := "DELETE FROM " + target + " AS t WHERE " + where
+		if versioned {
+			stmt = "UPDATE " + target + " AS t SET superseded_by = $1::BIGINT WHERE " + visible("t") + " AND " + where
+		}
+		res, err := tx.conn.ExecContext(ctx, stmt, o.RunID)
 		if err != nil {
 			return st, fmt.Errorf("warehouse: load %s: replace partitions: %w", table, err)
 		}
 		st.Replaced, _ = res.RowsAffected()
+		failpoint("load:replaced")
 	}
 	st.Duration = time.Since(start)
 	partition := strings.Join(o.PartitionBy, ",")

@@ -50,6 +50,8 @@ type Run struct {
 	Input           string
 	InputHash       string
 	Error           string
+	Refresh         string // pending, done, failed; empty when nothing depends on the run
+	RefreshError    string
 }
 
 // BeginRun records a run as running, committed on its own so that the record
@@ -75,7 +77,18 @@ func (w *Warehouse) BeginRun(ctx context.Context, info RunInfo) (int64, error) {
 	return id, nil
 }
 
-// FinishRun records how run id ended.
+// SetInputHash records the content hash of run id's input once it is known.
+func (w *Warehouse) SetInputHash(ctx context.Context, id int64, hash string) error {
+	w.writeMu.Lock()
+	defer w.writeMu.Unlock()
+	if _, err := w.db.ExecContext(ctx, `UPDATE _run SET input_hash = ? WHERE run_id = ?`, hash, id); err != nil {
+		return fmt.Errorf("warehouse: record input hash of run %d: %w", id, err)
+	}
+	return nil
+}
+
+// FinishRun records how run id ended. A succeeded run is committed first:
+// its rows become visible to readers at that write (see versions.go).
 func (w *Warehouse) FinishRun(ctx context.Context, id int64, r RunResult) error {
 	var msg any
 	if r.Err != nil {
@@ -83,19 +96,25 @@ func (w *Warehouse) FinishRun(ctx context.Context, id int64, r RunResult) error 
 	}
 	w.writeMu.Lock()
 	defer w.writeMu.Unlock()
+	now := time.Now()
+	if r.Status == StatusSucceeded {
+		// The commit point comes first and alone (see versions.go).
+		if err := w.commit(ctx, id, now); err != nil {
+			return err
+		}
+		failpoint("run:committed")
+	}
 	_, err := w.db.ExecContext(ctx, `UPDATE _run SET ended_at = ?, status = ?, rows_read = ?, rows_loaded = ?,
 		rows_quarantined = ?, error = ? WHERE run_id = ?`,
-		time.Now(), r.Status, r.RowsRead, r.RowsLoaded, r.RowsQuarantined, msg, id)
+		now, r.Status, r.RowsRead, r.RowsLoaded, r.RowsQuarantined, msg, id)
 	if err != nil {
 		return fmt.Errorf("warehouse: record end of run %d: %w", id, err)
 	}
 	return nil
 }
 
-// markInterrupted records every run still marked running as interrupted. It is
-// called once when a writer opens the file: DuckDB lets one process write a file,
-// so a run still "running" then belongs to a process that died mid-run, and its
-// transaction never committed.
+// markInterrupted records every run still marked running as interrupted (see
+// recover, which removes first what such runs left).
 func (w *Warehouse) markInterrupted(ctx context.Context) (int64, error) {
 	var n int
 	if err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables()
@@ -121,7 +140,8 @@ type RunFilter struct {
 // Runs lists runs, newest first.
 func (w *Warehouse) Runs(ctx context.Context, f RunFilter) ([]Run, error) {
 	q := `SELECT run_id, pipeline, trigger, started_at, ended_at, status, rows_read, rows_loaded,
-		rows_quarantined, coalesce(input, ''), coalesce(input_hash, ''), coalesce(error, '') FROM _run WHERE true`
+		rows_quarantined, coalesce(input, ''), coalesce(input_hash, ''), coalesce(error, ''),
+		coalesce(refresh, ''), coalesce(refresh_error, '') FROM _run WHERE true`
 	var args []any
 	if f.Pipeline != "" {
 		q += " AND pipeline = ?"
@@ -143,7 +163,7 @@ func (w *Warehouse) Runs(ctx context.Context, f RunFilter) ([]Run, error) {
 	for rows.Next() {
 		var r Run
 		if err := rows.Scan(&r.ID, &r.Pipeline, &r.Trigger, &r.Started, &r.Ended, &r.Status, &r.RowsRead,
-			&r.RowsLoaded, &r.RowsQuarantined, &r.Input, &r.InputHash, &r.Error); err != nil {
+			&r.RowsLoaded, &r.RowsQuarantined, &r.Input, &r.InputHash, &r.Error, &r.Refresh, &r.RefreshError); err != nil {
 			return nil, err
 		}
 		runs = append(runs, r)

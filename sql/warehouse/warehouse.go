@@ -2,11 +2,16 @@
 // it (one connector per file per process), applies the embedded migrations, and
 // loads Arrow record readers into tables, one transaction per run.
 //
-// The file is ATTACHed, as catalog "warehouse", to an in-memory DuckDB database.
-// Every connection's default catalog is the warehouse, so queries name tables
-// plainly; the in-memory catalog is where single-use Arrow views are registered
-// during a load, so no such view can ever be saved into the file (a persisted
-// Arrow view crashes the next process that scans it).
+// A writer ATTACHes the file, as catalog "warehouse", to an in-memory DuckDB
+// database. Every connection's default catalog is the warehouse, so queries
+// name tables plainly; the in-memory catalog is where single-use Arrow views
+// are registered during a load, so no such view can ever be saved into the
+// file (a persisted Arrow view crashes the next process that scans it). A
+// reader opens the file as a read-only DuckDB instance of its own, with no
+// access to other files (see ReadOnly).
+//
+// How runs become visible, all at once or not at all, and how the warehouse
+// is read as of a past moment: versions.go.
 package warehouse
 
 import (
@@ -20,6 +25,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 )
@@ -55,6 +61,8 @@ func (e *LockedError) Unwrap() error { return ErrLocked }
 // serialised (one writer at a time), reads see the last committed data.
 type Warehouse struct {
 	path     string
+	key      string // in the registry
+	catalog  string // the name the file has in SQL
 	readOnly bool
 	db       *sql.DB
 	conn     *duckdb.Connector
@@ -68,14 +76,23 @@ type Warehouse struct {
 
 type options struct {
 	readOnly bool
+	asOf     time.Time
 }
 
 // Option configures Open.
 type Option func(*options)
 
 // ReadOnly opens the file read-only: many read-only processes may share a file,
-// and no statement can change it.
+// and no statement can change it, nor any other file: the DuckDB instance has
+// no access to files beyond the warehouse (no ATTACH, COPY TO, EXPORT,
+// INSTALL, read_csv of a path…) and its configuration is locked, so no
+// statement can lift that.
 func ReadOnly() Option { return func(o *options) { o.readOnly = true } }
+
+// AsOf opens the file read-only as it was at t: the tables runs write show
+// the rows that were current then (see versions.go). Replaced rows are kept
+// for the warehouse's retention; before that, the history is incomplete.
+func AsOf(t time.Time) Option { return func(o *options) { o.readOnly, o.asOf = true, t } }
 
 // registry keeps one connector per file per process: opening the same DuckDB
 // file twice in one process silently loses writes.
@@ -96,9 +113,13 @@ func Open(ctx context.Context, path string, opts ...Option) (*Warehouse, error) 
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: %w", err)
 	}
+	key := abs
+	if !o.asOf.IsZero() {
+		key += "@" + o.asOf.UTC().Format(time.RFC3339Nano)
+	}
 	registry.Lock()
 	defer registry.Unlock()
-	if w, ok := registry.open[abs]; ok {
+	if w, ok := registry.open[key]; ok {
 		if w.readOnly && !o.readOnly {
 			return nil, fmt.Errorf("warehouse: %s is already open read-only in this process", path)
 		}
@@ -113,12 +134,25 @@ func Open(ctx context.Context, path string, opts ...Option) (*Warehouse, error) 
 		return nil, fmt.Errorf("warehouse: %w", err)
 	}
 
-	attach := fmt.Sprintf("ATTACH IF NOT EXISTS %s AS %s", quoteString(abs), Catalog)
-	if o.readOnly {
-		attach += " (READ_ONLY)"
+	// A writer attaches the file to an in-memory database (see the package
+	// comment). A reader opens the file itself as a read-only instance:
+	// every database it has, or could attach, is read-only, so no
+	// statement can write — not even one that detaches the file and
+	// attaches it again.
+	dsn, catalog := "", Catalog
+	init := []string{
+		fmt.Sprintf("ATTACH IF NOT EXISTS %s AS %s", quoteString(abs), Catalog),
+		"USE " + Catalog,
 	}
-	connector, err := duckdb.NewConnector("", func(ex driver.ExecerContext) error {
-		for _, stmt := range []string{attach, "USE " + Catalog} {
+	if o.readOnly {
+		dsn, catalog, init = abs+"?access_mode=read_only", "", nil
+	}
+	if !o.asOf.IsZero() {
+		init = append(init, fmt.Sprintf("SET VARIABLE grassroots_as_of = TIMESTAMPTZ %s",
+			quoteString(o.asOf.UTC().Format("2006-01-02 15:04:05.999999Z07:00"))))
+	}
+	connector, err := duckdb.NewConnector(dsn, func(ex driver.ExecerContext) error {
+		for _, stmt := range init {
 			if _, err := ex.ExecContext(context.Background(), stmt, nil); err != nil {
 				return err
 			}
@@ -126,21 +160,31 @@ func Open(ctx context.Context, path string, opts ...Option) (*Warehouse, error) 
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("warehouse: %w", err)
+		return nil, openError(path, err)
 	}
 	db := sql.OpenDB(connector)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, openError(path, err)
 	}
-	w := &Warehouse{path: path, readOnly: o.readOnly, db: db, conn: connector, refs: 1}
+	if o.readOnly {
+		if err := db.QueryRowContext(ctx, "SELECT current_database()").Scan(&catalog); err != nil {
+			db.Close()
+			return nil, openError(path, err)
+		}
+		if _, err := db.ExecContext(ctx, "SET enable_external_access = false; SET lock_configuration = true"); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("warehouse %s: lock down a read-only open: %w", path, err)
+		}
+	}
+	w := &Warehouse{path: path, key: key, catalog: catalog, readOnly: o.readOnly, db: db, conn: connector, refs: 1}
 	if !o.readOnly {
-		if _, err := w.markInterrupted(ctx); err != nil {
+		if _, err := w.recover(ctx); err != nil {
 			db.Close()
 			return nil, err
 		}
 	}
-	registry.open[abs] = w
+	registry.open[key] = w
 	return w, nil
 }
 
@@ -164,6 +208,11 @@ func openError(path string, err error) error {
 // Path is the file name the warehouse was opened with.
 func (w *Warehouse) Path() string { return w.path }
 
+// Catalog is the name the warehouse file has in SQL (database_name in
+// duckdb_tables()): the constant Catalog for a writer; a read-only open
+// names it after the file.
+func (w *Warehouse) Catalog() string { return w.catalog }
+
 // ReadOnly reports whether the warehouse was opened read-only.
 func (w *Warehouse) ReadOnly() bool { return w.readOnly }
 
@@ -179,8 +228,7 @@ func (w *Warehouse) Close() error {
 	if w.refs > 0 {
 		return nil
 	}
-	abs, _ := filepath.Abs(w.path)
-	delete(registry.open, abs)
+	delete(registry.open, w.key)
 	err := w.db.Close()
 	if cerr := w.conn.Close(); err == nil {
 		err = cerr

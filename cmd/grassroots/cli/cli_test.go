@@ -96,7 +96,7 @@ func fixture(t *testing.T) string {
 	t.Helper()
 	w := filepath.Join(t.TempDir(), "w.duckdb")
 	mustRun(t, "", "init", "--warehouse", w)
-	mustRun(t, "", "sql", "--write", "--warehouse", w, `INSERT INTO region (code, name, level, level_name, parent_code) VALUES
+	mustRun(t, "", "sql", "--write", "--warehouse", w, `INSERT INTO region_history (code, name, level, level_name, parent_code) VALUES
 		('000000', '全国', 0, 'country', NULL),
 		('310000', '上海市', 1, 'province', '000000'),
 		('310112', '闵行区', 3, 'county', '310000'),
@@ -258,6 +258,14 @@ func TestDemoThenSQL(t *testing.T) {
 
 // The child process of TestLockedWarehouse re-runs this test binary.
 func TestMain(m *testing.M) {
+	if os.Getenv("GRASSROOTS_TEST_CLI") == "1" {
+		// The crash tests run the CLI as a child process they can kill.
+		args := os.Args[1:]
+		if len(args) > 0 && args[0] == "--" {
+			args = args[1:]
+		}
+		os.Exit(Run(context.Background(), args, os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+	}
 	if p := os.Getenv("GRASSROOTS_TEST_HOLD"); p != "" {
 		if _, err := warehouse.Open(context.Background(), p); err != nil {
 			fmt.Println("error:", err)
@@ -321,5 +329,53 @@ func TestSQLToXLSX(t *testing.T) {
 	code, _, _ := run(t, "", "sql", "--warehouse", w, "--format", "xlsx", "--out", out, "select 1; select 2")
 	if code != 2 {
 		t.Fatalf("two statements to one workbook: exit %d, want 2", code)
+	}
+}
+
+// Without --write, no statement list can change the warehouse or write any
+// other file: the attacks a hostile or careless script would try all fail,
+// and leave the file as it was.
+func TestSQLReadOnlyMeansReadOnly(t *testing.T) {
+	w := fixture(t)
+	dir := t.TempDir()
+	other := filepath.Join(dir, "other.duckdb")
+	for _, attack := range []string{
+		"delete from region",
+		"delete from region_history",
+		"insert into region_history (code, name, level, level_name) values ('999999', 'x', 3, 'county')",
+		"detach w; attach '" + w + "' as w3; insert into w3.region_history (code, name, level, level_name) values ('999999', 'x', 3, 'county')",
+		"attach '" + w + "' as w3; insert into w3.region_history (code, name, level, level_name) values ('999999', 'x', 3, 'county')",
+		"attach '" + other + "' as o; create table o.t as select 1",
+		"copy (select * from region) to '" + filepath.Join(dir, "out.csv") + "'",
+		"export database '" + filepath.Join(dir, "exp") + "'",
+		"install spatial",
+		"load spatial",
+		"select * from read_csv('/etc/passwd')",
+		"select * from read_text('/etc/hostname')",
+		"set enable_external_access = true; copy (select 1) to '" + filepath.Join(dir, "x.csv") + "'",
+		"reset lock_configuration",
+		"create table region_copy as select * from region",
+		"update _run set status = 'x'",
+	} {
+		code, _, errs := run(t, "", "sql", "--warehouse", w, attack)
+		if code == 0 {
+			t.Errorf("read-only sql ran %q", attack)
+			continue
+		}
+		if !strings.Contains(errs, "read-only") && !strings.Contains(errs, "--write") {
+			t.Errorf("%q refused without saying the warehouse is read-only: %s", attack, errs)
+		}
+	}
+	if n := mustRun(t, "", "sql", "--warehouse", w, "--format", "csv", "select count(*) n from region"); n != "n\n5\n" {
+		t.Fatalf("rows after the attacks: %q", n)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("read-only sql wrote files: %v", entries)
+	}
+	// Reading the warehouse keeps working: functions that need no file.
+	got := mustRun(t, "", "sql", "--warehouse", w, "--format", "csv",
+		`select json_extract('{"a": 1}', '$.a') as j, strftime(TIMESTAMPTZ '2024-01-01 00:00:00+00' AT TIME ZONE 'Asia/Shanghai', '%H') as h`)
+	if got != "j,h\n1,08\n" {
+		t.Errorf("read-only functions: %q", got)
 	}
 }

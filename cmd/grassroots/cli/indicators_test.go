@@ -18,21 +18,21 @@ func indicatorFixture(t *testing.T) string {
 	w := filepath.Join(t.TempDir(), "w.duckdb")
 	mustRun(t, "", "init", "--warehouse", w)
 	mustRun(t, "", "sql", "--write", "--warehouse", w, `
-		INSERT INTO region (code, name, level, level_name, parent_code, urban_rural_class) VALUES
+		INSERT INTO region_history (code, name, level, level_name, parent_code, urban_rural_class) VALUES
 			('000000', '全国', 0, 'country', NULL, NULL),
 			('310000', '上海市', 1, 'province', '000000', NULL),
 			('310112', '闵行区', 3, 'county', '310000', NULL),
 			('310112101', '甲镇', 4, 'township', '310112', NULL),
 			('310112102', '乙镇', 4, 'township', '310112', NULL);
-		INSERT INTO population (region_code, year, vintage, resident_pop, urban_resident_pop) VALUES
+		INSERT INTO population_history (region_code, year, vintage, resident_pop, urban_resident_pop) VALUES
 			('000000', 2012, 'first_release', 1354040000, 711820000),
 			('000000', 2016, 'first_release', 1382710000, 792980000);
-		INSERT INTO party_member (snapshot_date, region_code, member_hash, birth_month, education, is_synthetic) VALUES
+		INSERT INTO party_member_history (snapshot_date, region_code, member_hash, birth_month, education, is_synthetic) VALUES
 			('2024-06-30', '310112101', 'a1', '1950-01-01', 'junior_high', true),
 			('2024-06-30', '310112101', 'a2', '1960-01-01', 'junior_high', true),
 			('2024-06-30', '310112101', 'a3', '1990-01-01', 'bachelor', true),
 			('2024-06-30', '310112102', 'b1', '1995-01-01', 'college', true);
-		INSERT INTO organisation (snapshot_date, region_code, org_id, name, kind, employees, formal_members, party_org_mode, is_synthetic) VALUES
+		INSERT INTO organisation_history (snapshot_date, region_code, org_id, name, kind, employees, formal_members, party_org_mode, is_synthetic) VALUES
 			('2024-06-30', '310112101', 'o1', '示例科技有限公司', 'nonpublic_enterprise', 80, 6, 'none', true),
 			('2024-06-30', '310112101', 'o2', '示例物流有限公司', 'nonpublic_enterprise', 40, 3, 'none', true),
 			('2024-06-30', '310112102', 'o3', '示例制造有限公司', 'nonpublic_enterprise', 300, 12, 'single', true),

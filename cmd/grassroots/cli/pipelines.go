@@ -23,8 +23,9 @@ func addProjectFlag(fs *flag.FlagSet, p *string) {
 
 // refreshAfterRun returns the hook run.Run calls after a successful run: it
 // recomputes the indicators the spec's refresh names ("auto" or "*": every
-// indicator that reads the pipeline's table) as part of that run, so the values
-// carry its run id, and re-renders the reports it names into DIR/site.
+// indicator that reads the pipeline's table) in a run of their own (pipeline
+// "indicators", committed like any run, so a refresh cut off is never half
+// seen), and re-renders the reports it names into DIR/site.
 func refreshAfterRun(e *Env, project string) piperun.RefreshFunc {
 	return func(ctx context.Context, w *warehouse.Warehouse, s *spec.Spec, by piperun.RunRef) error {
 		var errs []error
@@ -36,7 +37,7 @@ func refreshAfterRun(e *Env, project string) piperun.RefreshFunc {
 				}
 			}
 			if len(codes) > 0 {
-				st, err := indicators.ComputeWith(ctx, w, indicators.Options{RunID: by.ID, Trigger: by.Trigger}, codes...)
+				st, err := indicators.ComputeWith(ctx, w, indicators.Options{Trigger: by.Trigger}, codes...)
 				if err != nil {
 					errs = append(errs, fmt.Errorf("refresh indicators: %w", err))
 				} else {

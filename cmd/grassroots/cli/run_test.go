@@ -159,9 +159,10 @@ target:
 	}
 }
 
-// The indicators a run refreshes carry that run's id; the refresh records no
-// run of its own.
-func TestRunRefreshesIndicatorsUnderItsRunID(t *testing.T) {
+// The indicators a run refreshes are computed in a run of their own, after
+// the pipeline's run commits; the pipeline's run records that its refresh is
+// done.
+func TestRunRefreshesIndicatorsInARunOfTheirOwn(t *testing.T) {
 	project, wh := pipelineProject(t, "50%")
 	yaml := filepath.Join(project, "pipelines", "pop.yaml")
 	b, err := os.ReadFile(yaml)
@@ -177,11 +178,12 @@ func TestRunRefreshesIndicatorsUnderItsRunID(t *testing.T) {
 	}
 	got := mustRun(t, "", "sql", "--warehouse", wh, "--format", "csv",
 		`select run_id, count(*) > 0 as has_values from indicator_value where indicator = 'urban.rate_resident' group by 1`)
-	if got != "run_id,has_values\n1,true\n" {
+	if got != "run_id,has_values\n2,true\n" {
 		t.Fatalf("indicator values by run:\n%s", got)
 	}
-	got = mustRun(t, "", "sql", "--warehouse", wh, "--format", "csv", `select run_id, pipeline, trigger from _run order by 1`)
-	if got != "run_id,pipeline,trigger\n1,pop,cli\n" {
+	got = mustRun(t, "", "sql", "--warehouse", wh, "--format", "csv",
+		`select run_id, pipeline, trigger, status, refresh from _run order by 1`)
+	if got != "run_id,pipeline,trigger,status,refresh\n1,pop,cli,succeeded,done\n2,indicators,cli,succeeded,\n" {
 		t.Fatalf("runs recorded:\n%s", got)
 	}
 }

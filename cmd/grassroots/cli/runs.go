@@ -15,7 +15,11 @@ func init() {
 		Summary: "show the run history, newest first",
 		Help: `One line per run: when it started and ended, its status (running, succeeded,
 failed, skipped, interrupted), rows read, loaded and quarantined, and the error of
-a run that failed. Rows read always equal rows loaded plus rows quarantined.`,
+a run that failed. Rows read always equal rows loaded plus rows quarantined.
+
+The refresh column says whether what depends on a run's data (indicators,
+reports) was brought up to date after it: done, or pending / failed — the
+indicators are stale until the next run of the pipeline redoes the refresh.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path, format string
 			var failed bool
@@ -52,16 +56,24 @@ a run that failed. Rows read always equal rows loaded plus rows quarantined.`,
 
 func runsResult(runs []warehouse.Run) *Result {
 	res := &Result{
-		Columns: []string{"run", "pipeline", "trigger", "started", "seconds", "status", "read", "loaded", "quarantined", "error"},
-		Types:   []string{"BIGINT", "VARCHAR", "VARCHAR", "VARCHAR", "DOUBLE", "VARCHAR", "BIGINT", "BIGINT", "BIGINT", "VARCHAR"},
+		Columns: []string{"run", "pipeline", "trigger", "started", "seconds", "status", "read", "loaded", "quarantined", "refresh", "error"},
+		Types:   []string{"BIGINT", "VARCHAR", "VARCHAR", "VARCHAR", "DOUBLE", "VARCHAR", "BIGINT", "BIGINT", "BIGINT", "VARCHAR", "VARCHAR"},
 	}
 	for _, r := range runs {
 		var secs any
 		if r.Ended.Valid {
 			secs = float64(r.Ended.Time.Sub(r.Started).Milliseconds()) / 1000
 		}
+		refresh := r.Refresh
+		switch r.Refresh {
+		case warehouse.RefreshPending, warehouse.RefreshFailed:
+			refresh += ": indicators stale until the next run of " + r.Pipeline
+			if r.RefreshError != "" {
+				refresh += " (" + r.RefreshError + ")"
+			}
+		}
 		res.Rows = append(res.Rows, []any{r.ID, r.Pipeline, r.Trigger, r.Started.Local().Format(time.DateTime),
-			secs, r.Status, r.RowsRead, r.RowsLoaded, r.RowsQuarantined, r.Error})
+			secs, r.Status, r.RowsRead, r.RowsLoaded, r.RowsQuarantined, refresh, r.Error})
 	}
 	return res
 }

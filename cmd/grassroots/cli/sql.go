@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 
 	"grassroots/sql/warehouse"
@@ -110,11 +111,24 @@ func (s *shell) exec(ctx context.Context, query string) error {
 
 func (s *shell) explain(err error) error {
 	msg := err.Error()
-	if !s.write && (strings.Contains(msg, "read-only mode") || strings.Contains(msg, "read only")) {
-		return fmt.Errorf("%s (the warehouse is opened read-only; pass --write to change it)", firstLine(msg))
+	if m := viewWrite.FindStringSubmatch(msg); m != nil {
+		hint := "the tables runs load are views of their current rows; every version is in TABLE_history, " +
+			"and rows change by pipeline runs (grassroots run), or reverting one (grassroots runs revert)"
+		if !s.write {
+			hint += "; the warehouse is opened read-only (--write opens it for writing)"
+		}
+		return fmt.Errorf("%s (%s)", firstLine(msg), hint)
+	}
+	if !s.write && (strings.Contains(msg, "read-only mode") || strings.Contains(msg, "read only") ||
+		strings.Contains(msg, "file system operations are disabled") || strings.Contains(msg, "configuration has been locked") ||
+		strings.Contains(msg, "disabled through configuration") || strings.Contains(msg, "because it is the default database")) {
+		return fmt.Errorf("%s (the warehouse is opened read-only, with no access to other files; pass --write to change it)", firstLine(msg))
 	}
 	return errors.New(msg)
 }
+
+// viewWrite matches DuckDB's refusals to write a view.
+var viewWrite = regexp.MustCompile(`Can only (delete from|update) base table|is not an? table`)
 
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")

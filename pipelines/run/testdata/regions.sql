@@ -1,5 +1,5 @@
 -- Region codes the cases validate against (real NBS township codes of 闵行区).
-INSERT INTO region (code, name, level, level_name, parent_code) VALUES
+INSERT INTO region_history (code, name, level, level_name, parent_code) VALUES
   ('310112', '闵行区', 3, 'county', '310100'),
   ('310112001', '江川路街道', 4, 'township', '310112'),
   ('310112006', '古美街道', 4, 'township', '310112'),
