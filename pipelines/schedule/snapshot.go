@@ -70,8 +70,9 @@ func Publish(ctx context.Context, w *warehouse.Warehouse) (string, error) {
 // scheduler) holds the file, it opens the published snapshot instead and
 // returns a one-line note saying so; with no snapshot it returns the lock
 // error with what to do.
-func OpenReader(ctx context.Context, path string) (*warehouse.Warehouse, string, error) {
-	w, err := warehouse.Open(ctx, path, warehouse.ReadOnly())
+func OpenReader(ctx context.Context, path string, opts ...warehouse.Option) (*warehouse.Warehouse, string, error) {
+	opts = append([]warehouse.Option{warehouse.ReadOnly()}, opts...)
+	w, err := warehouse.Open(ctx, path, opts...)
 	var le *warehouse.LockedError
 	if !errors.As(err, &le) {
 		return w, "", err
@@ -84,7 +85,7 @@ func OpenReader(ctx context.Context, path string) (*warehouse.Warehouse, string,
 	// A rename may land between Stat and Open; retry briefly.
 	var sw *warehouse.Warehouse
 	for i := 0; i < 20; i++ {
-		sw, serr = warehouse.Open(ctx, snap, warehouse.ReadOnly())
+		sw, serr = warehouse.Open(ctx, snap, opts...)
 		if serr == nil {
 			break
 		}

@@ -52,6 +52,7 @@ type Run struct {
 	Error           string
 	Refresh         string // pending, done, failed; empty when nothing depends on the run
 	RefreshError    string
+	RevertedBy      sql.NullInt64 // the run that reverted this one
 }
 
 // BeginRun records a run as running, committed on its own so that the record
@@ -141,7 +142,9 @@ type RunFilter struct {
 func (w *Warehouse) Runs(ctx context.Context, f RunFilter) ([]Run, error) {
 	q := `SELECT run_id, pipeline, trigger, started_at, ended_at, status, rows_read, rows_loaded,
 		rows_quarantined, coalesce(input, ''), coalesce(input_hash, ''), coalesce(error, ''),
-		coalesce(refresh, ''), coalesce(refresh_error, '') FROM _run WHERE true`
+		coalesce(refresh, ''), coalesce(refresh_error, ''),
+		(SELECT max(r.run_id) FROM _run r WHERE r.reverts = _run.run_id AND r.committed_at IS NOT NULL)
+		FROM _run WHERE true`
 	var args []any
 	if f.Pipeline != "" {
 		q += " AND pipeline = ?"
@@ -163,7 +166,7 @@ func (w *Warehouse) Runs(ctx context.Context, f RunFilter) ([]Run, error) {
 	for rows.Next() {
 		var r Run
 		if err := rows.Scan(&r.ID, &r.Pipeline, &r.Trigger, &r.Started, &r.Ended, &r.Status, &r.RowsRead,
-			&r.RowsLoaded, &r.RowsQuarantined, &r.Input, &r.InputHash, &r.Error, &r.Refresh, &r.RefreshError); err != nil {
+			&r.RowsLoaded, &r.RowsQuarantined, &r.Input, &r.InputHash, &r.Error, &r.Refresh, &r.RefreshError, &r.RevertedBy); err != nil {
 			return nil, err
 		}
 		runs = append(runs, r)

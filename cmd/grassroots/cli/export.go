@@ -33,6 +33,8 @@ Chinese correctly. Values computed from synthetic demo data say so in 数据说�
 			fs.StringVar(&region, "region", "", "only this region and the regions under it")
 			fs.StringVar(&out, "out", "", "file to write (default: indicators.xlsx or indicators.csv)")
 			fs.BoolVar(&all, "all-vintages", false, "every vintage, not only each region's default series")
+			var asOfFlag string
+			addAsOfFlag(fs, &asOfFlag)
 			return func(ctx context.Context, e *Env, args []string) error {
 				if format != "xlsx" && format != "csv" {
 					return Usagef("--format %q: want xlsx or csv", format)
@@ -43,7 +45,11 @@ Chinese correctly. Values computed from synthetic demo data say so in 数据说�
 				if out == "" {
 					out = "indicators." + format
 				}
-				w, err := e.openRead(ctx, e.warehousePath(path))
+				opts, err := asOf(asOfFlag)
+				if err != nil {
+					return err
+				}
+				w, err := e.openRead(ctx, e.warehousePath(path), opts...)
 				if err != nil {
 					return err
 				}

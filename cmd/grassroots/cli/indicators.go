@@ -71,6 +71,8 @@ computed from synthetic (demo) data.`,
 			fs.IntVar(&from, "from", 0, "first year to show")
 			fs.IntVar(&to, "to", 0, "last year to show")
 			fs.StringVar(&vintage, "vintage", "", "vintage to show (default: the preferred one; own: the region's own data; all: every vintage)")
+			var asOfFlag string
+			addAsOfFlag(fs, &asOfFlag)
 			return func(ctx context.Context, e *Env, args []string) error {
 				if err := checkFormat(format); err != nil {
 					return err
@@ -85,7 +87,11 @@ computed from synthetic (demo) data.`,
 				if from != 0 && to != 0 && from > to {
 					return Usagef("--from %d is after --to %d", from, to)
 				}
-				w, err := e.openRead(ctx, e.warehousePath(path))
+				opts, err := asOf(asOfFlag)
+				if err != nil {
+					return err
+				}
+				w, err := e.openRead(ctx, e.warehousePath(path), opts...)
 				if err != nil {
 					return err
 				}

@@ -33,6 +33,8 @@ Charts of synthetic demo data carry a "示例数据 / synthetic" banner.`,
 			fs.StringVar(&region, "region", "", "region code to show every report for (default: each report's own)")
 			fs.BoolVar(&single, "single-file", false, "inline the scripts into each page instead of writing assets/")
 			fs.StringVar(&lang, "lang", "zh", "language of the labels: zh or en")
+			var asOfFlag string
+			addAsOfFlag(fs, &asOfFlag)
 			return func(ctx context.Context, e *Env, args []string) error {
 				l, ok := reports.ParseLang(lang)
 				if !ok {
@@ -45,7 +47,11 @@ Charts of synthetic demo data carry a "示例数据 / synthetic" banner.`,
 				if err != nil {
 					return err
 				}
-				w, err := e.openRead(ctx, e.warehousePath(path))
+				opts, err := asOf(asOfFlag)
+				if err != nil {
+					return err
+				}
+				w, err := e.openRead(ctx, e.warehousePath(path), opts...)
 				if err != nil {
 					return err
 				}

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"flag"
+	"fmt"
+	"strings"
 	"time"
 
 	"grassroots/sql/warehouse"
@@ -72,8 +74,12 @@ func runsResult(runs []warehouse.Run) *Result {
 				refresh += " (" + r.RefreshError + ")"
 			}
 		}
+		msg := r.Error
+		if r.RevertedBy.Valid {
+			msg = strings.TrimPrefix(msg+"; ", "; ") + fmt.Sprintf("reverted by run %d", r.RevertedBy.Int64)
+		}
 		res.Rows = append(res.Rows, []any{r.ID, r.Pipeline, r.Trigger, r.Started.Local().Format(time.DateTime),
-			secs, r.Status, r.RowsRead, r.RowsLoaded, r.RowsQuarantined, refresh, r.Error})
+			secs, r.Status, r.RowsRead, r.RowsLoaded, r.RowsQuarantined, refresh, msg})
 	}
 	return res
 }

@@ -34,6 +34,8 @@ the file opens in any DuckDB client of the same or a newer version too.`,
 			fs.StringVar(&format, "format", "table", "output format: table, csv, json, markdown or xlsx")
 			fs.StringVar(&outFile, "out", "", "write the output to this file instead of standard output (needed for xlsx at a terminal)")
 			fs.BoolVar(&write, "write", false, "allow statements that change the warehouse")
+			var asOfFlag string
+			addAsOfFlag(fs, &asOfFlag)
 			return func(ctx context.Context, e *Env, args []string) error {
 				if err := checkFormat(format); err != nil {
 					return err
@@ -47,10 +49,17 @@ the file opens in any DuckDB client of the same or a newer version too.`,
 				path := e.warehousePath(path)
 				var w *warehouse.Warehouse
 				var err error
-				if write {
+				opts, err := asOf(asOfFlag)
+				if err != nil {
+					return err
+				}
+				switch {
+				case write && len(opts) > 0:
+					return Usagef("--as-of reads the past: it does not go with --write")
+				case write:
 					w, err = e.openWrite(ctx, path)
-				} else {
-					w, err = e.openRead(ctx, path)
+				default:
+					w, err = e.openRead(ctx, path, opts...)
 				}
 				if err != nil {
 					return err
