@@ -152,7 +152,7 @@ func fillIndicatorsWarehouse(ctx context.Context, w *warehouse.Warehouse, dir, m
 				sel = append(sel, f.name)
 			}
 		}
-		q := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM (%s)", table, strings.Join(names(fields), ", "),
+		q := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM (%s)", table+warehouse.HistorySuffix, strings.Join(names(fields), ", "),
 			strings.Join(sel, ", "), readCSV(path, fields))
 		if _, err := w.DB().ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("indicators bench: %s: %w", table, err)

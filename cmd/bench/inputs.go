@@ -127,7 +127,8 @@ func readCSV(path string, fields []field) string {
 // readCSVInsert times DuckDB's own reader: one INSERT into table from
 // readCSV.
 func readCSVInsert(ctx context.Context, w *warehouse.Warehouse, table, path string, fields []field) (Result, error) {
-	q := fmt.Sprintf("INSERT INTO %s (%s) %s", table, strings.Join(names(fields), ", "), readCSV(path, fields))
+	// Into the table's history, where a run's rows go (the table is a view).
+	q := fmt.Sprintf("INSERT INTO %s (%s) %s", table+warehouse.HistorySuffix, strings.Join(names(fields), ", "), readCSV(path, fields))
 	start := time.Now()
 	res, err := w.DB().ExecContext(ctx, q)
 	if err != nil {
