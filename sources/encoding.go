@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
-
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/transform"
 )
 
 // sniffSize is how much of the input auto detection looks at.
@@ -26,7 +23,11 @@ type Decoded struct {
 // Decode converts r from enc (auto, utf-8, gb18030, gbk; "" means auto) to UTF-8.
 // auto takes UTF-8 (with or without BOM) if the first 64 KiB are valid UTF-8 and
 // GB18030 (a superset of GBK) otherwise. UTF-16 input is refused: Excel's
-// "Unicode text" must be saved again as CSV.
+// "Unicode text" must be saved again as CSV. GB18030 and GBK are decoded a
+// line at a time, and a line that does not decode, or that is UTF-8 in a file
+// that mixes encodings, ends the input with an *EncodingError (see gbk.go).
+// Text read as UTF-8 is not checked here: the table reader checks the cells
+// it reads.
 func Decode(r io.Reader, enc string) (*Decoded, error) {
 	br := bufio.NewReaderSize(r, sniffSize)
 	head, err := br.Peek(sniffSize)
@@ -56,11 +57,8 @@ func Decode(r io.Reader, enc string) (*Decoded, error) {
 	default:
 		return nil, fmt.Errorf("unknown encoding %q", enc)
 	}
-	switch d.Encoding {
-	case "gb18030":
-		d.Reader = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
-	case "gbk":
-		d.Reader = transform.NewReader(br, simplifiedchinese.GBK.NewDecoder())
+	if d.Encoding != "utf-8" {
+		d.Reader = newGBKReader(br, d.Encoding)
 	}
 	return d, nil
 }

@@ -2,7 +2,6 @@ package sources
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -26,6 +25,8 @@ type field struct {
 	col      Column
 	typ      Type
 	scale    float64
+	pow10    int  // scale is 10^pow10, if decimal: int columns scale exactly
+	decimal  bool // scale is a power of ten
 	loc      *time.Location
 	src      int    // source column index; -1 for constants and unpivot key/value
 	srcName  string // header text or #n
@@ -48,6 +49,7 @@ func newField(col Column, _ []string, loc *time.Location) (*field, error) {
 	if col.Scale != 0 {
 		f.scale = col.Scale
 	}
+	f.pow10, f.decimal = powerOfTen(f.scale)
 	return f, nil
 }
 
@@ -132,22 +134,7 @@ func (f *field) parse(text, raw string, c *cell) error {
 	case String:
 		c.s = text
 	case Int:
-		if f.scale == 1 && f.col.Percent == "" && raw == "" {
-			n, err := value.Int(text)
-			if err != nil {
-				return err
-			}
-			c.i = n
-			return nil
-		}
-		v, err := f.number(text, raw)
-		if err != nil {
-			return err
-		}
-		if r := math.Round(v); math.Abs(v-r) < 1e-9*math.Max(1, math.Abs(v)) {
-			v = r
-		}
-		n, err := value.FloatToInt(v)
+		n, err := f.integer(text, raw)
 		if err != nil {
 			return err
 		}
@@ -159,42 +146,13 @@ func (f *field) parse(text, raw string, c *cell) error {
 		}
 		c.f = v
 	case Date, Month:
-		if raw != "" {
-			if serial, err := strconv.ParseFloat(raw, 64); err == nil {
-				d, err := value.ExcelSerial(serial)
-				if err != nil {
-					return err
-				}
-				if f.typ == Month {
-					y, m, _ := value.Civil(d)
-					d = value.Days(y, m, 1)
-				}
-				c.i = int64(d)
-				return nil
-			}
-		}
-		var d int32
-		var err error
-		if f.typ == Date {
-			d, err = value.Date(text)
-		} else {
-			d, err = value.Month(text)
-		}
+		d, err := f.day(text, raw)
 		if err != nil {
 			return err
 		}
 		c.i = int64(d)
 	case Timestamp:
-		if raw != "" {
-			if serial, err := strconv.ParseFloat(raw, 64); err == nil {
-				t, err := value.Timestamp(strconv.FormatFloat(serial, 'f', -1, 64), f.loc)
-				if err == nil {
-					c.i = t
-					return nil
-				}
-			}
-		}
-		t, err := value.Timestamp(text, f.loc)
+		t, err := f.timestamp(text, raw)
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,29 @@
 // physical row of the source (line for CSV, sheet row for XLSX, record index for
 // JSON). A value that does not parse rejects its row (see Reject and
 // Config.OnReject); nothing is dropped silently.
+//
+// What is loaded is what the source says, or the row is rejected:
+//
+//   - Integers are read exactly, never through a float64: a 19-digit id keeps
+//     its digits; beyond int64, in scientific notation (how Excel shortens long
+//     numbers in CSV) or with a fraction after unit scaling, the row is
+//     rejected (integer.go, value.IntScaled).
+//   - An Excel serial day number (45291) is a date only as a workbook's stored
+//     value; in CSV or JSON a bare number in a date column is rejected
+//     (datecell.go).
+//   - A cell a format cannot read — an XLSX formula without a saved value —
+//     rejects its row with the cell named (CellFaults).
+//
+// A file in the wrong encoding is a malformed file and fails the read, naming
+// the line: GB18030/GBK text is decoded line by line, and a line that does
+// not decode, or that is UTF-8 in a file that mixes encodings, stops it with
+// an *EncodingError. GBK bytes are sometimes valid UTF-8 by chance, so a line
+// is taken for UTF-8 only when, read as UTF-8, it has a Chinese character, all
+// its other characters are of the kinds Chinese tables use, and its
+// characters are more common (by GB2312 level) than read as GBK; gbk.go has
+// the rule and how it was measured. In a file read as UTF-8 a cell that is
+// not UTF-8 fails the read at its line and column, showing how it reads as
+// GBK.
 package sources
 
 import (

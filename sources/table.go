@@ -74,6 +74,7 @@ type TableReader struct {
 	rows   Rows
 	raw    RawRows
 	ascii  ASCIIRows        // nil if rows cannot tell
+	faults CellFaults       // nil if rows have none
 	mem    memory.Allocator // pool, over the configured allocator
 	pool   *recycler
 	schema *arrow.Schema
@@ -148,6 +149,7 @@ func NewTableReader(ctx context.Context, cfg Config, t Table, rows Rows) (_ *Tab
 	r.refs.Store(1)
 	r.raw, _ = rows.(RawRows)
 	r.ascii, _ = rows.(ASCIIRows)
+	r.faults, _ = rows.(CellFaults)
 	r.utf8 = t.Encoding == "utf-8"
 	r.stats.Encoding, r.stats.BOM = t.Encoding, t.BOM
 	r.pub = r.stats
@@ -683,7 +685,7 @@ func (r *TableReader) row(cells []string, row int64) (int, error) {
 			errs = append(errs, &ParseError{Err: fmt.Errorf("%w: %d fields, header has %d", ErrRagged, len(cells), r.width)})
 		}
 	}
-	if errs == nil && raws == nil && r.wide == nil {
+	if errs == nil && raws == nil && r.wide == nil && r.faults == nil {
 		return r.direct(cells, row)
 	}
 	if errs == nil {
@@ -697,6 +699,10 @@ func (r *TableReader) row(cells []string, row int64) (int, error) {
 			}
 			if f.src >= len(cells) {
 				errs = append(errs, &ParseError{Column: f.srcName, Err: fmt.Errorf("%w: %d fields, column is #%d", ErrRagged, len(cells), f.src+1)})
+				continue
+			}
+			if pe := r.fault(cells, f.src, f.srcName); pe != nil {
+				errs = append(errs, pe)
 				continue
 			}
 			raw := ""
@@ -714,6 +720,10 @@ func (r *TableReader) row(cells []string, row int64) (int, error) {
 			c := &r.valCells[j]
 			if idx >= len(cells) {
 				c.null = true
+				continue
+			}
+			if pe := r.fault(cells, idx, r.srcName(idx)); pe != nil {
+				errs = append(errs, pe)
 				continue
 			}
 			raw := ""
@@ -822,25 +832,25 @@ func (r *TableReader) put(f *field, col *column, at int, text string, check bool
 	switch f.typ {
 	case String:
 		if check && !utf8.ValidString(t) {
-			return &ParseError{Column: f.srcName, Value: strings.ToValidUTF8(t, "\uFFFD"), Err: errBadUTF8}
+			return r.notUTF8(f, t)
 		}
 		col.setString(at, t)
 	case Date:
-		d, err := value.Date(t)
+		d, err := f.day(t, "")
 		if err != nil {
-			return &ParseError{Column: f.srcName, Value: text, Err: err}
+			return r.cellError(f, text, err, check)
 		}
 		col.setDays(at, d)
 	case Bool:
 		b, err := value.Bool(t)
 		if err != nil {
-			return &ParseError{Column: f.srcName, Value: text, Err: err}
+			return r.cellError(f, text, err, check)
 		}
 		col.setBool(at, b)
 	default:
 		var c cell
 		if err := f.parse(t, "", &c); err != nil {
-			return &ParseError{Column: f.srcName, Value: text, Err: err}
+			return r.cellError(f, text, err, check)
 		}
 		col.set(at, &c)
 	}
@@ -862,23 +872,23 @@ func (r *TableReader) parseCell(f *field, text, raw string, c *cell) *ParseError
 		return nil
 	}
 	if f.typ == String && r.utf8 && !utf8.ValidString(t) {
-		return &ParseError{Column: f.srcName, Value: strings.ToValidUTF8(t, "\uFFFD"), Err: errBadUTF8}
+		return r.notUTF8(f, t)
 	}
 	if err := f.parse(t, raw, c); err != nil {
-		return &ParseError{Column: f.srcName, Value: text, Err: err}
+		return r.cellError(f, text, err, r.utf8)
 	}
 	return nil
 }
-
-var errBadUTF8 = errors.New("is not valid UTF-8 (read as utf-8; set encoding: gb18030 if the file is GBK)")
 
 func (r *TableReader) reject(cells []string, row int64, errs []*ParseError) error {
 	for _, pe := range errs {
 		pe.Format, pe.File, pe.Sheet, pe.Row = r.t.Format, r.t.File, r.t.Sheet, row
 		pe.Value = strings.Clone(pe.Value) // cells may point into a read buffer
 	}
-	if errors.Is(errs[0].Err, errBadUTF8) {
-		return errs[0]
+	for _, pe := range errs {
+		if errors.Is(pe.Err, errBadUTF8) {
+			return pe // the file's encoding is wrong, not the row
+		}
 	}
 	if r.cfg.OnReject == nil {
 		return errs[0]

@@ -1,7 +1,9 @@
 // Package csv reads delimited text as an Arrow source: UTF-8 with or without a
 // byte order mark or GBK/GB18030 as Excel on a Chinese Windows PC saves it,
-// preamble lines before the header, one or more header rows, ragged rows. It
-// streams: memory stays flat in the file size (one batch of rows at a time).
+// preamble lines before the header, one or more header rows, ragged rows,
+// lines ended by CR LF, LF or (Excel for Mac's "CSV (Macintosh)") a carriage
+// return alone. It streams: memory stays flat in the file size (one batch of
+// rows at a time).
 //
 // Register kind "csv" by importing this package. The location may be a local
 // path or an http(s) URL (read through package fetch).
@@ -64,6 +66,14 @@ func NewReader(ctx context.Context, rc io.ReadCloser, name string, cfg sources.C
 		return nil, fmt.Errorf("csv: %s: %w", name, err)
 	}
 	br := bufio.NewReaderSize(dec, 1<<20)
+	head, err := br.Peek(sniffLen)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		rc.Close()
+		return nil, fmt.Errorf("csv: %s: %w", name, err)
+	}
+	if crLines(head, err == io.EOF) {
+		br = bufio.NewReaderSize(&crReader{r: br}, 1<<20)
+	}
 	rows := &rows{closer: rc, name: name}
 	for i := 0; i < cfg.SkipRows; i++ {
 		_, err := br.ReadSlice('\n')

@@ -325,7 +325,8 @@ columns:
 }
 
 // TestBadUTF8Cell: a cell that is not UTF-8 in a file read as UTF-8 stops the
-// read at its line, while ASCII and Chinese rows around it pass.
+// read at its line, while ASCII and Chinese rows around it pass; a cell that
+// reads as GBK says so.
 func TestBadUTF8Cell(t *testing.T) {
 	path := t.TempDir() + "/m.csv"
 	in := "code,name\nA1,城关镇\nB2,\xb3\xc7\xb9\xd8\nC3,plain\n" // line 3: GBK bytes
@@ -352,7 +353,7 @@ columns:
 	for rdr.Next() {
 		t.Error("no batch should be emitted: the bad cell is in the first batch")
 	}
-	want := "csv: " + path + ": line 3 column \"name\": \"\ufffd\u01f9\ufffd\" is not valid UTF-8 (read as utf-8; set encoding: gb18030 if the file is GBK)"
+	want := "csv: " + path + ": line 3 column \"name\": \"\ufffd\u01f9\ufffd\" is not valid UTF-8 but reads as GBK: \"城关\" (if the whole file is GBK, set encoding: gb18030; if only some lines are, save it again in one encoding)"
 	if rdr.Err() == nil || rdr.Err().Error() != want {
 		t.Errorf("Err()\n got %v\nwant %s", rdr.Err(), want)
 	}

@@ -104,6 +104,21 @@ func ExcelSerial(serial float64) (int32, error) {
 	return excelEpoch + n, nil
 }
 
+// LooksSerial reports whether s is written as an Excel serial day number, the
+// form Date, Month and Timestamp read as one: five digits, with or without a
+// fraction of a day (45291, 45291.75). A reader of text that must not take a
+// bare number for a date tests it first.
+func LooksSerial(s string) bool {
+	t := Trim(s)
+	for i := 0; i < len(t); i++ {
+		if t[i] == 0xEF { // full-width digits, as in civil
+			t = Fold(t)
+			break
+		}
+	}
+	return len(t) == 5 && digits(t) || len(t) > 6 && t[5] == '.' && digits(t[:5]) && digits(t[6:])
+}
+
 func atoi(s string) (int, bool) {
 	if s == "" || len(s) > 9 {
 		return 0, false

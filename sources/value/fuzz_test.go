@@ -7,16 +7,21 @@ import (
 )
 
 func FuzzNumber(f *testing.F) {
-	for _, s := range []string{"1,234.5", "１２%", "(3)", "1e-3", "12,3x", "-", "", "%%", "1,,2", "-(1)"} {
+	for _, s := range []string{"1,234.5", "１２%", "(3)", "1e-3", "12,3x", "-", "", "%%", "1,,2", "-(1)", "1234567890123456789", "-9223372036854775808", "12.0", "0.0001"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		v, _, err := Number(s)
+		v, pct, err := Number(s)
 		if err == nil && (math.IsNaN(v) || math.IsInf(v, 0)) {
 			t.Fatalf("Number(%q) = %v", s, v)
 		}
-		if n, err := Int(s); err == nil && float64(n) != math.Trunc(float64(n)) {
-			t.Fatalf("Int(%q) = %v", s, n)
+		// Int and IntScaled take no more than Number does, and agree with it
+		// where a float64 is exact.
+		if n, ierr := Int(s); ierr == nil && (err != nil || pct || math.Abs(v) < 1<<53 && float64(n) != v) {
+			t.Fatalf("Int(%q) = %v; Number = %v, %v, %v", s, n, v, pct, err)
+		}
+		if n, _, ierr := IntScaled(s, 4); ierr == nil && (err != nil || math.Abs(v) < 1e11 && float64(n) != math.Round(v*1e4)) {
+			t.Fatalf("IntScaled(%q, 4) = %v; Number = %v, %v", s, n, v, err)
 		}
 	})
 }

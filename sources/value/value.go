@@ -83,33 +83,9 @@ func Fold(s string) string {
 // characters, scientific notation, and an optional trailing percent sign, which is
 // reported in percent (the number itself is not divided).
 func Number(s string) (v float64, percent bool, err error) {
-	t := Fold(Trim(s))
-	if t == "" {
-		return 0, false, ErrNotNumber
-	}
-	if strings.HasSuffix(t, "%") {
-		percent = true
-		t = Trim(t[:len(t)-1])
-	}
-	neg := false
-	if len(t) >= 2 && t[0] == '(' && t[len(t)-1] == ')' {
-		neg = true
-		t = t[1 : len(t)-1]
-	}
-	if t != "" && (t[0] == '+' || t[0] == '-') {
-		if t[0] == '-' {
-			neg = !neg
-		}
-		t = t[1:]
-	}
-	if t == "" {
-		return 0, false, ErrNotNumber
-	}
-	if strings.IndexByte(t, ',') >= 0 {
-		t, err = stripThousands(t)
-		if err != nil {
-			return 0, false, err
-		}
+	t, neg, percent, err := clean(s)
+	if err != nil {
+		return 0, false, err
 	}
 	// Only digits, one point and an exponent: ParseFloat would also take "Inf",
 	// "NaN", hex floats and underscores, which are not numbers in a table.
@@ -147,6 +123,41 @@ func Number(s string) (v float64, percent bool, err error) {
 	return v, percent, nil
 }
 
+// clean takes off what surrounds the digits of a number in a table — white
+// space, a trailing percent sign, a sign or accounting parentheses — folds
+// full-width characters and removes checked thousands separators. t is what
+// is left: digits, points, an exponent, or anything else for the caller to
+// refuse.
+func clean(s string) (t string, neg, percent bool, err error) {
+	t = Fold(Trim(s))
+	if t == "" {
+		return "", false, false, ErrNotNumber
+	}
+	if strings.HasSuffix(t, "%") {
+		percent = true
+		t = Trim(t[:len(t)-1])
+	}
+	if len(t) >= 2 && t[0] == '(' && t[len(t)-1] == ')' {
+		neg = true
+		t = t[1 : len(t)-1]
+	}
+	if t != "" && (t[0] == '+' || t[0] == '-') {
+		if t[0] == '-' {
+			neg = !neg
+		}
+		t = t[1:]
+	}
+	if t == "" {
+		return "", false, false, ErrNotNumber
+	}
+	if strings.IndexByte(t, ',') >= 0 {
+		if t, err = stripThousands(t); err != nil {
+			return "", false, false, err
+		}
+	}
+	return t, neg, percent, nil
+}
+
 // stripThousands removes separators from "1,234,567.8" after checking the
 // grouping, so that "12,3" (a decimal comma, or a typo) is not read as 123.
 func stripThousands(t string) (string, error) {
@@ -167,56 +178,6 @@ func stripThousands(t string) (string, error) {
 		}
 	}
 	return strings.Join(groups, "") + frac, nil
-}
-
-// Int parses an integer. A number with a fractional part of zero ("12.0",
-// "1.2e3") is accepted; "12.5" is ErrNotInteger; a percentage is ErrPercent.
-func Int(s string) (int64, error) {
-	// Fast path: plain ASCII digits, what machine exports write.
-	if n := len(s); n > 0 && n <= 18 {
-		i := 0
-		neg := false
-		if s[0] == '-' {
-			neg, i = true, 1
-		}
-		if i < n {
-			var v int64
-			ok := true
-			for ; i < n; i++ {
-				c := s[i]
-				if c < '0' || c > '9' {
-					ok = false
-					break
-				}
-				v = v*10 + int64(c-'0')
-			}
-			if ok {
-				if neg {
-					v = -v
-				}
-				return v, nil
-			}
-		}
-	}
-	f, pct, err := Number(s)
-	if err != nil {
-		return 0, err
-	}
-	if pct {
-		return 0, ErrPercent
-	}
-	return FloatToInt(f)
-}
-
-// FloatToInt converts f to int64 if it is integral and in range.
-func FloatToInt(f float64) (int64, error) {
-	if f != math.Trunc(f) {
-		return 0, ErrNotInteger
-	}
-	if f >= 9.2233720368547748e18 || f < -9.2233720368547758e18 {
-		return 0, ErrRange
-	}
-	return int64(f), nil
 }
 
 // Bool parses yes/no values in the forms Chinese tables use: 是/否, 有/无, √/×,

@@ -57,7 +57,7 @@ func TestInt(t *testing.T) {
 		{"12.5", 0, ErrNotInteger},
 		{"5%", 0, ErrPercent},
 		{"-", 0, ErrNotNumber},
-		{"1e30", 0, ErrRange},
+		{"1e30", 0, ErrNotInteger},
 	}
 	for _, tt := range tests {
 		got, err := Int(tt.in)

@@ -27,6 +27,10 @@ type sheetRows struct {
 
 	merges []merge
 	width  int
+	// formulas holds the formula cells without a saved value, by sheet row;
+	// outRow is the sheet row Next last returned (0 for a held blank row).
+	formulas map[int][]unsaved
+	outRow   int
 	// cut range, 1-based, inclusive (0 = open)
 	c1, r1, c2, r2 int
 
@@ -53,6 +57,9 @@ func openSheet(r io.Reader, name string, sheet sources.Ref, rng string) (*sheetR
 	data = onlySheet(data, sheet)
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
+		if why := identify(data); why != nil {
+			return nil, fmt.Errorf("xlsx: %s: %w", name, why)
+		}
 		return nil, fmt.Errorf("xlsx: %s: not a readable workbook: %w", name, err)
 	}
 	s := &sheetRows{f: f, name: name}
@@ -129,6 +136,7 @@ func (s *sheetRows) step() (bool, error) {
 	s.width = max(s.width, len(text), len(raw))
 	s.text = pad(append(s.text[:0], text...), s.width)
 	s.raw = pad(append(s.raw[:0], raw...), s.width)
+	s.showFormulas()
 	for i := range s.merges {
 		m := &s.merges[i]
 		if s.row < m.r1 || s.row > m.r2 || m.c1 > s.width {
@@ -162,11 +170,13 @@ func (s *sheetRows) Next() ([]string, int64, error) {
 				s.blankRow = make([]string, s.width)
 			}
 			s.outT, s.outR = s.cut(s.blankRow), s.cut(s.blankRow)
+			s.outRow = 0
 			return s.outT, int64(s.row - s.held - 1), nil
 		}
 		if s.pending {
 			s.pending = false
 			s.outT, s.outR = s.cut(s.text), s.cut(s.raw)
+			s.outRow = s.row
 			return s.outT, int64(s.row), nil
 		}
 		if s.done {
@@ -249,13 +259,15 @@ func (s *sheetRows) scanLayout(data []byte) error {
 	}
 	defer rc.Close()
 	br := bufio.NewReaderSize(rc, 1<<16)
+	var fs formulaScan
+	defer func() { s.formulas = fs.found }()
 	for {
 		tag, err := br.ReadSlice('>')
 		if err == bufio.ErrBufferFull {
-			for err == bufio.ErrBufferFull { // a long text; not an element we want
-				_, err = br.ReadSlice('>')
+			fs.text(nil, true) // a text longer than the buffer: not one we keep
+			for err == bufio.ErrBufferFull {
+				tag, err = br.ReadSlice('>')
 			}
-			continue
 		}
 		if err == io.EOF {
 			return nil
@@ -265,15 +277,25 @@ func (s *sheetRows) scanLayout(data []byte) error {
 		}
 		lt := bytes.LastIndexByte(tag, '<')
 		if lt < 0 {
+			fs.text(tag, false) // a '>' in a text
 			continue
 		}
+		fs.text(tag[:lt], false)
 		el := tag[lt+1:]
+		end := len(el) > 0 && el[0] == '/'
 		local := el
-		if sp := bytes.IndexAny(el, " \t\r\n/>"); sp >= 0 {
-			local = el[:sp]
+		if end {
+			local = el[1:]
+		}
+		if sp := bytes.IndexAny(local, " \t\r\n/>"); sp >= 0 {
+			local = local[:sp]
 		}
 		if c := bytes.IndexByte(local, ':'); c >= 0 {
 			local = local[c+1:]
+		}
+		fs.element(end, local, el)
+		if end {
+			continue
 		}
 		switch string(local) {
 		case "dimension", "mergeCell":

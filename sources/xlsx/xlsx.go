@@ -10,6 +10,12 @@
 // row, not the sheet's cells. Merged ranges are read from the sheet's XML
 // without parsing its rows.
 //
+// A formula cell without a saved value (a workbook written by a program and
+// never opened in Excel) rejects its row, naming the cell, rather than
+// loading NULL (formula.go). A file that is not a workbook is named for what
+// it is — encrypted, truncated, an old .xls, CSV text, a web page — with what
+// to do about it (identify.go).
+//
 // Register kind "xlsx" by importing this package.
 package xlsx
 

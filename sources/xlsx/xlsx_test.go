@@ -135,7 +135,7 @@ columns: [{from: 户籍人口, name: a}]
 		{`
 path: ../csv/testdata/ragged.csv
 columns: [{from: 1, name: a}]
-`, `xlsx: ../csv/testdata/ragged.csv: not a readable workbook: zip: not a valid zip file`},
+`, `xlsx: ../csv/testdata/ragged.csv: the file is not an Excel workbook (it looks like CSV text; set kind: csv)`},
 	}
 	for _, tt := range tests {
 		src, err := sources.New("xlsx", config(t, tt.spec))
