@@ -311,9 +311,12 @@ func (v *validator) filter(rec arrow.RecordBatch) arrow.RecordBatch {
 		d := v.detect[i]
 		for r := 0; r < n; r++ {
 			if keep[r] && !c.isNull(r) {
-				d.see(c.str.Value(r))
+				d.see(c.str.Value(r), rowNum[r])
 			}
 		}
+	}
+	if v.piiBatch() {
+		return nil // personal data: nothing more goes to the load (see pii.go)
 	}
 	if kept < n {
 		if b := v.slices(keep, kept); b != nil {

@@ -115,6 +115,7 @@ type validator struct {
 	checks  []spec.Expr
 	msgs    []string
 	detect  map[int]*detector
+	pii     piiState
 	hash    hasher
 	// scale undoes unit conversion when showing a quarantined value as read.
 	scale map[int]float64
@@ -277,7 +278,7 @@ func newValidator(c validatorConfig) (*validator, error) {
 		v.inIdx = append(v.inIdx, i)
 		fields = append(fields, arrow.Field{Name: f.Name, Type: f.Type, Nullable: true})
 		if f.Type.ID() == arrow.STRING && !v.hashIn[i] && f.Name != sources.RowColumn {
-			v.detect[i] = &detector{col: f.Name, from: v.from[f.Name], checkIDs: true}
+			v.detect[i] = &detector{col: f.Name, from: v.from[f.Name]}
 		}
 	}
 	v.out = arrow.NewSchema(fields, nil)
@@ -425,17 +426,10 @@ func (v *validator) produce() bool {
 
 // finish decides, at the end of the stream, whether the run must fail.
 func (v *validator) finish() {
-	idxs := make([]int, 0, len(v.detect))
-	for i := range v.detect {
-		idxs = append(idxs, i)
-	}
-	sort.Ints(idxs)
-	for _, i := range idxs {
-		if err := v.detect[i].verdict(); err != nil {
-			v.failure = err
-			v.err = err
-			return
-		}
+	if err := v.piiVerdict(); err != nil {
+		v.failure = err
+		v.err = err
+		return
 	}
 	read := v.Read()
 	rej := read - v.kept

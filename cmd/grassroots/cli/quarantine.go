@@ -23,7 +23,9 @@ func init() {
 		Help: `One line per rejected row: the file (and sheet) and row it came from, its
 values as read — one column per source column, under the source's own headers —
 and every reason it was refused. Personal data appear as the pipeline's pii policy
-left them (ids hashed, birth dates cut to the month).
+left them (ids hashed, birth dates cut to the month), with resident ID numbers,
+phone numbers and names masked (110105********0021, 138****5678, 张*) in the
+values and the reasons alike, here as in every export.
 
 A run that failed (too many rows rejected, personal data, a bad file) loaded
 nothing, so it also quarantined every valid row it read as held back ("not
@@ -127,7 +129,7 @@ func quarantineResult(ctx context.Context, db *sql.DB, id int64, chinese, all bo
 	if err != nil {
 		return nil, q, err
 	}
-	q.heldReason = strings.TrimPrefix(reason.String, piperun.HeldBackPrefix+" — ")
+	q.heldReason = strings.TrimPrefix(piperun.Redact(reason.String), piperun.HeldBackPrefix+" — ")
 	if q.heldReason != reason.String {
 		q.heldReason = "not loaded because the run failed: " + q.heldReason
 	}
@@ -176,6 +178,27 @@ func quarantineResult(ctx context.Context, db *sql.DB, id int64, chinese, all bo
 	}
 	if err := rows.Err(); err != nil {
 		return nil, q, err
+	}
+	// Personal data are masked on the way out as on the way in, for rows
+	// quarantined before the way in masked them.
+	for _, c := range cols {
+		var values []string
+		for _, r := range qs {
+			values = append(values, r.raw[c])
+		}
+		names := piperun.NamesColumn(values)
+		for i := range qs {
+			r := &qs[i]
+			v := piperun.Redact(r.raw[c])
+			if m := piperun.MaskName(v); names && m != v {
+				r.reasons = strings.ReplaceAll(r.reasons, strconv.Quote(v), strconv.Quote(m))
+				v = m
+			}
+			r.raw[c] = v
+		}
+	}
+	for i := range qs {
+		qs[i].reasons = piperun.Redact(qs[i].reasons)
 	}
 	res := &Result{}
 	fixed := []string{"file", "sheet", "row"}
