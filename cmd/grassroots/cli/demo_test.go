@@ -202,7 +202,7 @@ func TestDemoDeterministic(t *testing.T) {
 		cols := mustRun(t, "", "sql", "--warehouse", w, "--format", "csv",
 			`SELECT table_name, string_agg(column_name, ', ' ORDER BY ordinal_position)
 			 FROM information_schema.columns
-			 WHERE table_catalog = 'warehouse' AND table_name IN ('region', 'population', 'organisation',
+			 WHERE table_catalog = current_database() AND table_name IN ('region', 'population', 'organisation',
 			       'party_member', 'party_org', 'community', 'party_bulletin', 'intl_series',
 			       'indicator_value', 'alert', 'target', '_quarantine')
 			   AND column_name NOT IN ('run_id', 'computed_at', 'raised_at', 'file')
