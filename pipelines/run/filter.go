@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -272,7 +273,7 @@ func (v *validator) filter(rec arrow.RecordBatch) arrow.RecordBatch {
 			if first, dup := v.seen.add(hs[r], rowNum[r]); dup {
 				parts := make([]string, len(v.unique))
 				for k, i := range v.unique {
-					parts[k] = fmt.Sprintf("%s=%s", v.name(i), valueKey(v.cells[i].value(r)))
+					parts[k] = fmt.Sprintf("%s=%s", v.name(i), v.shown(i, valueKey(v.cells[i].value(r))))
 				}
 				bad[r] = []string{fmt.Sprintf("duplicate key (%s): the same as row %d", strings.Join(parts, ", "), first)}
 				badRows = append(badRows, r)
@@ -648,10 +649,10 @@ func (v *validator) checkRule(cr *colRule, r int, reasons []string) []string {
 		s = valueKey(val)
 	}
 	if cr.allowed != nil && !cr.isAllowed(s) {
-		reasons = append(reasons, fmt.Sprintf("%s: %q is not one of %s", v.label(cr.idx), s, strings.Join(cr.rule.Allowed, ", ")))
+		reasons = append(reasons, fmt.Sprintf("%s: %s is not one of %s", v.label(cr.idx), v.shown(cr.idx, strconv.Quote(s)), strings.Join(cr.rule.Allowed, ", ")))
 	}
 	if cr.re != nil && !cr.matches(s) {
-		reasons = append(reasons, fmt.Sprintf("%s: %q does not match the pattern %s", v.label(cr.idx), s, cr.rule.Pattern))
+		reasons = append(reasons, fmt.Sprintf("%s: %s does not match the pattern %s", v.label(cr.idx), v.shown(cr.idx, strconv.Quote(s)), cr.rule.Pattern))
 	}
 	if cr.regions != nil && !cr.regions[s] {
 		reasons = append(reasons, fmt.Sprintf("%s: %q is not a %s code in the region table", v.label(cr.idx), s, levelName(cr.level)))
@@ -723,4 +724,14 @@ func (s *keySet) grow() {
 			s.add(sl.h, sl.row)
 		}
 	}
+}
+
+// shown is how a reason quotes value s of input column i: a column the
+// pipeline hashes (pii.hash) is quoted by its hash, as its raw value is, so
+// that no reason carries the clear id.
+func (v *validator) shown(i int, s string) string {
+	if v.hashIn[i] {
+		return "hash:" + v.hash.hash(strings.Trim(s, `"`))
+	}
+	return s
 }
