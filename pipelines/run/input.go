@@ -12,14 +12,17 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"regexp"
 	"strings"
 
+	"grassroots/pipelines/spec"
 	"grassroots/sources"
 	"grassroots/sources/fetch"
 )
 
 // input is a run's input made readable once. A local file is hashed where it
-// is. A URL is downloaded to a temporary file while it is hashed, and the
+// is, once it is known to be a regular file inside the project (or allowed
+// outside it by source.allow_outside_project). A URL is downloaded to a temporary file while it is hashed, and the
 // source reads that file, so the input is fetched once per run and what is
 // loaded is exactly what was hashed. The pages of a paginated JSON API are
 // fetched one by one, every page's records hashed and written to a temporary
@@ -31,16 +34,27 @@ type input struct {
 	tmp string
 	// url is the address tmp was downloaded from.
 	url string
+	// outside marks a local input outside the project: messages about it do
+	// not quote its content (see place).
+	outside bool
 }
 
-// stageInput makes cfg's input readable once and points cfg at the copy.
-func stageInput(ctx context.Context, cfg *sources.Config) (*input, error) {
+// stageInput makes cfg's input readable once and points cfg at the copy. s
+// is the pipeline and project the folder cfg's relative paths were resolved
+// against: a local input must be a regular file inside project, symbolic
+// links followed, unless s allows outside inputs (spec.CheckLocal); nothing
+// else is opened. A URL is fetched under cfg.Fetch's timeouts.
+func stageInput(ctx context.Context, cfg *sources.Config, s *spec.Spec, project string) (*input, error) {
 	if cfg.URL == "" && !fetch.IsURL(cfg.Path) {
+		outside, err := s.CheckLocal(project, cfg.Path)
+		if err != nil {
+			return nil, err
+		}
 		h, err := fetch.Hash(ctx, cfg.Path)
 		if err != nil {
 			return nil, err
 		}
-		return &input{hash: h}, nil
+		return &input{hash: h, outside: outside}, nil
 	}
 	loc := cfg.Location()
 	f, err := os.CreateTemp("", "grassroots-input-*"+urlExt(loc))
@@ -82,6 +96,9 @@ func download(ctx context.Context, w io.Writer, loc string, o fetch.Options) err
 	}
 	defer rc.Close()
 	if _, err := io.Copy(w, rc); err != nil {
+		if strings.HasPrefix(err.Error(), "fetch: ") { // says the URL already
+			return err
+		}
 		return fmt.Errorf("fetch: %s: %w", loc, err)
 	}
 	return ctx.Err()
@@ -115,13 +132,41 @@ func (in *input) remove() {
 	}
 }
 
-// place names the URL instead of the temporary copy in err's message.
+// place names the URL instead of the temporary copy in err's message. For an
+// input outside the project it withholds what the message quotes of the
+// content (see withheldError).
 func (in *input) place(err error) error {
-	if err == nil || in == nil || in.tmp == "" || !strings.Contains(err.Error(), in.tmp) {
+	if err == nil || in == nil {
+		return err
+	}
+	if in.outside {
+		return &withheldError{err: err}
+	}
+	if in.tmp == "" || !strings.Contains(err.Error(), in.tmp) {
 		return err
 	}
 	return &placedError{err: err, tmp: in.tmp, url: in.url}
 }
+
+// withheldError is the error of a run whose input lies outside the project
+// (allowed by source.allow_outside_project): what its message quotes of the
+// input — quoted values and names, the header listed after "have:" — is
+// replaced by "…", so that a run's error, which anyone reading the warehouse
+// sees, never copies a line of such a file (/etc/passwd, say).
+type withheldError struct{ err error }
+
+var (
+	quotedRE = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|` + "`[^`]*`")
+	haveRE   = regexp.MustCompile(`\b(have|sheets|header|headers|columns|found|got|near|value):\s[^)\n]*`)
+)
+
+func (e *withheldError) Error() string {
+	msg := quotedRE.ReplaceAllStringFunc(e.err.Error(), func(q string) string { return q[:1] + "…" + q[len(q)-1:] })
+	msg = haveRE.ReplaceAllString(msg, "$1: …")
+	return msg + " (content withheld: the input is outside the project)"
+}
+
+func (e *withheldError) Unwrap() error { return e.err }
 
 type placedError struct {
 	err      error

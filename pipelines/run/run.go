@@ -234,7 +234,7 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		return out
 	}
 
-	in, err = stageInput(ctx, &cfg)
+	in, err = stageInput(ctx, &cfg, s, o.Project)
 	if err != nil {
 		return fail(fmt.Errorf("input %s: %w", display, err))
 	}
@@ -299,6 +299,14 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 			return err
 		}
 		v.stop()
+		if st.Rows == 0 && s.Target.ReplaceAll && !s.Target.AllowEmpty {
+			what := "has no data rows"
+			if n := v.Read(); n > 0 {
+				what = fmt.Sprintf("has no row to load (all %d quarantined)", n)
+			}
+			return fmt.Errorf("run: the input %s, and the pipeline replaces the whole table %s: "+
+				"it would be emptied; nothing was loaded (set target.allow_empty: true if that is meant)", what, s.Target.Table)
+		}
 		if read, sum := v.Read(), st.Rows+int64(len(q)); read != sum {
 			return fmt.Errorf("run: %d rows read but %d loaded and %d quarantined; nothing was loaded", read, st.Rows, len(q))
 		}

@@ -5,14 +5,22 @@
 // bad rows fails the run (reject_threshold), how personal data is treated (pii),
 // when it runs (schedule) and what to refresh after it (refresh).
 //
-// Decoding is strict: an unknown key is an error. Load reports every problem of
-// a file at once, each with its file, line and column.
+// Decoding is strict: an unknown key is an error, and so is a second YAML
+// document in the file. Load reports every problem of a file at once, each
+// with its file, line and column. A file may be at most MaxSize (1 MiB) and
+// is parsed in time linear in its size.
+//
+// A local input must be a regular file inside the project folder, symbolic
+// links followed, unless the spec sets source.allow_outside_project: true
+// (CheckLocal); Load and LoadAll check it, and so does a run before it opens
+// the input.
 package spec
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -44,21 +52,28 @@ type Spec struct {
 
 	Description string         `yaml:"description"`
 	Source      sources.Config `yaml:"source"`
-	Target      Target         `yaml:"target"`
+	// AllowOutsideProject is source.allow_outside_project: a local input may
+	// lie outside the project folder (by path or by symbolic link). Without
+	// it such an input is refused, as is any input that is not a regular file.
+	AllowOutsideProject bool   `yaml:"-"`
+	Target              Target `yaml:"target"`
 	// Periods lists the periods a run covers when none are asked for, for specs
 	// whose source names {year}: "2015..2024", "2020" or "2015, 2018, 2020".
 	Periods string `yaml:"periods"`
 	// Recode maps source values to warehouse codes, per column: 单独组建 → single.
 	// A value with no mapping rejects its row.
-	Recode          map[string]map[string]string `yaml:"recode"`
-	Validate        Validate                     `yaml:"validate"`
-	RejectThreshold *Threshold                   `yaml:"reject_threshold"`
-	PII             PII                          `yaml:"pii"`
-	Schedule        Schedule                     `yaml:"schedule"`
-	Refresh         Refresh                      `yaml:"refresh"`
+	Recode          Recode     `yaml:"recode"`
+	Validate        Validate   `yaml:"validate"`
+	RejectThreshold *Threshold `yaml:"reject_threshold"`
+	PII             PII        `yaml:"pii"`
+	Schedule        Schedule   `yaml:"schedule"`
+	Refresh         Refresh    `yaml:"refresh"`
 
 	root   *yaml.Node
 	checks []Expr
+	// Position indexes, built when first needed (see yaml.go).
+	lines map[int][]onLine
+	keys  map[*yaml.Node]map[string]int
 }
 
 // Target is where rows are loaded.
@@ -68,12 +83,16 @@ type Target struct {
 	PartitionBy []string `yaml:"partition_by"`
 	// ReplaceAll replaces the whole table on every run (reference tables).
 	ReplaceAll bool `yaml:"replace_all"`
+	// AllowEmpty lets a run with no rows to load replace the whole table
+	// (replace_all) with nothing; without it such a run fails, so that a
+	// header-only or truncated input never empties a table.
+	AllowEmpty bool `yaml:"allow_empty"`
 }
 
 // Validate holds the row rules.
 type Validate struct {
 	// Columns holds per-column rules, keyed by output column.
-	Columns map[string]ColumnRule `yaml:"columns"`
+	Columns ColumnRules `yaml:"columns"`
 	// Unique names the columns that together identify a row within one load.
 	Unique []string `yaml:"unique"`
 	// Checks are cross-column rules written as SQL expressions; a row fails a
@@ -209,39 +228,77 @@ var nameRE = regexp.MustCompile(`^[a-z][a-z0-9_.]*$`)
 
 // ReadFile reads and checks one spec. The error, if any, is Problems.
 func ReadFile(path string) (*Spec, error) {
-	b, err := os.ReadFile(path)
+	fail := func(msg string) (*Spec, error) { return nil, Problems{{File: path, Message: msg}} }
+	st, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return fail(err.Error())
+	case !st.Mode().IsRegular(): // a named pipe would block the open
+		return fail("not a regular file")
+	case st.Size() > MaxSize:
+		return fail(tooLarge(fmt.Sprintf("%d bytes", st.Size())))
+	}
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, Problems{{File: path, Message: err.Error()}}
+		return fail(err.Error())
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	if err != nil {
+		return fail(err.Error())
+	}
+	if len(b) > MaxSize {
+		return fail(tooLarge("more than 1 MiB"))
 	}
 	return Parse(path, b)
 }
 
-// Parse decodes and checks a spec read from file.
+func tooLarge(size string) string {
+	return fmt.Sprintf("the file is %s; a pipeline file may be at most 1 MiB (%d bytes)", size, MaxSize)
+}
+
+// Parse decodes and checks a spec read from file. It takes time linear in
+// the size of b, which may be at most MaxSize.
 func Parse(file string, b []byte) (*Spec, error) {
 	s := &Spec{File: file, Raw: b, Name: strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))}
 	var ps Problems
 	add := func(line, col int, format string, a ...any) {
 		ps = append(ps, Problem{File: file, Line: line, Col: col, Message: fmt.Sprintf(format, a...)})
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(b, &root); err != nil {
+	if len(b) > MaxSize {
+		add(0, 0, "%s", tooLarge(fmt.Sprintf("%d bytes", len(b))))
+		return nil, ps
+	}
+	root, second, err := documents(b)
+	if err != nil {
 		line := 0
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		if m := lineRE.FindStringSubmatch(msg); m != nil {
 			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
+			msg = m[3]
 		}
 		add(line, 0, "%s", msg)
 		return nil, ps
 	}
-	if len(root.Content) == 0 {
+	if root == nil || len(root.Content) == 0 {
 		add(1, 1, "empty pipeline file")
+		return nil, ps
+	}
+	if second != nil {
+		add(second.Line, second.Column, "a pipeline file holds one YAML document; a second one starts here "+
+			"(remove the --- line, or put the second pipeline in a file of its own)")
 		return nil, ps
 	}
 	s.root = root.Content[0]
 	if !nameRE.MatchString(s.Name) {
 		add(0, 0, "file name %q: a pipeline name is lower-case letters, digits, _ and .", s.Name)
 	}
+	if big := append(s.checkAliases(), s.checkSizes()...); len(big) > 0 {
+		return nil, append(ps, big...)
+	}
+	allowLines, aps := s.readAllowKey()
+	decoded := len(aps) == 0
+	ps = append(ps, aps...)
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(s); err != nil {
@@ -252,140 +309,21 @@ func Parse(file string, b []byte) (*Spec, error) {
 		}
 		for _, m := range msgs {
 			line, col, msg := s.decodePos(m)
+			if allowLines[line] && msg == fmt.Sprintf("unknown key %q", allowKey) && strings.HasSuffix(m, " in type sources.Config") {
+				continue // source.allow_outside_project is the spec's own
+			}
+			decoded = false
 			add(line, col, "%s", msg)
 		}
-		return nil, ps
 	}
-	ps = append(ps, s.check()...)
+	if decoded {
+		ps = append(ps, s.check()...)
+	}
 	if len(ps) > 0 {
 		sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
 		return nil, ps
 	}
 	return s, nil
-}
-
-var (
-	lineRE     = regexp.MustCompile(`^line (\d+): (.*)$`)
-	notFoundRE = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
-	unmarshRE  = regexp.MustCompile("^cannot unmarshal \\S+ `(.*)` into (\\S+)$")
-)
-
-// decodePos turns a yaml.v3 message ("line 7: field foo not found in type
-// spec.Target") into a position and a message for an analyst.
-func (s *Spec) decodePos(m string) (int, int, string) {
-	lm := lineRE.FindStringSubmatch(strings.TrimPrefix(m, "yaml: "))
-	if lm == nil {
-		return 0, 0, m
-	}
-	line, _ := strconv.Atoi(lm[1])
-	msg := lm[2]
-	if f := notFoundRE.FindStringSubmatch(msg); f != nil {
-		col := 0
-		walk(s.root, func(n *yaml.Node, isKey bool) {
-			if isKey && n.Line == line && n.Value == f[1] && col == 0 {
-				col = n.Column
-			}
-		})
-		return line, col, fmt.Sprintf("unknown key %q", f[1])
-	}
-	if f := unmarshRE.FindStringSubmatch(msg); f != nil {
-		col := 0
-		walk(s.root, func(n *yaml.Node, isKey bool) {
-			if !isKey && n.Line == line && n.Value == f[1] && col == 0 {
-				col = n.Column
-			}
-		})
-		want := map[string]string{"int": "an integer", "float64": "a number", "bool": "true or false",
-			"time.Duration": "a duration such as 30s or 5m"}[f[2]]
-		if want == "" {
-			want = "a " + strings.TrimPrefix(strings.TrimPrefix(f[2], "[]"), "map[string]")
-			if strings.HasPrefix(f[2], "[]") {
-				want = "a list"
-			} else if strings.HasPrefix(f[2], "map") || strings.Contains(f[2], ".") {
-				want = "a mapping (key: value)"
-			}
-		}
-		return line, col, fmt.Sprintf("%q: want %s", f[1], want)
-	}
-	col := 0 // the value on that line: the last node that starts there
-	walk(s.root, func(n *yaml.Node, isKey bool) {
-		if n.Line == line && n.Column > col {
-			col = n.Column
-		}
-	})
-	return line, col, msg
-}
-
-// walk visits every node; isKey marks mapping keys.
-func walk(n *yaml.Node, fn func(n *yaml.Node, isKey bool)) {
-	if n == nil {
-		return
-	}
-	fn(n, false)
-	for i, c := range n.Content {
-		if n.Kind == yaml.MappingNode && i%2 == 0 {
-			fn(c, true)
-			for _, cc := range c.Content {
-				walk(cc, fn)
-			}
-			continue
-		}
-		walk(c, fn)
-	}
-}
-
-var pathSeg = regexp.MustCompile(`^([a-z_]+)(?:\[(\d+)\])?$`)
-
-// Pos returns the line and column of the value at path ("source.columns[2].type").
-// A path that ends at an absent key points at the nearest present parent's key.
-func (s *Spec) Pos(path string) (int, int) {
-	n := s.root
-	line, col := 1, 1
-	if n != nil {
-		line, col = n.Line, n.Column
-	}
-	for _, seg := range strings.Split(path, ".") {
-		m := pathSeg.FindStringSubmatch(seg)
-		if m == nil || n == nil || n.Kind != yaml.MappingNode {
-			break
-		}
-		var next *yaml.Node
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == m[1] {
-				line, col = n.Content[i].Line, n.Content[i].Column
-				next = n.Content[i+1]
-			}
-		}
-		if next == nil {
-			break
-		}
-		n = next
-		line, col = n.Line, n.Column
-		if m[2] != "" {
-			idx, _ := strconv.Atoi(m[2])
-			if n.Kind != yaml.SequenceNode || idx >= len(n.Content) {
-				break
-			}
-			n = n.Content[idx]
-			line, col = n.Line, n.Column
-		}
-	}
-	return line, col
-}
-
-// mapKeyPos returns the position of key k in the mapping at path.
-func (s *Spec) mapKeyPos(path, k string) (int, int) {
-	line, col := s.Pos(path)
-	var found *yaml.Node
-	walk(s.root, func(n *yaml.Node, isKey bool) {
-		if found == nil && isKey && n.Value == k && n.Line >= line {
-			found = n
-		}
-	})
-	if found != nil {
-		return found.Line, found.Column
-	}
-	return line, col
 }
 
 var fieldPathRE = regexp.MustCompile(`^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): (.*)$`)
@@ -562,13 +500,14 @@ func (s *Spec) check() Problems {
 			}
 		}
 	}
+	month, drop := set(s.PII.Month), set(s.PII.Drop)
 	for i, c := range s.Source.Columns {
-		if strings.Contains(c.Name, "birth") && c.Type == sources.Date && !contains(s.PII.Month, c.Name) && !contains(s.PII.Drop, c.Name) {
+		if strings.Contains(c.Name, "birth") && c.Type == sources.Date && !month[c.Name] && !drop[c.Name] {
 			at(fmt.Sprintf("source.columns[%d].type", i), "birth dates are kept to the month only: declare type month or list %q under pii.month", c.Name)
 		}
 	}
 	for i, c := range s.Target.PartitionBy {
-		if contains(s.PII.Drop, c) {
+		if drop[c] {
 			at(fmt.Sprintf("target.partition_by[%d]", i), "%q is dropped by pii.drop", c)
 		}
 	}
@@ -582,6 +521,14 @@ func (s *Spec) check() Problems {
 	if s.Schedule.Cron != "" {
 		if _, err := s.CronSchedule(); err != nil {
 			at("schedule.cron", "%v", err)
+		}
+	}
+	for _, d := range []struct {
+		key string
+		v   time.Duration
+	}{{"timeout", s.Source.Fetch.Timeout}, {"idle_timeout", s.Source.Fetch.IdleTimeout}, {"total_timeout", s.Source.Fetch.TotalTimeout}} {
+		if d.v < 0 {
+			at("source.fetch."+d.key, "must not be negative")
 		}
 	}
 	if s.Schedule.Retries < 0 {
@@ -723,7 +670,8 @@ func Find(project string) ([]string, error) {
 }
 
 // LoadAll reads every spec of a project; the error, if any, is Problems with
-// every problem of every file.
+// every problem of every file. Local inputs are checked as a run in project
+// would open them (CheckInputs).
 func LoadAll(project string) ([]*Spec, error) {
 	files, err := Find(project)
 	if err != nil {
@@ -743,6 +691,10 @@ func LoadAll(project string) ([]*Spec, error) {
 			continue
 		}
 		names[s.Name] = f
+		if ips := s.CheckInputs(project); len(ips) > 0 {
+			ps = append(ps, ips...)
+			continue
+		}
 		specs = append(specs, s)
 	}
 	if len(ps) > 0 {
@@ -751,12 +703,20 @@ func LoadAll(project string) ([]*Spec, error) {
 	return specs, nil
 }
 
-// Load reads the spec of pipeline name from a project folder.
+// Load reads the spec of pipeline name from a project folder, and checks its
+// local inputs as a run in project would open them (CheckInputs).
 func Load(project, name string) (*Spec, error) {
 	for _, ext := range []string{".yaml", ".yml"} {
 		p := filepath.Join(project, Dir, name+ext)
 		if _, err := os.Stat(p); err == nil {
-			return ReadFile(p)
+			s, err := ReadFile(p)
+			if err != nil {
+				return nil, err
+			}
+			if ps := s.CheckInputs(project); len(ps) > 0 {
+				return nil, ps
+			}
+			return s, nil
 		}
 	}
 	files, _ := Find(project)
@@ -777,6 +737,14 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func set(list []string) map[string]bool {
+	m := make(map[string]bool, len(list))
+	for _, x := range list {
+		m[x] = true
+	}
+	return m
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -1,8 +1,11 @@
 // Package fetch opens the bytes of an input: a local file or an http(s) URL,
-// with a timeout, retries with exponential backoff on server and network
-// errors, conditional GET (ETag / Last-Modified) and a SHA-256 of the content
-// that the pipelines use to skip unchanged inputs. Pager walks paginated JSON
-// APIs by page number or by a next link.
+// with timeouts (for the headers, for a body that stalls, for the whole
+// fetch), retries with exponential backoff on server and network errors,
+// conditional GET (ETag / Last-Modified) and a SHA-256 of the content that the
+// pipelines use to skip unchanged inputs. Pager walks paginated JSON APIs by
+// page number or by a next link. A local input must be a regular file
+// (Regular); Resolve and Within tell where a path leads once symbolic links
+// are followed.
 //
 // fetch only moves bytes; the csv, xlsx and json sources decode them, so a CSV
 // over HTTP is the csv source reading through fetch.
@@ -17,7 +20,6 @@ import (
 	"hash"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,17 +30,31 @@ import (
 // with 304: the content is the same as described by Options.Previous.
 var ErrNotModified = errors.New("not modified")
 
+// Defaults of the waits an HTTP fetch may make.
+const (
+	DefaultTimeout      = 30 * time.Second
+	DefaultIdleTimeout  = time.Minute
+	DefaultTotalTimeout = time.Hour
+)
+
 // Options tune HTTP requests; local files ignore them.
 type Options struct {
 	// Timeout bounds connecting and receiving the response headers of each
-	// attempt (default 30s); the body may take longer.
+	// attempt (default 30s).
 	Timeout time.Duration `yaml:"timeout"`
+	// IdleTimeout fails a download whose body sends nothing for this long while
+	// it is being read (default 1m): a server that stalls halfway does not hold
+	// the pipeline forever.
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
+	// TotalTimeout bounds the whole fetch: every attempt, the waits between
+	// them and reading the body to its end (default 1h).
+	TotalTimeout time.Duration `yaml:"total_timeout"`
 	// Retries after a network error or a 5xx/429 answer (default 3; -1 for none).
 	Retries int `yaml:"retries"`
 	// Backoff before the first retry, doubled for each further one (default 1s).
 	Backoff time.Duration `yaml:"backoff"`
 	// Headers added to every request (e.g. an API key header).
-	Headers map[string]string `yaml:"headers"`
+	Headers Headers `yaml:"headers"`
 
 	// Previous is the Meta of an earlier fetch: its ETag and Last-Modified are
 	// sent as If-None-Match / If-Modified-Since.
@@ -52,7 +68,13 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.Timeout <= 0 {
-		o.Timeout = 30 * time.Second
+		o.Timeout = DefaultTimeout
+	}
+	if o.IdleTimeout <= 0 {
+		o.IdleTimeout = DefaultIdleTimeout
+	}
+	if o.TotalTimeout <= 0 {
+		o.TotalTimeout = DefaultTotalTimeout
 	}
 	if o.Retries == 0 {
 		o.Retries = 3
@@ -134,31 +156,39 @@ func IsURL(location string) bool {
 // Open returns the content at location (a local path, file:// path or http(s)
 // URL). The caller closes it. Meta.SHA256 is filled in once the body has been
 // read to its end.
+//
+// A local path must be a regular file: a directory, named pipe, device,
+// socket or /proc file is refused (ErrNotRegular) without waiting on it. A
+// URL's body fails with an error naming the URL and the bytes received when
+// it sends nothing for Options.IdleTimeout, or is not read to its end within
+// Options.TotalTimeout.
 func Open(ctx context.Context, location string, o Options) (io.ReadCloser, Meta, error) {
 	if !IsURL(location) {
-		path := strings.TrimPrefix(location, "file://")
-		f, err := os.Open(path)
+		f, st, err := openRegular(strings.TrimPrefix(location, "file://"))
 		if err != nil {
 			return nil, Meta{}, fmt.Errorf("fetch: %w", err)
 		}
-		m := Meta{Location: location, Size: -1}
+		m := Meta{Location: location, Size: st.Size(), LastModified: st.ModTime().UTC().Format(http.TimeFormat)}
 		if !o.NoHash {
 			m.sum = &digest{h: sha256.New()}
 		}
-		if st, err := f.Stat(); err == nil {
-			if st.IsDir() {
-				f.Close()
-				return nil, Meta{}, fmt.Errorf("fetch: %s is a directory", location)
-			}
-			m.Size = st.Size()
-			m.LastModified = st.ModTime().UTC().Format(http.TimeFormat)
-		}
 		return &hashingBody{rc: f, d: m.sum}, m, nil
 	}
+	o = o.withDefaults()
+	ctx, cancel := context.WithCancel(ctx)
+	w := &watch{url: location, idle: o.IdleTimeout, total: o.TotalTimeout, cancel: cancel}
+	w.deadline = time.AfterFunc(o.TotalTimeout, func() { w.overdue.Store(true); cancel() })
 	resp, err := get(ctx, location, o)
 	if err != nil {
+		w.stop()
+		if w.overdue.Load() {
+			return nil, Meta{}, w.overdueError()
+		}
 		return nil, Meta{}, err
 	}
+	w.rc = resp.Body
+	w.idler = time.AfterFunc(time.Hour, func() { w.stalled.Store(true); cancel() })
+	w.idler.Stop()
 	m := Meta{
 		Location:     location,
 		ETag:         resp.Header.Get("ETag"),
@@ -169,7 +199,57 @@ func Open(ctx context.Context, location string, o Options) (io.ReadCloser, Meta,
 	if !o.NoHash {
 		m.sum = &digest{h: sha256.New()}
 	}
-	return &hashingBody{rc: resp.Body, d: m.sum}, m, nil
+	return &hashingBody{rc: w, d: m.sum}, m, nil
+}
+
+// watch is a response body read under the idle and total timeouts: each Read
+// that waits longer than idle, or any after total has passed since the
+// request began, cancels the request and fails with a message naming the URL
+// and the bytes received.
+type watch struct {
+	rc          io.ReadCloser
+	url         string
+	idle, total time.Duration
+	cancel      context.CancelFunc
+	deadline    *time.Timer // fires after total
+	idler       *time.Timer // armed during each Read
+	n           int64
+	stalled     atomic.Bool
+	overdue     atomic.Bool
+}
+
+func (w *watch) Read(p []byte) (int, error) {
+	w.idler.Reset(w.idle)
+	n, err := w.rc.Read(p)
+	w.idler.Stop()
+	w.n += int64(n)
+	switch {
+	case err == nil || err == io.EOF:
+		return n, err
+	case w.stalled.Load():
+		return n, fmt.Errorf("fetch: %s: no data for %v (stalled after %d bytes)", w.url, w.idle, w.n)
+	case w.overdue.Load():
+		return n, w.overdueError()
+	}
+	return n, fmt.Errorf("fetch: %s: %w (after %d bytes)", w.url, err, w.n)
+}
+
+func (w *watch) overdueError() error {
+	return fmt.Errorf("fetch: %s: not finished within %v (%d bytes received)", w.url, w.total, w.n)
+}
+
+func (w *watch) stop() {
+	w.deadline.Stop()
+	if w.idler != nil {
+		w.idler.Stop()
+	}
+	w.cancel()
+}
+
+func (w *watch) Close() error {
+	err := w.rc.Close()
+	w.stop()
+	return err
 }
 
 // get performs a GET with retries; the response is 200 OK.

@@ -94,7 +94,7 @@ func (pg *Pager) Next(ctx context.Context) ([]any, string, error) {
 	body, err := io.ReadAll(rc)
 	rc.Close()
 	if err != nil {
-		return nil, u, fmt.Errorf("fetch: %s: %w", u, err)
+		return nil, u, err // names u and the bytes read
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()

@@ -134,7 +134,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprintf(stderr, "usage: grassroots %s [flags] %s (see --help)\n", cmd.Name, cmd.Args)
 			return 2
 		}
-		fmt.Fprintf(stderr, "grassroots %s: %s\n", cmd.Name, strings.Join(strings.Fields(err.Error()), " "))
+		fmt.Fprintf(stderr, "grassroots %s: %s\n", cmd.Name, shown(strings.Join(strings.Fields(err.Error()), " ")))
 		return 1
 	}
 	return 0

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/width"
 )
@@ -157,7 +158,8 @@ func pad(s string, w int, right bool) string {
 	return s + strings.Repeat(" ", gap)
 }
 
-// cellText flattens a value to one line for aligned output.
+// cellText flattens a value to one line for aligned output, control
+// characters escaped (see shown).
 func cellText(v any, typ string, blank bool) string {
 	s, null := text(v, typ)
 	if null {
@@ -166,7 +168,68 @@ func cellText(v any, typ string, blank bool) string {
 		}
 		return "NULL"
 	}
-	return strings.NewReplacer("\r\n", `\n`, "\n", `\n`, "\t", " ").Replace(s)
+	return shown(strings.NewReplacer("\r\n", `\n`, "\n", `\n`, "\t", " ").Replace(s))
+}
+
+// shown makes s safe to print on a terminal: what a terminal would act on
+// instead of showing — C0 and C1 control characters, DEL, bidirectional
+// overrides and isolates, line and paragraph separators, bytes that are not
+// UTF-8 — is written as a Go escape (\x1b, \a, \u202e, \x9b), so that a loaded
+// name cannot recolour the screen, set the window title or reverse the text
+// after it. Newlines and tabs are left to the caller. Table and Markdown
+// output and the commands' summaries go through it; CSV, JSON and xlsx keep
+// the data as it is.
+func shown(s string) string {
+	clean := true
+	for _, r := range s {
+		if actsOnTerminal(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case !actsOnTerminal(r):
+			b.WriteString(s[i : i+size])
+		case r < 0x80:
+			if e, ok := shortEscapes[r]; ok {
+				b.WriteString(e)
+			} else {
+				fmt.Fprintf(&b, `\x%02x`, r)
+			}
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+		i += size
+	}
+	return b.String()
+}
+
+var shortEscapes = map[rune]string{'\a': `\a`, '\b': `\b`, '\f': `\f`, '\r': `\r`, '\v': `\v`}
+
+// actsOnTerminal reports whether r does something on a terminal other than
+// show itself (see shown); newline and tab are not counted.
+func actsOnTerminal(r rune) bool {
+	switch {
+	case r == '\n' || r == '\t':
+		return false
+	case r < 0x20 || r >= 0x7f && r < 0xa0: // C0, DEL, C1
+		return true
+	case r == utf8.RuneError: // also what a byte that is not UTF-8 decodes to
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true // bidirectional marks, embeddings, overrides, isolates
+	case r == 0x2028 || r == 0x2029:
+		return true
+	}
+	return false
 }
 
 // Write prints the result in format f.
@@ -224,7 +287,7 @@ func (r *Result) Write(w io.Writer, f string) error {
 		esc := strings.NewReplacer("|", `\|`)
 		head := make([]string, len(r.Columns))
 		for i, c := range r.Columns {
-			head[i] = esc.Replace(c)
+			head[i] = shown(esc.Replace(strings.NewReplacer("\r\n", " ", "\n", " ").Replace(c)))
 		}
 		fmt.Fprintf(w, "| %s |\n", strings.Join(head, " | "))
 		seps := make([]string, len(r.Columns))
@@ -242,7 +305,7 @@ func (r *Result) Write(w io.Writer, f string) error {
 				if null {
 					s = ""
 				}
-				cells[i] = esc.Replace(strings.ReplaceAll(s, "\n", "<br>"))
+				cells[i] = shown(esc.Replace(strings.NewReplacer("\r\n", "<br>", "\n", "<br>").Replace(s)))
 			}
 			fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 		}
@@ -254,8 +317,10 @@ func (r *Result) Write(w io.Writer, f string) error {
 
 func (r *Result) writeTable(w io.Writer) error {
 	widths := make([]int, len(r.Columns))
+	head := make([]string, len(r.Columns))
 	for i, c := range r.Columns {
-		widths[i] = displayWidth(c)
+		head[i] = shown(strings.NewReplacer("\r\n", `\n`, "\n", `\n`, "\t", " ").Replace(c))
+		widths[i] = displayWidth(head[i])
 	}
 	cells := make([][]string, len(r.Rows))
 	for n, row := range r.Rows {
@@ -281,7 +346,7 @@ func (r *Result) writeTable(w io.Writer) error {
 		}
 		b.WriteString("\n")
 	}
-	line(r.Columns, true)
+	line(head, true)
 	rule := make([]string, len(widths))
 	for i, wd := range widths {
 		rule[i] = strings.Repeat("─", wd)

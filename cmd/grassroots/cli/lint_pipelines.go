@@ -22,8 +22,10 @@ func init() {
 }
 
 // lintPipelines checks every pipeline spec of the project: strict YAML, the
-// source, rules and schedule, that the target table and columns exist in the
-// warehouse schema, and that local inputs are there.
+// source, rules and schedule, that local inputs are regular files inside the
+// project (spec.LoadAll), that the target table and columns exist in the
+// warehouse schema and that the pipeline fills every required column, and
+// that local inputs are there.
 func lintPipelines(ctx context.Context, dir string) ([]Problem, error) {
 	specs, err := spec.LoadAll(dir)
 	var out []Problem
@@ -42,7 +44,7 @@ func lintPipelines(ctx context.Context, dir string) ([]Problem, error) {
 			line, col := s.Pos(path)
 			out = append(out, Problem{Path: s.File, Line: line, Col: col, Message: path + ": " + fmt.Sprintf(format, a...)})
 		}
-		cols, ok := tables[s.Target.Table]
+		t, ok := tables[s.Target.Table]
 		if !ok {
 			at("target.table", "no table %q in the warehouse schema", s.Target.Table)
 		} else {
@@ -50,9 +52,18 @@ func lintPipelines(ctx context.Context, dir string) ([]Problem, error) {
 			for _, c := range s.PII.Drop {
 				drop[c] = true
 			}
+			filled := map[string]bool{}
 			for i, c := range s.Source.Columns {
-				if !cols[c.Name] && !drop[c.Name] {
+				if _, ok := t.cols[c.Name]; !ok && !drop[c.Name] {
 					at(fmt.Sprintf("source.columns[%d].name", i), "table %s has no column %q (drop it with pii.drop, or rename it)", s.Target.Table, c.Name)
+				}
+				filled[c.Name] = !drop[c.Name] // read, constant (value:) or defaulted
+			}
+			for _, c := range t.order {
+				if t.cols[c].required() && !filled[c] && c != "run_id" {
+					line, col := s.Pos("target.table")
+					out = append(out, Problem{Path: s.File, Line: line, Col: col, Message: fmt.Sprintf(
+						"target %s: column %s is required (NOT NULL) but the pipeline does not fill it", s.Target.Table, c)})
 				}
 			}
 		}
@@ -76,11 +87,39 @@ func lintPipelines(ctx context.Context, dir string) ([]Problem, error) {
 	return out, nil
 }
 
-var createTable = regexp.MustCompile(`(?s)CREATE TABLE (?:IF NOT EXISTS )?([a-z_]+) \((.*?)\n\);`)
+var (
+	createTable = regexp.MustCompile(`(?s)CREATE TABLE (?:IF NOT EXISTS )?([a-z_]+) \((.*?)\n\);`)
+	alterTable  = regexp.MustCompile(`(?i)ALTER TABLE ([a-z_]+) (ADD COLUMN (?:IF NOT EXISTS )?([a-z_]+)|ALTER COLUMN ([a-z_]+)) ([^;]*);`)
+	notNull     = regexp.MustCompile(`(?i)\bNOT NULL\b|\bPRIMARY KEY\b`)
+	hasDefault  = regexp.MustCompile(`(?i)\bDEFAULT\b`)
+)
 
-// schemaTables reads the tables and columns the migrations create (and add).
-func schemaTables() (map[string]map[string]bool, error) {
-	tables := map[string]map[string]bool{}
+// schemaTable is a table of the warehouse schema as the migrations leave it.
+type schemaTable struct {
+	cols  map[string]*schemaColumn
+	order []string // columns in the order they were declared
+}
+
+// schemaColumn is what lint needs to know of a column.
+type schemaColumn struct {
+	notNull, hasDefault bool
+}
+
+// required reports whether a load must give the column a value: NOT NULL and
+// no DEFAULT.
+func (c *schemaColumn) required() bool { return c != nil && c.notNull && !c.hasDefault }
+
+func (t *schemaTable) add(name, def string) {
+	if _, ok := t.cols[name]; !ok {
+		t.order = append(t.order, name)
+	}
+	t.cols[name] = &schemaColumn{notNull: notNull.MatchString(def), hasDefault: hasDefault.MatchString(def)}
+}
+
+// schemaTables reads the tables and columns the migrations create (and
+// alter), in migration order.
+func schemaTables() (map[string]*schemaTable, error) {
+	tables := map[string]*schemaTable{}
 	err := fs.WalkDir(schema.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".sql") {
 			return err
@@ -90,24 +129,45 @@ func schemaTables() (map[string]map[string]bool, error) {
 			return err
 		}
 		for _, m := range createTable.FindAllStringSubmatch(string(b), -1) {
-			cols := map[string]bool{}
+			t := &schemaTable{cols: map[string]*schemaColumn{}}
 			sc := bufio.NewScanner(strings.NewReader(m[2]))
 			for sc.Scan() {
-				f := strings.Fields(sc.Text())
-				if len(f) > 1 && !strings.HasPrefix(f[0], "--") && f[0] != "PRIMARY" && f[0] != "UNIQUE" {
-					cols[strings.Trim(f[0], `"`)] = true
+				line := strings.TrimSpace(sc.Text())
+				if i := strings.Index(line, "--"); i >= 0 {
+					line = line[:i]
+				}
+				f := strings.Fields(line)
+				if len(f) > 1 && f[0] != "PRIMARY" && f[0] != "UNIQUE" && f[0] != "CHECK" && f[0] != "FOREIGN" {
+					t.add(strings.Trim(f[0], `"`), strings.Join(f[1:], " "))
 				}
 			}
-			tables[m[1]] = cols
+			tables[m[1]] = t
 		}
-		for _, m := range addColumn.FindAllStringSubmatch(string(b), -1) {
-			if tables[m[1]] != nil {
-				tables[m[1]][m[2]] = true
+		for _, m := range alterTable.FindAllStringSubmatch(string(b), -1) {
+			t := tables[m[1]]
+			if t == nil {
+				continue
+			}
+			if m[3] != "" { // ADD COLUMN name type …
+				t.add(m[3], m[5])
+				continue
+			}
+			c := t.cols[m[4]]
+			if c == nil {
+				continue
+			}
+			switch action := strings.ToUpper(strings.Join(strings.Fields(m[5]), " ")); {
+			case action == "SET NOT NULL":
+				c.notNull = true
+			case action == "DROP NOT NULL":
+				c.notNull = false
+			case strings.HasPrefix(action, "SET DEFAULT"):
+				c.hasDefault = true
+			case action == "DROP DEFAULT":
+				c.hasDefault = false
 			}
 		}
 		return nil
 	})
 	return tables, err
 }
-
-var addColumn = regexp.MustCompile(`ALTER TABLE ([a-z_]+) ADD COLUMN (?:IF NOT EXISTS )?([a-z_]+)`)

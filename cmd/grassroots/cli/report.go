@@ -106,7 +106,10 @@ func printSite(e *Env, site *reports.Site, took time.Duration) {
 		if p.Synthetic {
 			synth = "  (includes synthetic demo data)"
 		}
-		fmt.Fprintf(e.Stdout, "  %-16s %-10s %-8s data %s, %d charts%s\n", p.File, p.Region.Code, p.Region.Name, date, len(p.Blocks), synth)
+		// Names come from the warehouse: shown escapes what a terminal
+		// would act on.
+		fmt.Fprintf(e.Stdout, "  %-16s %-10s %-8s data %s, %d charts%s\n", shown(p.File), shown(p.Region.Code),
+			shown(p.Region.Name), shown(date), len(p.Blocks), synth)
 	}
-	fmt.Fprintf(e.Stdout, "%d reports in %.2fs: %s\n", len(site.Pages), took.Seconds(), site.Index)
+	fmt.Fprintf(e.Stdout, "%d reports in %.2fs: %s\n", len(site.Pages), took.Seconds(), shown(site.Index))
 }

@@ -27,7 +27,8 @@ which grassroots sql, runs, quarantine and report read from another terminal, an
 which other tools (DuckDB CLI, DBeaver, Python) may open.
 
 SIGINT or SIGTERM: no new runs; the running one may finish within --grace, else it
-is cancelled and rolls back. Exit status 0.`,
+is cancelled and rolls back. Exit status 0, also when it comes while the scheduler
+still waits for another process to release the warehouse.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path, project string
 			var grace time.Duration
@@ -44,6 +45,10 @@ is cancelled and rolls back. Exit status 0.`,
 				}
 				path := e.warehousePath(path)
 				w, err := openOwned(ctx, e, path)
+				if errors.Is(err, errStoppedWaiting) {
+					e.Log.Info("stopped while waiting for the warehouse lock; nothing ran", "warehouse", path)
+					return nil
+				}
 				if err != nil {
 					return err
 				}
@@ -56,13 +61,20 @@ is cancelled and rolls back. Exit status 0.`,
 	})
 }
 
+// errStoppedWaiting is openOwned's error when ctx ends while it waits.
+var errStoppedWaiting = errors.New("stopped while waiting for the warehouse lock")
+
 // openOwned opens the warehouse for the daemon, waiting up to a minute for
-// readers that hold it read-only to let go.
+// readers that hold it read-only to let go. If ctx ends (SIGTERM) while it
+// waits, the error is errStoppedWaiting.
 func openOwned(ctx context.Context, e *Env, path string) (*warehouse.Warehouse, error) {
 	deadline := time.Now().Add(time.Minute)
 	for said := false; ; {
 		w, err := e.openWrite(ctx, path)
 		var le *warehouse.LockedError
+		if errors.As(err, &le) && ctx.Err() != nil {
+			return nil, fmt.Errorf("%w (%w)", errStoppedWaiting, ctx.Err())
+		}
 		if !errors.As(err, &le) || time.Now().After(deadline) {
 			return w, err
 		}
@@ -72,7 +84,7 @@ func openOwned(ctx context.Context, e *Env, path string) (*warehouse.Warehouse, 
 		}
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return nil, fmt.Errorf("%w (%w)", errStoppedWaiting, ctx.Err())
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
