@@ -126,7 +126,7 @@ func TestKilledRunsLeaveOneRunPerPartition(t *testing.T) {
 	for _, p := range []string{"load:inserted", "load:replaced", "update:before-commit", "update:committed", "run:committed"} {
 		kills = append(kills, kill{point: p})
 	}
-	interrupted, succeeded := 0, 0
+	interrupted, succeeded, timedHits := 0, 0, 0
 	for i, k := range kills {
 		mult := i + 2
 		sums[mult] = write(mult)
@@ -161,6 +161,9 @@ func TestKilledRunsLeaveOneRunPerPartition(t *testing.T) {
 			// killed before the run was recorded
 		case status == "interrupted" && sum == before && err != nil:
 			interrupted++
+			if k.point == "" {
+				timedHits++
+			}
 		case status == "succeeded" && sum == sums[mult]:
 			succeeded++
 			before = sum
@@ -172,9 +175,11 @@ func TestKilledRunsLeaveOneRunPerPartition(t *testing.T) {
 			t.Fatalf("%s: %s", what, out)
 		}
 	}
-	t.Logf("%d kills: %d runs interrupted, %d had committed", len(kills), interrupted, succeeded)
-	if interrupted < len(kills)/2 {
-		t.Errorf("only %d of %d kills hit a run before its commit: the kills are not spread over the run", interrupted, len(kills))
+	t.Logf("%d kills: %d runs interrupted (%d by a timed kill), %d had committed", len(kills), interrupted, timedHits, succeeded)
+	// On a busy machine more timed kills land before the run begins or
+	// after it ends; some must land inside it.
+	if timedHits < 3 {
+		t.Errorf("only %d of %d timed kills hit a run before its commit: the kills are not spread over the run", timedHits, timed)
 	}
 
 	// The history holds no row of an interrupted run after recovery.
