@@ -633,6 +633,13 @@ func (v *validator) checkRule(cr *colRule, r int, reasons []string) []string {
 		}
 		return reasons
 	}
+	if val.Kind == spec.Num && !math.IsNaN(val.Num) && cr.column != "" {
+		if val.Num < *cr.rule.Min || val.Num > *cr.rule.Max {
+			reasons = append(reasons, fmt.Sprintf("%s: %s is out of range for the warehouse column %s (%s: %s to %s)",
+				v.label(cr.idx), valueKey(val), cr.name, cr.column, fmtNum(*cr.rule.Min), fmtNum(*cr.rule.Max)))
+		}
+		return reasons
+	}
 	if val.Kind == spec.Num && !math.IsNaN(val.Num) {
 		if cr.rule.Min != nil && val.Num < *cr.rule.Min {
 			reasons = append(reasons, fmt.Sprintf("%s: %s is below the minimum %s", v.label(cr.idx), valueKey(val), fmtNum(*cr.rule.Min)))

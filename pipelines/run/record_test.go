@@ -94,3 +94,43 @@ target:
 		t.Fatalf("allow_empty: %v, %d rows left", out.Err, count())
 	}
 }
+
+// An integer beyond the range of its warehouse column is rejected with a
+// reason, row by row; DuckDB would fail the whole load naming no row.
+func TestIntegerOutOfColumnRangeIsQuarantined(t *testing.T) {
+	w := newWarehouse(t)
+	project := t.TempDir()
+	csv := "code,name,members\nP1,一支部,12\nP2,二支部,3000000000\nP3,三支部,-2147483649\n"
+	if err := os.WriteFile(filepath.Join(project, "orgs.csv"), []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := parseSpec(t, "orgs", `source:
+  kind: csv
+  path: orgs.csv
+  columns:
+    - {name: org_code, from: code}
+    - {name: name, from: name}
+    - {name: members, from: members, type: int}
+    - {name: snapshot_date, type: date, value: "2024-12-31"}
+    - {name: region_code, type: string, value: "310112001"}
+    - {name: kind, type: string, value: branch}
+target:
+  table: party_org
+  partition_by: [snapshot_date]
+reject_threshold: 100%
+`)
+	out := runOnce(t, s, Options{Project: project, Warehouse: w})
+	if out.Err != nil || out.Loaded != 1 || out.Quarantined != 2 {
+		t.Fatalf("run: %s loaded %d quarantined %d: %v", out.Status, out.Loaded, out.Quarantined, out.Err)
+	}
+	var reasons string
+	if err := w.DB().QueryRow(`SELECT string_agg(reasons, ' | ' ORDER BY row_number) FROM _quarantine`).Scan(&reasons); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"3000000000 is out of range for the warehouse column members (INTEGER: -2147483648 to 2147483647)",
+		"-2147483649 is out of range"} {
+		if !strings.Contains(reasons, want) {
+			t.Errorf("reasons %q lack %q", reasons, want)
+		}
+	}
+}

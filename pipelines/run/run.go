@@ -283,7 +283,11 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		return fail(err)
 	}
 	defer rdr.Release()
-	v, err := newValidator(validatorConfig{spec: s, src: rdr, mem: o.Mem, salt: salt, file: display, sheet: sheet,
+	bounds, err := targetBounds(ctx, w, s.Target.Table)
+	if err != nil {
+		return fail(err)
+	}
+	v, err := newValidator(validatorConfig{spec: s, src: rdr, mem: o.Mem, salt: salt, file: display, sheet: sheet, bounds: bounds,
 		q: &q, srcRejects: &srcRejects, regions: func(level int) (map[string]bool, error) { return regionCodes(ctx, w, level) }})
 	if err != nil {
 		return fail(fmt.Errorf("%s: %w", s.File, err))
@@ -420,6 +424,27 @@ func lastSuccess(ctx context.Context, w *warehouse.Warehouse, pipeline, input st
 	}
 	p.hash = hash.String
 	return p, nil
+}
+
+// targetBounds reads the ranges of table's narrow integer columns.
+func targetBounds(ctx context.Context, w *warehouse.Warehouse, table string) (map[string]typeBounds, error) {
+	rows, err := w.DB().QueryContext(ctx, `SELECT column_name, data_type FROM duckdb_columns()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?`, table)
+	if err != nil {
+		return nil, fmt.Errorf("run: read the columns of %s: %w", table, err)
+	}
+	defer rows.Close()
+	out := map[string]typeBounds{}
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return nil, err
+		}
+		if b, ok := integerBounds[typ]; ok {
+			out[name] = b
+		}
+	}
+	return out, rows.Err()
 }
 
 // regionCodes is the set of region codes at level.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -88,6 +89,9 @@ type colRule struct {
 	// without the regexp engine when it is simple (see pattern.go).
 	allowedList []string
 	fast        *fastPattern
+	// column names the warehouse column whose type bounds Min and Max,
+	// for a rule that comes from the target's types, not the spec.
+	column string
 }
 
 // validator is the record reader between a source and the load: it applies
@@ -202,6 +206,27 @@ type validatorConfig struct {
 	file, sheet string
 	q           *[]QRow
 	srcRejects  *int64
+	// bounds are the ranges of the target's narrow integer columns by
+	// column name: a value outside one is rejected with a reason, where
+	// DuckDB would fail the whole load naming no row.
+	bounds map[string]typeBounds
+}
+
+// typeBounds is the range of a warehouse integer type.
+type typeBounds struct {
+	typ      string
+	min, max float64
+}
+
+// integerBounds are the ranges of DuckDB's integer types narrower than the
+// 64 bits a source reads integers into.
+var integerBounds = map[string]typeBounds{
+	"TINYINT":   {"TINYINT", math.MinInt8, math.MaxInt8},
+	"SMALLINT":  {"SMALLINT", math.MinInt16, math.MaxInt16},
+	"INTEGER":   {"INTEGER", math.MinInt32, math.MaxInt32},
+	"UTINYINT":  {"UTINYINT", 0, math.MaxUint8},
+	"USMALLINT": {"USMALLINT", 0, math.MaxUint16},
+	"UINTEGER":  {"UINTEGER", 0, math.MaxUint32},
 }
 
 func newValidator(c validatorConfig) (*validator, error) {
@@ -316,6 +341,15 @@ func newValidator(c validatorConfig) (*validator, error) {
 			cr.regions = set
 		}
 		v.rules = append(v.rules, cr)
+	}
+	for i, f := range in.Fields() {
+		b, ok := c.bounds[f.Name]
+		if !ok {
+			continue
+		}
+		lo, hi := b.min, b.max
+		v.rules = append(v.rules, &colRule{idx: i, name: f.Name, column: b.typ,
+			rule: spec.ColumnRule{Min: &lo, Max: &hi}})
 	}
 	for _, c := range s.Validate.Unique {
 		i, err := idx(c)
