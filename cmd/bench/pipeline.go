@@ -33,7 +33,7 @@ const pipelineBudget = 1_000_000.0
 // does and checks what a register's pipeline typically checks.
 func orgPipeline(csvPath string, recode map[string]map[string]string, rules bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "description: organisation register (benchmark, synthetic)\nsource:\n  kind: csv\n  path: %q\n  encoding: utf-8\n  columns:\n", csvPath)
+	fmt.Fprintf(&b, "description: organisation register (benchmark, synthetic)\nsource:\n  kind: csv\n  path: %q\n  allow_outside_project: true\n  encoding: utf-8\n  columns:\n", csvPath)
 	b.WriteString(specColumns(orgFields))
 	b.WriteString("target:\n  table: organisation\n  partition_by: [snapshot_date]\n")
 	if rules {
