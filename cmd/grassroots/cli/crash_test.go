@@ -203,15 +203,7 @@ func TestKilledRunsLeaveOneRunPerPartition(t *testing.T) {
 func TestKilledRefreshIsRedone(t *testing.T) {
 	for _, point := range []string{"update:before-commit@2", "update:committed@2", "run:committed@2"} {
 		t.Run(point, func(t *testing.T) {
-			project, wh := pipelineProject(t, "50%")
-			yaml := filepath.Join(project, "pipelines", "pop.yaml")
-			b, err := os.ReadFile(yaml)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(yaml, append(b, "refresh:\n  indicators: [urban.rate_resident]\n"...), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			project, wh := refreshingProject(t)
 			args := []string{"run", "pop", "--project", project, "--warehouse", wh}
 			cmd, out := child(t, []string{"GRASSROOTS_FAILPOINT=" + point}, args...)
 			if err := cmd.Wait(); err == nil {

@@ -159,11 +159,11 @@ target:
 	}
 }
 
-// The indicators a run refreshes are computed in a run of their own, after
-// the pipeline's run commits; the pipeline's run records that its refresh is
-// done.
-func TestRunRefreshesIndicatorsInARunOfTheirOwn(t *testing.T) {
-	project, wh := pipelineProject(t, "50%")
+// refreshingProject is pipelineProject whose pipeline refreshes the
+// resident urbanisation rate after each run.
+func refreshingProject(t *testing.T) (project, wh string) {
+	t.Helper()
+	project, wh = pipelineProject(t, "50%")
 	yaml := filepath.Join(project, "pipelines", "pop.yaml")
 	b, err := os.ReadFile(yaml)
 	if err != nil {
@@ -172,6 +172,14 @@ func TestRunRefreshesIndicatorsInARunOfTheirOwn(t *testing.T) {
 	if err := os.WriteFile(yaml, append(b, "refresh:\n  indicators: [urban.rate_resident]\n"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return project, wh
+}
+
+// The indicators a run refreshes are computed in a run of their own, after
+// the pipeline's run commits; the pipeline's run records that its refresh is
+// done.
+func TestRunRefreshesIndicatorsInARunOfTheirOwn(t *testing.T) {
+	project, wh := refreshingProject(t)
 	out := mustRun(t, "", "run", "pop", "--project", project, "--warehouse", wh)
 	if !strings.Contains(out, "succeeded") || strings.Contains(out, "loaded; refresh") {
 		t.Fatalf("run printed:\n%s", out)
