@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"flag"
+	"io"
 	"strings"
 
 	"grassroots/sources"
@@ -42,7 +43,14 @@ JSON/NDJSON, or an http(s) URL to one of them.`,
 				if err != nil {
 					return err
 				}
-				return r.Write(e.Stdout)
+				// The report quotes the file's own headers and values:
+				// control characters in them are shown, not obeyed.
+				var b strings.Builder
+				if err := r.Write(&b); err != nil {
+					return err
+				}
+				_, err = io.WriteString(e.Stdout, shown(b.String()))
+				return err
 			}
 		},
 	})

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -50,5 +52,20 @@ func TestSourcesInspectErrors(t *testing.T) {
 	code, _, _ = run(t, "", "sources", "inspect")
 	if code != 2 {
 		t.Errorf("no file: exit %d, want 2", code)
+	}
+}
+
+// A header that carries terminal escapes is shown escaped, not obeyed.
+func TestSourcesInspectEscapesControls(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "evil.csv")
+	if err := os.WriteFile(p, []byte("区划代码,\x1b]0;pwned\a名称\n310112,闵行区\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, "", "sources", "inspect", p)
+	if strings.ContainsAny(out, "\x1b\a") {
+		t.Fatalf("inspect printed raw control characters:\n%q", out)
+	}
+	if !strings.Contains(out, `\x1b]0;pwned\a名称`) {
+		t.Fatalf("inspect does not show the header escaped:\n%s", out)
 	}
 }
