@@ -635,8 +635,12 @@ func (v *validator) checkRule(cr *colRule, r int, reasons []string) []string {
 	}
 	if val.Kind == spec.Num && !math.IsNaN(val.Num) && cr.column != "" {
 		if val.Num < *cr.rule.Min || val.Num > *cr.rule.Max {
+			shown := valueKey(val)
+			if c.kind == kI64 {
+				shown = strconv.FormatInt(c.i64.Value(r), 10) // exact, where a float would round
+			}
 			reasons = append(reasons, fmt.Sprintf("%s: %s is out of range for the warehouse column %s (%s: %s to %s)",
-				v.label(cr.idx), valueKey(val), cr.name, cr.column, fmtNum(*cr.rule.Min), fmtNum(*cr.rule.Max)))
+				v.label(cr.idx), shown, cr.name, cr.column, fmtNum(*cr.rule.Min), fmtNum(*cr.rule.Max)))
 		}
 		return reasons
 	}

@@ -100,7 +100,7 @@ target:
 func TestIntegerOutOfColumnRangeIsQuarantined(t *testing.T) {
 	w := newWarehouse(t)
 	project := t.TempDir()
-	csv := "code,name,members\nP1,一支部,12\nP2,二支部,3000000000\nP3,三支部,-2147483649\n"
+	csv := "code,name,members\nP1,一支部,12\nP2,二支部,3000000000\nP3,三支部,-2147483649\nP4,四支部,9223372036854775807\n"
 	if err := os.WriteFile(filepath.Join(project, "orgs.csv"), []byte(csv), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -120,14 +120,14 @@ target:
 reject_threshold: 100%
 `)
 	out := runOnce(t, s, Options{Project: project, Warehouse: w})
-	if out.Err != nil || out.Loaded != 1 || out.Quarantined != 2 {
+	if out.Err != nil || out.Loaded != 1 || out.Quarantined != 3 {
 		t.Fatalf("run: %s loaded %d quarantined %d: %v", out.Status, out.Loaded, out.Quarantined, out.Err)
 	}
 	var reasons string
 	if err := w.DB().QueryRow(`SELECT string_agg(reasons, ' | ' ORDER BY row_number) FROM _quarantine`).Scan(&reasons); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"3000000000 is out of range for the warehouse column members (INTEGER: -2147483648 to 2147483647)",
+	for _, want := range []string{"3000000000 is out of range for the warehouse column members (INTEGER: -2147483648 to 2147483647)", "9223372036854775807 is out of range",
 		"-2147483649 is out of range"} {
 		if !strings.Contains(reasons, want) {
 			t.Errorf("reasons %q lack %q", reasons, want)

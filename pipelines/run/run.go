@@ -409,12 +409,14 @@ type prevRun struct {
 	hash string
 }
 
-// lastSuccess is the newest succeeded run of pipeline for input before run.
+// lastSuccess is the newest succeeded run of pipeline for input before run
+// that was not reverted since (a reverted run's data is no longer in).
 func lastSuccess(ctx context.Context, w *warehouse.Warehouse, pipeline, input string, run int64) (prevRun, error) {
 	var p prevRun
 	var hash sql.NullString
 	err := w.DB().QueryRowContext(ctx, `SELECT run_id, input_hash FROM _run
 		WHERE pipeline = ? AND coalesce(input, '') = ? AND status = 'succeeded' AND run_id < ?
+		  AND run_id NOT IN (SELECT reverts FROM _run WHERE reverts IS NOT NULL AND committed_at IS NOT NULL)
 		ORDER BY run_id DESC LIMIT 1`, pipeline, input, run).Scan(&p.id, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, nil

@@ -59,6 +59,14 @@ func (w *Warehouse) Revert(ctx context.Context, id int64, trigger string) (Rever
 	if by.Valid {
 		return st, fmt.Errorf("warehouse: %w run %d: run %d reverted it already", ErrNotRevertible, id, by.Int64)
 	}
+	since, err := w.HistorySince(ctx)
+	if err != nil {
+		return st, err
+	}
+	if committed.Time.Before(since) {
+		return st, fmt.Errorf("warehouse: %w run %d: it committed at %s, before the history was vacuumed up to %s; the rows it replaced are gone",
+			ErrNotRevertible, id, committed.Time.Local().Format(time.DateTime), since.Local().Format(time.DateTime))
+	}
 	tables, err := w.VersionedTables(ctx)
 	if err != nil {
 		return st, err
@@ -152,6 +160,49 @@ func (tx *Tx) dataColumns(ctx context.Context, table string) ([]string, error) {
 	return cols, rows.Err()
 }
 
+// HistorySince is the moment from which the warehouse can be read as of:
+// the latest vacuum's horizon, or the zero time if it was never vacuumed.
+func (w *Warehouse) HistorySince(ctx context.Context) (time.Time, error) {
+	var n int
+	if err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()
+		AND table_name = '_setting'`).Scan(&n); err != nil || n == 0 {
+		return time.Time{}, err
+	}
+	var since sql.NullTime
+	err := w.db.QueryRowContext(ctx, `SELECT max(value::TIMESTAMPTZ) FROM _setting WHERE key = 'history_complete_since'`).Scan(&since)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("warehouse: read the history's horizon: %w", err)
+	}
+	return since.Time, nil
+}
+
+// checkAsOf refuses a moment the warehouse cannot show as it was: before its
+// history was vacuumed, or before anything was loaded into it.
+func (w *Warehouse) checkAsOf(ctx context.Context, t time.Time) error {
+	since, err := w.HistorySince(ctx)
+	if err != nil {
+		return err
+	}
+	if t.Before(since) {
+		return fmt.Errorf("warehouse %s: cannot be read as of %s: its history before %s was vacuumed (grassroots vacuum)",
+			w.path, t.Local().Format(time.DateTime), since.Local().Format(time.DateTime))
+	}
+	var first sql.NullTime
+	if err := w.db.QueryRowContext(ctx, `SELECT min(committed_at) FROM _run`).Scan(&first); err != nil {
+		return fmt.Errorf("warehouse: %w", err)
+	}
+	if !first.Valid || t.Before(first.Time) {
+		at := "nothing has been loaded yet"
+		if first.Valid {
+			at = "its first run committed at " + first.Time.Local().Format(time.DateTime)
+		}
+		return fmt.Errorf("warehouse %s held nothing as of %s (%s): --as-of is a moment of the warehouse's own history, "+
+			"when data was loaded, not a year of the data (for that, filter on year or period)",
+			w.path, t.Local().Format(time.DateTime), at)
+	}
+	return nil
+}
+
 // DefaultRetention is how long replaced rows are kept when the warehouse
 // sets nothing else: long enough to re-issue a year's reports as they were.
 const DefaultRetention = 400 * 24 * time.Hour
@@ -212,7 +263,11 @@ func (w *Warehouse) Vacuum(ctx context.Context, now time.Time) (map[string]int64
 				dropped[t] = n
 			}
 		}
-		return nil
+		// From here on the warehouse cannot be read as of an earlier moment.
+		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO _setting VALUES ('history_complete_since',
+			CAST(greatest(?::TIMESTAMPTZ, coalesce((SELECT max(value::TIMESTAMPTZ) FROM _setting WHERE key = 'history_complete_since'), ?::TIMESTAMPTZ)) AS VARCHAR))`,
+			horizon, horizon)
+		return err
 	})
 	if err != nil {
 		return nil, horizon, err

@@ -53,6 +53,7 @@ type Run struct {
 	Refresh         string // pending, done, failed; empty when nothing depends on the run
 	RefreshError    string
 	RevertedBy      sql.NullInt64 // the run that reverted this one
+	Reverts         sql.NullInt64 // for a revert: the run it undid
 }
 
 // BeginRun records a run as running, committed on its own so that the record
@@ -143,7 +144,7 @@ func (w *Warehouse) Runs(ctx context.Context, f RunFilter) ([]Run, error) {
 	q := `SELECT run_id, pipeline, trigger, started_at, ended_at, status, rows_read, rows_loaded,
 		rows_quarantined, coalesce(input, ''), coalesce(input_hash, ''), coalesce(error, ''),
 		coalesce(refresh, ''), coalesce(refresh_error, ''),
-		(SELECT max(r.run_id) FROM _run r WHERE r.reverts = _run.run_id AND r.committed_at IS NOT NULL)
+		(SELECT max(r.run_id) FROM _run r WHERE r.reverts = _run.run_id AND r.committed_at IS NOT NULL), reverts
 		FROM _run WHERE true`
 	var args []any
 	if f.Pipeline != "" {
@@ -166,7 +167,7 @@ func (w *Warehouse) Runs(ctx context.Context, f RunFilter) ([]Run, error) {
 	for rows.Next() {
 		var r Run
 		if err := rows.Scan(&r.ID, &r.Pipeline, &r.Trigger, &r.Started, &r.Ended, &r.Status, &r.RowsRead,
-			&r.RowsLoaded, &r.RowsQuarantined, &r.Input, &r.InputHash, &r.Error, &r.Refresh, &r.RefreshError, &r.RevertedBy); err != nil {
+			&r.RowsLoaded, &r.RowsQuarantined, &r.Input, &r.InputHash, &r.Error, &r.Refresh, &r.RefreshError, &r.RevertedBy, &r.Reverts); err != nil {
 			return nil, err
 		}
 		runs = append(runs, r)

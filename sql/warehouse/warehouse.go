@@ -178,6 +178,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*Warehouse, error) 
 		}
 	}
 	w := &Warehouse{path: path, key: key, catalog: catalog, readOnly: o.readOnly, db: db, conn: connector, refs: 1}
+	if !o.asOf.IsZero() {
+		if err := w.checkAsOf(ctx, o.asOf); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	if !o.readOnly {
 		if _, err := w.recover(ctx); err != nil {
 			db.Close()

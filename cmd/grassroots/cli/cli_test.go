@@ -156,9 +156,13 @@ func TestSQLFormats(t *testing.T) {
 
 func TestSQLIsReadOnlyByDefault(t *testing.T) {
 	w := fixture(t)
-	code, _, errs := run(t, "", "sql", "--warehouse", w, "delete from region")
+	code, _, errs := run(t, "", "sql", "--warehouse", w, "delete from region_history")
 	if code != 1 || !strings.Contains(errs, "--write") {
 		t.Fatalf("delete without --write: exit %d, stderr %q", code, errs)
+	}
+	code, _, errs = run(t, "", "sql", "--warehouse", w, "delete from region")
+	if code != 1 || !strings.Contains(errs, "views of their current rows") || !strings.Contains(errs, "grassroots run") {
+		t.Fatalf("delete from a view: exit %d, stderr %q", code, errs)
 	}
 	if n := mustRun(t, "", "sql", "--warehouse", w, "--format", "csv", "select count(*) n from region"); n != "n\n5\n" {
 		t.Fatalf("rows after refused delete: %q", n)
@@ -362,7 +366,7 @@ func TestSQLReadOnlyMeansReadOnly(t *testing.T) {
 			t.Errorf("read-only sql ran %q", attack)
 			continue
 		}
-		if !strings.Contains(errs, "read-only") && !strings.Contains(errs, "--write") {
+		if !strings.Contains(errs, "read-only") && !strings.Contains(errs, "--write") && !strings.Contains(errs, "views of their current rows") {
 			t.Errorf("%q refused without saying the warehouse is read-only: %s", attack, errs)
 		}
 	}

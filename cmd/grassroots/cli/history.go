@@ -75,13 +75,20 @@ can be reverted. vacuum drops, from every <table>_history, the rows replaced
 by a run committed longer ago than the retention (default 400 days), and
 checkpoints the file. --set-retention DAYS stores a new retention first.`,
 		Setup: func(fs *flag.FlagSet) Runner {
-			var path string
-			days := -1
+			var path, retention string
 			addWarehouseFlag(fs, &path)
-			fs.IntVar(&days, "set-retention", -1, "keep replaced rows this many days from now on")
+			fs.StringVar(&retention, "set-retention", "", "store a new retention first: keep replaced rows this many `DAYS`")
 			return func(ctx context.Context, e *Env, args []string) error {
 				if len(args) > 0 {
 					return Usagef("vacuum takes no arguments")
+				}
+				days := -1
+				if retention != "" {
+					n, err := strconv.Atoi(retention)
+					if err != nil || n < 0 {
+						return Usagef("--set-retention %q: want a whole number of days, 0 or more", retention)
+					}
+					days = n
 				}
 				w, err := e.openWrite(ctx, e.warehousePath(path))
 				if err != nil {
@@ -92,6 +99,7 @@ checkpoints the file. --set-retention DAYS stores a new retention first.`,
 					if err := w.SetRetention(ctx, time.Duration(days)*24*time.Hour); err != nil {
 						return err
 					}
+					fmt.Fprintf(e.Stdout, "retention set: replaced rows are kept %d days\n", days)
 				}
 				dropped, horizon, err := w.Vacuum(ctx, time.Now())
 				if err != nil {
@@ -107,7 +115,7 @@ checkpoints the file. --set-retention DAYS stores a new retention first.`,
 				for _, t := range tables {
 					fmt.Fprintf(e.Stdout, "%-20s %d replaced rows dropped\n", t, dropped[t])
 				}
-				fmt.Fprintf(e.Stdout, "%d rows replaced before %s dropped; the warehouse reads as of any moment since\n",
+				fmt.Fprintf(e.Stdout, "%d rows replaced before %s dropped; --as-of reads any moment from then on, and runs committed since can be reverted\n",
 					total, horizon.Local().Format(time.DateTime))
 				return nil
 			}

@@ -139,8 +139,22 @@ func TestRevertAndAsOf(t *testing.T) {
 		t.Fatalf("export --as-of: %v", err)
 	}
 
+	// The reverted run's input is no longer "unchanged since the last
+	// success": the next run loads it again.
+	if again := mustRun(t, "", "run", "demo_population", "--project", dir, "--warehouse", wh); strings.Contains(again, "skipped") {
+		t.Fatalf("after the revert the pipeline skips its input:\n%s", again)
+	}
+	if got := q("select count(*) from population where is_synthetic"); got != countBefore {
+		t.Fatalf("after the revert and a new run: %s, want %s", got, countBefore)
+	}
+	// --as-of a year of the data, not of the warehouse, is refused saying so.
+	if code, _, errs := run(t, "", "sql", "--warehouse", wh, "--as-of", "2020-01-01", "select 1"); code != 1 ||
+		!strings.Contains(errs, "not a year of the data") {
+		t.Fatalf("--as-of 2020-01-01: exit %d, %s", code, errs)
+	}
+
 	// Vacuum with a retention of 0 days drops the replaced rows: the past
-	// before now can no longer be read.
+	// before now can no longer be read, nor runs before it reverted.
 	out = mustRun(t, "", "vacuum", "--warehouse", wh, "--set-retention", "0")
 	if !strings.Contains(out, "replaced rows dropped") {
 		t.Fatalf("vacuum printed:\n%s", out)
@@ -148,7 +162,17 @@ func TestRevertAndAsOf(t *testing.T) {
 	if left := q("select count(*) as n from population_history where superseded_by is not null"); left != "n\n0\n" {
 		t.Fatalf("replaced rows after vacuum: %s", left)
 	}
-	if got := q("select count(*) from population where is_synthetic"); got != countAfter {
-		t.Fatalf("vacuum changed the current rows: %s, want %s", got, countAfter)
+	if got := q("select count(*) from population where is_synthetic"); got != countBefore {
+		t.Fatalf("vacuum changed the current rows: %s, want %s", got, countBefore)
+	}
+	if code, _, errs := run(t, "", "sql", "--warehouse", wh, "--as-of", issued, "select 1"); code != 1 || !strings.Contains(errs, "was vacuumed") {
+		t.Fatalf("--as-of before the vacuum: exit %d, %s", code, errs)
+	}
+	last := strings.TrimSpace(strings.TrimPrefix(q("select max(run_id) as id from _run where pipeline = 'demo_population' and status = 'succeeded'"), "id\n"))
+	if code, _, errs := run(t, "", "runs", "revert", last, "--warehouse", wh); code != 1 || !strings.Contains(errs, "vacuumed") {
+		t.Fatalf("revert of a run before the vacuum: exit %d, %s", code, errs)
+	}
+	if code, _, errs := run(t, "", "vacuum", "--warehouse", wh, "--set-retention", "-5"); code != 2 {
+		t.Fatalf("vacuum --set-retention -5: exit %d, %s", code, errs)
 	}
 }

@@ -20,8 +20,13 @@ failed, skipped, interrupted), rows read, loaded and quarantined, and the error 
 a run that failed. Rows read always equal rows loaded plus rows quarantined.
 
 The refresh column says whether what depends on a run's data (indicators,
-reports) was brought up to date after it: done, or pending / failed — the
-indicators are stale until the next run of the pipeline redoes the refresh.`,
+reports) was brought up to date after it, for pipelines that refresh (refresh:
+in their spec): done, or pending / failed — the indicators are stale until the
+next run of the pipeline redoes the refresh. Blank: the run refreshes nothing
+itself (an indicators run, a revert, a demo run whose command computes the
+indicators afterwards, a skipped or failed run).
+
+A reverted run says which run reverted it; a revert says which run it undid.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path, format string
 			var failed bool
@@ -75,6 +80,9 @@ func runsResult(runs []warehouse.Run) *Result {
 			}
 		}
 		msg := r.Error
+		if r.Reverts.Valid {
+			msg = strings.TrimPrefix(msg+"; ", "; ") + fmt.Sprintf("reverts run %d", r.Reverts.Int64)
+		}
 		if r.RevertedBy.Valid {
 			msg = strings.TrimPrefix(msg+"; ", "; ") + fmt.Sprintf("reverted by run %d", r.RevertedBy.Int64)
 		}

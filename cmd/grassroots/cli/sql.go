@@ -121,11 +121,8 @@ func (s *shell) exec(ctx context.Context, query string) error {
 func (s *shell) explain(err error) error {
 	msg := err.Error()
 	if m := viewWrite.FindStringSubmatch(msg); m != nil {
-		hint := "the tables runs load are views of their current rows; every version is in TABLE_history, " +
-			"and rows change by pipeline runs (grassroots run), or reverting one (grassroots runs revert)"
-		if !s.write {
-			hint += "; the warehouse is opened read-only (--write opens it for writing)"
-		}
+		hint := "the tables runs load are views of their current rows: rows change through pipeline runs " +
+			"(grassroots run) and reverts (grassroots runs revert); every version is in TABLE_history"
 		return fmt.Errorf("%s (%s)", firstLine(msg), hint)
 	}
 	if !s.write && (strings.Contains(msg, "read-only mode") || strings.Contains(msg, "read only") ||
