@@ -47,14 +47,20 @@ func init() {
 		Args:    "[DIR]",
 		Summary: "check every pipeline, indicator and report definition without running anything",
 		Help: `Prints every problem at once, one per line as path:line:col: message, and exits 1
-if there is any. DIR is the project folder (default: the current one).`,
+if there is any. DIR (or --project, as run takes it) is the project folder
+(default: the current one).`,
 		Setup: func(fs *flag.FlagSet) Runner {
+			var project string
+			fs.StringVar(&project, "project", "", "project folder: pipelines/*.yaml and the inputs they name (or give it as DIR)")
 			return func(ctx context.Context, e *Env, args []string) error {
-				if len(args) > 1 {
-					return Usagef("at most one project folder")
+				if len(args) > 1 || (len(args) == 1 && project != "") {
+					return Usagef("one project folder, as DIR or --project")
 				}
 				dir := "."
-				if len(args) == 1 {
+				switch {
+				case project != "":
+					dir = project
+				case len(args) == 1:
 					dir = args[0]
 				}
 				var all []Problem

@@ -130,6 +130,9 @@ func TestLintPipelines(t *testing.T) {
 	if out := mustRun(t, "", "lint", project); !strings.Contains(out, "no problems") {
 		t.Fatalf("lint of a good project:\n%s", out)
 	}
+	if out := mustRun(t, "", "lint", "--project", project); !strings.Contains(out, "no problems") {
+		t.Fatalf("lint --project of a good project:\n%s", out)
+	}
 	bad := `source:
   kind: csv
   path: missing.csv
