@@ -29,7 +29,6 @@ package warehouse
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -153,34 +152,25 @@ func (w *Warehouse) dropUncommitted(ctx context.Context, ids []int64) error {
 		return err
 	}
 	list := int64List(ids)
-	conn, err := w.db.Conn(ctx)
+	err = w.Update(ctx, func(ctx context.Context, tx *Tx) error {
+		for _, t := range tables {
+			h := QuoteIdent(t + HistorySuffix)
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+h+" WHERE run_id IN ("+list+")"); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE "+h+" SET superseded_by = NULL WHERE superseded_by IN ("+list+")"); err != nil {
+				return err
+			}
+		}
+		for _, t := range []string{"_load", "_quarantine"} {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t+" WHERE run_id IN ("+list+")"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return err
-	}
-	fail := func(err error) error {
-		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 		return fmt.Errorf("warehouse: remove what interrupted runs left: %w", err)
-	}
-	for _, t := range tables {
-		h := QuoteIdent(t + HistorySuffix)
-		if _, err := conn.ExecContext(ctx, "DELETE FROM "+h+" WHERE run_id IN ("+list+")"); err != nil {
-			return fail(err)
-		}
-		if _, err := conn.ExecContext(ctx, "UPDATE "+h+" SET superseded_by = NULL WHERE superseded_by IN ("+list+")"); err != nil {
-			return fail(err)
-		}
-	}
-	for _, t := range []string{"_load", "_quarantine"} {
-		if _, err := conn.ExecContext(ctx, "DELETE FROM "+t+" WHERE run_id IN ("+list+")"); err != nil {
-			return fail(err)
-		}
-	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return fail(err)
 	}
 	return nil
 }
@@ -196,19 +186,6 @@ func int64List(ids []int64) string {
 // ErrNotRevertible is wrapped by Revert's errors when the run cannot be
 // undone as asked.
 var ErrNotRevertible = errors.New("cannot revert")
-
-// committedAt returns when run id was committed (ok false if never).
-func (w *Warehouse) committedAt(ctx context.Context, id int64) (time.Time, bool, error) {
-	var at sql.NullTime
-	err := w.db.QueryRowContext(ctx, `SELECT committed_at FROM _run WHERE run_id = ?`, id).Scan(&at)
-	if errors.Is(err, sql.ErrNoRows) {
-		return time.Time{}, false, fmt.Errorf("warehouse: no run %d", id)
-	}
-	if err != nil {
-		return time.Time{}, false, err
-	}
-	return at.Time, at.Valid, nil
-}
 
 // Table returns the name to INSERT rows of table into inside the
 // transaction, which writes run: its history table when it is versioned
