@@ -18,30 +18,8 @@ import (
 // row as text, the number of output batches, and the quarantined rows.
 func validated(t *testing.T, s *spec.Spec, path string, mem memory.Allocator) ([]string, int, []QRow) {
 	t.Helper()
-	cfg := s.Source
-	cfg.Path = path
-	cfg.Allocator = mem
-	src, err := sources.New("csv", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdr, err := src.Open(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rdr.Release()
-	var q []QRow
-	var srcRejects int64
-	towns := map[string]bool{}
-	for _, c := range strings.Fields(benchTownships) {
-		towns[c] = true
-	}
-	v, err := newValidator(validatorConfig{spec: s, src: rdr, mem: mem, salt: []byte("0123456789abcdef"), file: "orgs.csv",
-		q: &q, srcRejects: &srcRejects, regions: func(int) (map[string]bool, error) { return towns, nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.Release()
+	v, q, release := openValidator(t, s, path, mem, "orgs.csv")
+	defer release()
 	var rows []string
 	batches := 0
 	for v.Next() {
@@ -58,7 +36,38 @@ func validated(t *testing.T, s *spec.Spec, path string, mem memory.Allocator) ([
 	if err := v.Err(); err != nil {
 		t.Fatal(err)
 	}
-	return rows, batches, q
+	return rows, batches, *q
+}
+
+// openValidator puts a validator over the CSV at path, as a run would (with
+// the townships of benchTownships as the region codes), reporting it as
+// file; release frees it and its source.
+func openValidator(t *testing.T, s *spec.Spec, path string, mem memory.Allocator, file string) (v *validator, q *[]QRow, release func()) {
+	t.Helper()
+	cfg := s.Source
+	cfg.Path = path
+	cfg.Allocator = mem
+	src, err := sources.New("csv", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdr, err := src.Open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	q = new([]QRow)
+	var srcRejects int64
+	towns := map[string]bool{}
+	for _, c := range strings.Fields(benchTownships) {
+		towns[c] = true
+	}
+	v, err = newValidator(validatorConfig{spec: s, src: rdr, mem: mem, salt: []byte("0123456789abcdef"), file: file,
+		q: q, srcRejects: &srcRejects, regions: func(int) (map[string]bool, error) { return towns, nil }})
+	if err != nil {
+		rdr.Release()
+		t.Fatal(err)
+	}
+	return v, q, func() { v.Release(); rdr.Release() }
 }
 
 // Rejected rows scattered thinly through a batch are cut out by slicing the

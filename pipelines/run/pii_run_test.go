@@ -13,7 +13,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
-	"grassroots/sources"
 	"grassroots/sql/warehouse"
 )
 
@@ -375,25 +374,8 @@ func TestPIINothingPassedOnOnceFound(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := parseSpec(t, "pii", strings.Replace(piiSpec("备注", ""), "columns:", "batch_size: 100\n  columns:", 1))
-	cfg := s.Source
-	cfg.Path = path
-	src, err := sources.New("csv", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdr, err := src.Open(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rdr.Release()
-	var q []QRow
-	var srcRejects int64
-	v, err := newValidator(validatorConfig{spec: s, src: rdr, mem: memory.DefaultAllocator, file: "input.csv",
-		q: &q, srcRejects: &srcRejects})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.Release()
+	v, _, release := openValidator(t, s, path, memory.DefaultAllocator, "input.csv")
+	defer release()
 	var passed int64
 	for v.Next() {
 		rec := v.RecordBatch()
