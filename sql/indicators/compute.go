@@ -105,8 +105,12 @@ func compute(ctx context.Context, w *warehouse.Warehouse, o Options, cat, sel []
 		if _, err := tx.Supersede(ctx, "indicator_value", o.RunID, "indicator IN ("+list+")"); err != nil {
 			return fmt.Errorf("indicators: clear values: %w", err)
 		}
+		values, err := tx.Table(ctx, "indicator_value", o.RunID)
+		if err != nil {
+			return err
+		}
 		for _, ind := range sel {
-			is, err := computeOne(ctx, tx, ind, closure, o.RunID)
+			is, err := computeOne(ctx, tx, ind, closure, o.RunID, values)
 			if err != nil {
 				return err
 			}
@@ -332,7 +336,9 @@ func Columns(ctx context.Context, tx *warehouse.Tx, ind *Indicator) ([]string, e
 	return cols, nil
 }
 
-func computeOne(ctx context.Context, tx *warehouse.Tx, ind *Indicator, closure string, runID int64) (IndicatorStats, error) {
+// computeOne inserts ind's values into table (indicator_value's, as
+// tx.Table names it for the run).
+func computeOne(ctx context.Context, tx *warehouse.Tx, ind *Indicator, closure string, runID int64, table string) (IndicatorStats, error) {
 	start := time.Now()
 	is := IndicatorStats{Code: ind.Code}
 	cols, ok := columnCache.Load(source(ind))
@@ -344,7 +350,7 @@ func computeOne(ctx context.Context, tx *warehouse.Tx, ind *Indicator, closure s
 		cols = c
 		columnCache.Store(source(ind), c)
 	}
-	res, err := tx.ExecContext(ctx, insertSQL(ind, cols.([]string), closure, runID))
+	res, err := tx.ExecContext(ctx, insertSQL(ind, cols.([]string), closure, runID, table))
 	if err != nil {
 		return is, fmt.Errorf("indicators: %s: %w", ind.Path, err)
 	}
@@ -448,7 +454,7 @@ func checkValues(ctx context.Context, tx *warehouse.Tx, sel []*Indicator, list s
 
 // insertSQL builds the statement that evaluates ind's query, rolls it up and
 // writes indicator_value.
-func insertSQL(ind *Indicator, cols []string, closure string, runID int64) string {
+func insertSQL(ind *Indicator, cols []string, closure string, runID int64, table string) string {
 	has := map[string]bool{}
 	for _, c := range cols {
 		has[c] = true
@@ -468,7 +474,7 @@ func insertSQL(ind *Indicator, cols []string, closure string, runID int64) strin
 			flags + ", '')) ELSE " + flags + " END"
 	}
 	var b strings.Builder
-	b.WriteString(`INSERT INTO indicator_value_history (indicator, region_code, period, year, vintage, numerator, denominator,
+	b.WriteString(`INSERT INTO ` + table + ` (indicator, region_code, period, year, vintage, numerator, denominator,
 	value, unit, flags, is_rollup, is_synthetic, computed_at, run_id)
 WITH `)
 	if len(ind.DependsOn) > 0 {
@@ -556,7 +562,11 @@ func refreshAlerts(ctx context.Context, tx *warehouse.Tx, list string, runID int
 	if _, err := tx.Supersede(ctx, "alert", runID, "indicator IN ("+list+")"); err != nil {
 		return 0, fmt.Errorf("indicators: clear alerts: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO alert_history (indicator, region_code, period, value, comparator, threshold,
+	table, err := tx.Table(ctx, "alert", runID)
+	if err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (indicator, region_code, period, value, comparator, threshold,
 		severity, message, is_synthetic, raised_at, run_id)
 		WITH latest AS (
 			SELECT * FROM indicator_value
