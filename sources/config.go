@@ -137,6 +137,11 @@ type Column struct {
 	Default string `yaml:"default"`
 	// Value makes a constant column (no From): a source note, a vintage tag.
 	Value string `yaml:"value"`
+	// RowNumber makes an int column (no From) holding the row's number in the
+	// input: the line of a CSV, the row of a sheet — the number the quarantine
+	// names. It keeps the order of a file whose rows mean something by where
+	// they stand (a yearbook's indented hierarchy).
+	RowNumber bool `yaml:"row_number"`
 }
 
 // Ref names a source column, sheet or field: by Name, or by 1-based Pos. In YAML
@@ -322,6 +327,15 @@ func (c *Config) Validate() error {
 			add("%s.percent: unknown %q (want pct or fraction)", p, col.Percent)
 		}
 		isKey := c.Unpivot != nil && (col.Name == c.Unpivot.Key || col.Name == c.Unpivot.Value)
+		if col.RowNumber {
+			if !col.From.IsZero() || col.Value != "" || isKey {
+				add("%s.row_number: a row-number column has no from or value", p)
+			}
+			if col.Type != Int {
+				add("%s.row_number: a row-number column has type int", p)
+			}
+			continue
+		}
 		if col.From.IsZero() && col.Value == "" && !isKey {
 			add("%s.from: required (or give a constant value)", p)
 		}

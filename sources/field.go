@@ -32,10 +32,11 @@ type field struct {
 	srcName  string // header text or #n
 	def      *cell
 	constant *cell
+	rowNum   bool // the row's number in the input (Column.RowNumber)
 }
 
 func newField(col Column, _ []string, loc *time.Location) (*field, error) {
-	f := &field{col: col, typ: col.Type, scale: 1, loc: loc, src: -1}
+	f := &field{col: col, typ: col.Type, scale: 1, loc: loc, src: -1, rowNum: col.RowNumber}
 	if f.typ == "" {
 		f.typ = String
 	}

@@ -694,6 +694,8 @@ func (r *TableReader) row(cells []string, row int64) (int, error) {
 			if f.src < 0 {
 				if f.constant != nil {
 					*c = *f.constant
+				} else if f.rowNum {
+					*c = cell{i: row}
 				}
 				continue
 			}
@@ -789,6 +791,8 @@ func (r *TableReader) direct(cells []string, row int64) (int, error) {
 			c := &r.cells[i]
 			if f.constant != nil {
 				*c = *f.constant
+			} else if f.rowNum {
+				*c = cell{i: row}
 			}
 			col.set(at, c)
 			continue

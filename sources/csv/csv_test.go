@@ -358,3 +358,66 @@ columns:
 		t.Errorf("Err()\n got %v\nwant %s", rdr.Err(), want)
 	}
 }
+
+// TestRowNumberColumn: a row_number column holds each row's line in the file,
+// the number the quarantine would name, past skipped, blank and dropped lines
+// and on both the fast path and the one that keeps raw values.
+func TestRowNumberColumn(t *testing.T) {
+	path := t.TempDir() + "/h.csv"
+	in := "标题\n地区,人口\n北京市,10\n\n  东城区,2\n合计,12\n  西城区,x\n"
+	if err := os.WriteFile(path, []byte(in), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config(t, `
+path: `+path+`
+skip_rows: 1
+columns:
+  - {from: 地区, name: name}
+  - {from: 人口, name: pop, type: int}
+  - {name: line, row_number: true, type: int}
+drop_rows:
+  - {equals: [合计]}
+`)
+	cfg.Allocator = sourcetest.Checked(t)
+	var rejected []int64
+	cfg.OnReject = func(rj sources.Reject) { rejected = append(rejected, rj.Row) }
+	src, err := sources.New("csv", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdr, err := src.Open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdr.Release()
+	var got []string
+	for rdr.Next() {
+		rec := rdr.RecordBatch()
+		for i := 0; i < int(rec.NumRows()); i++ {
+			got = append(got, rec.Column(0).ValueStr(i)+"@"+rec.Column(2).ValueStr(i))
+		}
+	}
+	if err := rdr.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if want := "北京市@3,东城区@5"; strings.Join(got, ",") != want {
+		t.Errorf("rows %q, want %q", strings.Join(got, ","), want)
+	}
+	if len(rejected) != 1 || rejected[0] != 7 {
+		t.Errorf("rejected lines %v, want [7]", rejected)
+	}
+	for _, bad := range []string{
+		"{name: line, row_number: true}",
+		"{name: line, row_number: true, type: int, from: 地区}",
+	} {
+		var c sources.Config
+		dec := yaml.NewDecoder(strings.NewReader("path: x.csv\ncolumns:\n  - " + bad + "\n"))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "row_number") {
+			t.Errorf("%s: error %v, want one about row_number", bad, err)
+		}
+	}
+}
