@@ -31,6 +31,9 @@ func WriteReference(dir string) ([]Spec, error) {
 		if err != nil {
 			return err
 		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dst, p)), 0o755); err != nil {
+			return err
+		}
 		return os.WriteFile(filepath.Join(dst, p), b, 0o644)
 	})
 	if err != nil {

@@ -9,5 +9,5 @@ import "embed"
 
 // FS holds the bundled CSV files and their README.
 //
-//go:embed *.csv README.md
+//go:embed *.csv README.md census
 var FS embed.FS

@@ -371,7 +371,7 @@ func inputRelation(ind *Indicator) string {
 	}
 	return `indicator_input AS (
 	SELECT iv.*, iv.flags LIKE 'partial:%' AS partial, ` + rank + ` AS vintage_rank
-	FROM indicator_value iv WHERE iv.indicator IN (` + sqlList(ind.DependsOn) + `)
+	FROM indicator_value iv WHERE iv.indicator IN (` + sqlList(ind.DependsOn) + `) AND NOT iv.beside_own
 )`
 }
 
@@ -475,7 +475,7 @@ func insertSQL(ind *Indicator, cols []string, closure string, runID int64, table
 	}
 	var b strings.Builder
 	b.WriteString(`INSERT INTO ` + table + ` (indicator, region_code, period, year, vintage, numerator, denominator,
-	value, unit, flags, is_rollup, is_synthetic, computed_at, run_id)
+	value, unit, flags, is_rollup, is_synthetic, reported, expected, beside_own, computed_at, run_id)
 WITH `)
 	if len(ind.DependsOn) > 0 {
 		b.WriteString(inputRelation(ind) + ", ")
@@ -497,7 +497,7 @@ WITH `)
 		pick("is_synthetic", "coalesce(CAST(is_synthetic AS BOOLEAN), false)", "false"))
 
 	if ind.Aggregation == None {
-		b.WriteString(`, allrows AS (SELECT *, false AS is_rollup FROM base)`)
+		b.WriteString(`, allrows AS (SELECT *, false AS is_rollup, NULL::INTEGER AS reported, NULL::INTEGER AS expected, false AS beside_own FROM base)`)
 	} else {
 		denOK := "u.denominator IS NOT NULL"
 		if ind.Aggregation == Sum {
@@ -518,25 +518,34 @@ WITH `)
 	       sum(u.numerator ORDER BY u.region_code) AS numerator, sum(u.denominator ORDER BY u.region_code) AS denominator,
 	       count(DISTINCT u.child) AS contributing, max(u.children) AS children, bool_or(u.is_synthetic) AS is_synthetic
 	FROM ub u LEFT JOIN cut USING (region_code, period, vintage)
-	WHERE (cut.d IS NULL OR u.depth < cut.d) AND %s
+	WHERE (cut.d IS NULL OR u.depth <= cut.d) AND %s
 	GROUP BY u.ancestor, u.period, u.vintage
 ), below AS (
 	-- a roll-up is partial too where a region between it and the data is
+	-- (below the first region with a figure of its own: above it, that
+	-- figure is what counts, whatever the sum beside it)
 	SELECT u.ancestor, u.period, u.vintage, bool_or(r.contributing < r.children) AS partial
 	FROM ub u
+	LEFT JOIN cut USING (region_code, period, vintage)
 	JOIN ub v ON v.region_code = u.region_code AND v.period = u.period AND v.vintage = u.vintage AND v.depth < u.depth
 	JOIN roll0 r ON r.region_code = v.ancestor AND r.period = u.period AND r.vintage = u.vintage
+	WHERE cut.d IS NULL OR u.depth <= cut.d
 	GROUP BY ALL
 ), roll AS (
 	SELECT r.region_code, r.period, r.year, r.vintage, r.numerator, r.denominator,
 	       CASE WHEN r.contributing < r.children THEN 'partial: ' || r.contributing || ' of ' || r.children || ' sub-regions'
 	            WHEN b.partial THEN 'partial: sub-regions missing further down' ELSE '' END AS flags,
-	       r.is_synthetic
+	       r.is_synthetic, true AS is_rollup,
+	       CAST(r.contributing AS INTEGER) AS reported, CAST(r.children AS INTEGER) AS expected,
+	       -- the region has a figure of its own: the sum of its children
+	       -- stands beside it, never instead of it
+	       EXISTS (SELECT 1 FROM base o WHERE o.region_code = r.region_code AND o.period = r.period
+	               AND o.vintage = r.vintage) AS beside_own
 	FROM roll0 r LEFT JOIN below b ON b.ancestor = r.region_code AND b.period = r.period AND b.vintage = r.vintage
 ), allrows AS (
-	SELECT *, false AS is_rollup FROM base
+	SELECT *, false AS is_rollup, NULL::INTEGER AS reported, NULL::INTEGER AS expected, false AS beside_own FROM base
 	UNION ALL
-	SELECT *, true AS is_rollup FROM roll
+	SELECT * FROM roll
 )`, denOK)
 	}
 	value := fmt.Sprintf("CASE WHEN denominator = 0 THEN NULL ELSE numerator / denominator * %s END", scale)
@@ -546,7 +555,7 @@ WITH `)
 	fmt.Fprintf(&b, `
 SELECT %s, region_code, period, year, vintage, numerator, denominator, %s, %s,
        CASE WHEN denominator = 0 THEN concat_ws('; ', nullif(flags, ''), 'zero denominator') ELSE flags END,
-       is_rollup, is_synthetic, now(), %d::BIGINT
+       is_rollup, is_synthetic, reported, expected, beside_own, now(), %d::BIGINT
 FROM allrows
 -- a region present in the source with nothing to count (0 of 0) counts as
 -- reporting in its parents' roll-ups but has no value of its own
@@ -570,7 +579,7 @@ func refreshAlerts(ctx context.Context, tx *warehouse.Tx, list string, runID int
 		severity, message, is_synthetic, raised_at, run_id)
 		WITH latest AS (
 			SELECT * FROM indicator_value
-			WHERE indicator IN (`+list+`) AND value IS NOT NULL AND flags NOT LIKE 'partial:%'
+			WHERE indicator IN (`+list+`) AND value IS NOT NULL AND flags NOT LIKE 'partial:%' AND NOT beside_own
 			QUALIFY row_number() OVER (PARTITION BY indicator, region_code, vintage ORDER BY period DESC) = 1
 		)
 		SELECT l.indicator, l.region_code, l.period, l.value, r.comparator, r.threshold, r.severity,

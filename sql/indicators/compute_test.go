@@ -51,7 +51,7 @@ func exec(t *testing.T, db *sql.DB, stmts ...string) {
 func value(t *testing.T, db *sql.DB, code, region, period, vintage string) float64 {
 	t.Helper()
 	var v sql.NullFloat64
-	err := db.QueryRow(`SELECT value FROM indicator_value WHERE indicator = ? AND region_code = ? AND period = ? AND vintage = ?`,
+	err := db.QueryRow(`SELECT value FROM indicator_value WHERE indicator = ? AND region_code = ? AND period = ? AND vintage = ? AND NOT beside_own`,
 		code, region, period, vintage).Scan(&v)
 	if err == sql.ErrNoRows || !v.Valid {
 		return math.NaN()

@@ -59,6 +59,26 @@ var fixture = []string{
 		households, compounds, compounds_with_branch, is_synthetic) VALUES
 		('2024-06-30', '310112101001', 'c1', 6, 2, 400, 1000, 4, 3, true),
 		('2024-06-30', '310112101002', 'c2', 3, 0, 200, 1000, 2, 0, true)`,
+	// Censuses of the two counties as a yearbook prints them: 2010 still has
+	// 丙区 (310103), merged into 乙区 since (the crosswalk maps it); a 2024
+	// "census" of 甲区 gives the members' year a population to compare with.
+	`INSERT INTO region_crosswalk_history (old_code, new_code, valid_from, weight) VALUES ('310103', '310104', '2015-12-31', 1)`,
+	`INSERT INTO census_unit_history (vintage, year, reference_date, source_row, census_code, unit_name, resident_pop,
+		urban_resident_pop, rural_resident_pop) VALUES
+		('census_2010', 2010, '2010-11-01', 10, '310112', '甲区',  800,  600, 200),
+		('census_2010', 2010, '2010-11-01', 11, '310103', '丙区',  200,  200,   0),
+		('census_2010', 2010, '2010-11-01', 12, '310104', '乙区',  300,  250,  50),
+		('census_2020', 2020, '2020-11-01', 10, '310112', '甲区', 1000,  900, 100),
+		('census_2020', 2020, '2020-11-01', 11, '310104', '乙区',  500,  500,   0),
+		('census_2024', 2024, '2024-11-01', 10, '310112', '甲区', 1000, NULL, NULL)`,
+	`INSERT INTO census_age_history (vintage, year, reference_date, source_row, band, persons) VALUES
+		('census_2020', 2020, '2020-11-01', 10, '男_10到14岁', 300),
+		('census_2020', 2020, '2020-11-01', 10, '男_20到24岁', 300),
+		('census_2020', 2020, '2020-11-01', 10, '女_55到59岁', 200),
+		('census_2020', 2020, '2020-11-01', 10, '男_60到64岁', 150),
+		('census_2020', 2020, '2020-11-01', 10, '女_85岁以上',  50),
+		('census_2024', 2024, '2024-11-01', 10, '20-24岁（男）', 600),
+		('census_2024', 2024, '2024-11-01', 10, '55-59岁（女)', 400)`,
 }
 
 const snap = "2024-06-30"
@@ -75,8 +95,8 @@ func TestEveryIndicatorOnHandComputedData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Indicators) != 28 {
-		t.Fatalf("computed %d indicators, want 28", len(st.Indicators))
+	if len(st.Indicators) != 36 {
+		t.Fatalf("computed %d indicators, want 36", len(st.Indicators))
 	}
 
 	// Mean age: exact age in days / 365.2425 from the first of the birth month.
@@ -173,6 +193,32 @@ func TestEveryIndicatorOnHandComputedData(t *testing.T) {
 	for _, tt := range tests {
 		seen[tt.code] = true
 		got := value(t, db, tt.code, tt.region, tt.period, "")
+		if math.IsNaN(got) || math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("%s %s %s = %v, want %v", tt.code, tt.region, tt.period, got, tt.want)
+		}
+	}
+	// The census series (vintage census); members against the population of
+	// their year.
+	for _, tt := range []struct {
+		code, region, period, vintage string
+		want                          float64
+	}{
+		{"urban.rate_census", "310112", "2020-11-01", "census", 90},
+		{"urban.rate_census", "310104", "2010-11-01", "census", 90}, // 丙区 + 乙区: 450 of 500
+		{"urban.rate_census", "310100", "2010-11-01", "census", 1050.0 / 1300 * 100},
+		{"urban.rate_census", "310100", "2020-11-01", "census", 1400.0 / 1500 * 100},
+		{"urban.census_change_pp", "310112", "2020-11-01", "census", 15},
+		{"urban.census_change_pp", "310100", "2020-11-01", "census", 1400.0/1500*100 - 1050.0/1300*100},
+		{"population.share_60_plus", "310112", "2020-11-01", "census", 20},
+		{"population.share_65_plus", "310112", "2020-11-01", "census", 5},
+		{"population.adult_share_55_plus", "310112", "2020-11-01", "census", 400.0 / 700 * 100},
+		{"population.adult_share_60_plus", "310112", "2020-11-01", "census", 200.0 / 700 * 100},
+		{"population.adult_share_55_plus", "310112", "2024-11-01", "census", 40},
+		{"member.age_gap_55_pp", "310112", snap, "", 500.0/9 - 40},
+		{"member.age_gap_61_pp", "310112", snap, "", 300.0 / 9},
+	} {
+		seen[tt.code] = true
+		got := value(t, db, tt.code, tt.region, tt.period, tt.vintage)
 		if math.IsNaN(got) || math.Abs(got-tt.want) > 1e-9 {
 			t.Errorf("%s %s %s = %v, want %v", tt.code, tt.region, tt.period, got, tt.want)
 		}

@@ -115,6 +115,10 @@ func TestCatalogueCoversDesign(t *testing.T) {
 		"party_org.village_share",
 		// the Minhang warnings on the members they were found for
 		"member.rural_share_55_plus", "member.rural_share_junior_or_below",
+		// the censuses at every level, and members against the population
+		"urban.rate_census", "urban.census_change_pp", "population.share_60_plus", "population.share_65_plus",
+		"population.adult_share_55_plus", "population.adult_share_60_plus",
+		"member.age_gap_55_pp", "member.age_gap_61_pp",
 	}
 	cat, err := Catalogue()
 	if err != nil {

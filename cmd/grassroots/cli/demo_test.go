@@ -26,9 +26,9 @@ func TestDemoSummary(t *testing.T) {
 	w := filepath.Join(dir, "grassroots.duckdb")
 	abs, _ := filepath.Abs(filepath.Join(dir, "reports", "index.html"))
 	for _, want := range []*regexp.Regexp{
-		regexp.MustCompile(`pipelines +12 pipelines, 32 runs: \d+ rows read, \d+ loaded, 4 quarantined`),
+		regexp.MustCompile(`pipelines +17 pipelines, 37 runs: \d+ rows read, \d+ loaded, 4 quarantined`),
 		regexp.MustCompile(`grassroots quarantine \d+ --warehouse ` + regexp.QuoteMeta(w)),
-		regexp.MustCompile(`indicators +28 computed, \d+ values, [1-9]\d* alerts raised`),
+		regexp.MustCompile(`indicators +36 computed, \d+ values, [1-9]\d* alerts raised`),
 		regexp.MustCompile(`reports +` + regexp.QuoteMeta(abs)),
 	} {
 		if !want.MatchString(summary) {

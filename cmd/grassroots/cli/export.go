@@ -100,15 +100,16 @@ const exportQuery = `SELECT iv.indicator AS 指标代码, i.name_zh AS 指标名
 	round(t.pace_needed, 4) AS 所需年均进度, t.projected_year AS 按近期速度达标年份,
 	CASE t.status WHEN 'reached' THEN '已达标' WHEN 'on_track' THEN '进度正常' WHEN 'behind' THEN '进度滞后'
 	     WHEN 'missed' THEN '未按期达标' WHEN 'not_reached' THEN '未达标' WHEN 'before_baseline' THEN '基期以前' END AS 目标进度,
-	CASE WHEN iv.is_rollup THEN '下级汇总' ELSE '直接计算' END AS 来源,
+	CASE WHEN iv.beside_own THEN '下级汇总（与本级数并列，非本级数）' WHEN iv.is_rollup THEN '下级汇总' ELSE '直接计算' END AS 来源,
+	CASE WHEN iv.is_rollup THEN iv.reported || '/' || iv.expected END AS 汇总下级数,
 	trim(concat_ws('；', CASE WHEN iv.is_synthetic THEN '合成数据（演示用）' END, nullif(iv.flags, ''))) AS 数据说明
 FROM {{values}} iv
 JOIN indicator i ON i.code = iv.indicator
 LEFT JOIN region r ON r.code = iv.region_code
 LEFT JOIN indicator_change c ON c.indicator = iv.indicator AND c.region_code = iv.region_code
- AND c.period = iv.period AND c.vintage = iv.vintage
+ AND c.period = iv.period AND c.vintage = iv.vintage AND NOT iv.beside_own
 LEFT JOIN indicator_target_status t ON t.indicator = iv.indicator AND t.region_code = iv.region_code
- AND t.period = iv.period AND t.vintage = iv.vintage
+ AND t.period = iv.period AND t.vintage = iv.vintage AND NOT iv.beside_own
 WHERE ($1 = '' OR iv.region_code = $1 OR EXISTS (SELECT 1 FROM region_ancestor a
        WHERE a.code = iv.region_code AND a.ancestor = $1))
 ORDER BY iv.indicator, coalesce(r.level, 99), iv.region_code, iv.vintage, iv.period, t.target_year`

@@ -349,11 +349,16 @@ func showIndicator(ctx context.Context, e *Env, db *sql.DB, ind *indicators.Indi
 		round(c.cagr_pct, 3) AS "cagr_%",
 		t.target_value AS target, t.target_year, round(t.distance, 4) AS distance,
 		round(t.pace_needed, 4) AS pace_needed, t.projected_year, t.status,
-		trim(concat_ws(' ', CASE WHEN iv.is_rollup THEN 'roll-up' END, CASE WHEN iv.is_synthetic THEN 'synthetic' END,
-		     nullif(iv.flags, ''))) AS notes
+		round(b.value, 4) AS children_sum,
+		CASE WHEN b.expected IS NOT NULL THEN b.reported || '/' || b.expected END AS children,
+		trim(concat_ws(' ', CASE WHEN iv.is_rollup THEN 'roll-up of ' || iv.reported || ' of ' || iv.expected || ' sub-regions' END,
+		     CASE WHEN iv.is_synthetic THEN 'synthetic' END, nullif(iv.flags, ''),
+		     CASE WHEN b.value IS NOT NULL THEN 'children_sum: the sum of its sub-regions, beside its own figure' END)) AS notes
 		FROM indicator_change c
 		JOIN indicator_value iv ON iv.indicator = c.indicator AND iv.region_code = c.region_code
-		 AND iv.period = c.period AND iv.vintage = c.vintage
+		 AND iv.period = c.period AND iv.vintage = c.vintage AND NOT iv.beside_own
+		LEFT JOIN indicator_value b ON b.indicator = c.indicator AND b.region_code = c.region_code
+		 AND b.period = c.period AND b.vintage = c.vintage AND b.beside_own
 		LEFT JOIN region r ON r.code = c.region_code
 		LEFT JOIN indicator_target_status t ON t.indicator = c.indicator AND t.region_code = c.region_code
 		 AND t.period = c.period AND t.vintage = c.vintage

@@ -48,8 +48,8 @@ func TestIndicatorsList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 29 {
-		t.Fatalf("%d rows, want a header and 28 indicators:\n%s", len(recs), out)
+	if len(recs) != 37 {
+		t.Fatalf("%d rows, want a header and 36 indicators:\n%s", len(recs), out)
 	}
 	if !strings.Contains(out, "urban.rate_resident,常住人口城镇化率,") || !strings.Contains(out, "org.must_establish_gap,应建未建,") {
 		t.Fatalf("list lacks the resident urbanisation rate or the must-establish gap:\n%s", out)
@@ -59,7 +59,7 @@ func TestIndicatorsList(t *testing.T) {
 func TestIndicatorsComputeShowAlerts(t *testing.T) {
 	w := indicatorFixture(t)
 	out := mustRun(t, "", "indicators", "compute", "--warehouse", w)
-	if !strings.Contains(out, "28 indicators") || !strings.Contains(out, "member.share_55_plus") {
+	if !strings.Contains(out, "36 indicators") || !strings.Contains(out, "member.share_55_plus") {
 		t.Fatalf("compute printed:\n%s", out)
 	}
 
@@ -90,7 +90,7 @@ func TestIndicatorsComputeShowAlerts(t *testing.T) {
 
 	// The district's 55+ share: township 甲镇 2 of 3 members, the district 2 of 4.
 	out = mustRun(t, "", "indicators", "show", "member.share_55_plus", "--warehouse", w, "--region", "310112", "--format", "csv")
-	if !strings.Contains(out, "310112,闵行区,2024-06-30,,50,%,2,4,") || !strings.Contains(out, "roll-up synthetic") {
+	if !strings.Contains(out, "310112,闵行区,2024-06-30,,50,%,2,4,") || !strings.Contains(out, "roll-up of 2 of 2 sub-regions synthetic") {
 		t.Fatalf("district 55+ share:\n%s", out)
 	}
 
@@ -165,8 +165,8 @@ func TestIndicatorsWorklistAndExport(t *testing.T) {
 		t.Fatal("no economic coverage row for 310112")
 	}
 	about, _ := x.GetRows("指标说明")
-	if len(about) != 29 {
-		t.Fatalf("指标说明 has %d rows, want 29", len(about))
+	if len(about) != 37 {
+		t.Fatalf("指标说明 has %d rows, want 37", len(about))
 	}
 
 	csvPath := filepath.Join(dir, "ind.csv")

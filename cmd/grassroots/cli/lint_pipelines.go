@@ -15,6 +15,7 @@ import (
 	"grassroots/pipelines/spec"
 	"grassroots/sources/fetch"
 	"grassroots/sql/schema"
+	"grassroots/sql/warehouse"
 )
 
 func init() {
@@ -169,5 +170,12 @@ func schemaTables() (map[string]*schemaTable, error) {
 		}
 		return nil
 	})
+	// A table created versioned (census_unit_history) is written through
+	// its name without the suffix, as the older tables renamed in 0007 are.
+	for name, t := range tables {
+		if base, ok := strings.CutSuffix(name, warehouse.HistorySuffix); ok && tables[base] == nil {
+			tables[base] = t
+		}
+	}
 	return tables, err
 }

@@ -83,6 +83,7 @@ while grassroots schedule holds the warehouse, use the scheduler instead.`,
 					if err := outcomesResult(all).Write(e.Stdout, format); err != nil {
 						return err
 					}
+					printLoadNotes(ctx, w, specs, all, e.Stderr)
 				}
 				if len(errs) > 0 {
 					if len(all) > 0 {
