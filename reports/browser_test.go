@@ -60,3 +60,59 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 }
+
+// TestRegionSiteInBrowser opens the national page, a province's, a
+// municipality's and a county's, as a reader's browser would with no
+// network: nothing is requested from outside the site, nothing logs an
+// error, and every chart — the census maps of China and of the province
+// among them — is painted.
+func TestRegionSiteInBrowser(t *testing.T) {
+	b := browser.Launch(t)
+	db := fixtureDB(t)
+	ctx := context.Background()
+	specs, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, err := Render(ctx, db, specs, Options{Out: out, Regions: []Subtree{{Code: CountryCode, Depth: AllLevels}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		code string
+		maps int
+	}{{"000000", 2}, {"440000", 2}, {"310000", 2}, {"310112", 0}} {
+		name := RegionFile(tc.code)
+		src := readFile(t, filepath.Join(out, name))
+		want := strings.Count(src, `class="chart"`)
+		p, err := b.Check(ctx, (&url.URL{Scheme: "file", Path: filepath.Join(out, name)}).String(), out, 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if problems := p.Problems(); len(problems) > 0 {
+			t.Errorf("%s:\n  %s", name, strings.Join(problems, "\n  "))
+		}
+		if len(p.Charts) != want || want == 0 {
+			t.Errorf("%s: %d chart containers in the browser, %d in the page", name, len(p.Charts), want)
+		}
+		maps := 0
+		for _, c := range p.Charts {
+			if strings.Contains(c.ID, "children-map") {
+				maps++
+				if !c.Drawn() {
+					t.Errorf("%s: map %s not painted", name, c.ID)
+				}
+			}
+		}
+		if maps != tc.maps {
+			t.Errorf("%s: %d maps, want %d", name, maps, tc.maps)
+		}
+	}
+	pdf, err := b.PrintA4(ctx, (&url.URL{Scheme: "file", Path: filepath.Join(out, RegionFile("440000"))}).String(), 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(pdf), "%PDF-") || !strings.Contains(string(pdf), "/MediaBox [0 0 595") {
+		t.Errorf("region-440000.html did not print to an A4 PDF")
+	}
+}

@@ -21,18 +21,33 @@ import (
 // reads the warehouse as it is when first asked; it is safe for concurrent
 // use.
 type Cache struct {
-	db      *sql.DB
-	regions []string
+	db *sql.DB
 
-	mu   sync.Mutex
-	sets map[string]map[string]any // loader key → region code ("" for none) → value
+	mu      sync.Mutex
+	regions []string
+	sets    map[string]*cacheSet // by loader key
+}
+
+// cacheSet holds what one loader read, by region code ("" for none); its
+// lock is held while the loader runs, so that loaders of different keys run
+// side by side and a key is loaded once.
+type cacheSet struct {
+	mu     sync.Mutex
+	values map[string]any
 }
 
 // NewCache returns a cache for the given region codes.
 func NewCache(db *sql.DB, regions ...string) *Cache {
-	c := &Cache{db: db, sets: map[string]map[string]any{}}
+	c := &Cache{db: db, sets: map[string]*cacheSet{}}
 	c.addRegions(regions...)
 	return c
+}
+
+// add adds regions to those the cache fetches at once.
+func (c *Cache) add(codes ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.addRegions(codes...)
 }
 
 func (c *Cache) addRegions(codes ...string) {
@@ -50,26 +65,30 @@ func (c *Cache) addRegions(codes ...string) {
 
 // cached returns the value of key for region, running load (for region and
 // every region of the cache not yet loaded under key) when it is missing.
-// Regions load leaves out get the zero value. load runs with the cache
-// locked and must not call it.
+// Regions load leaves out get the zero value. load runs with key locked and
+// must not ask for key itself.
 func cached[T any](ctx context.Context, c *Cache, key, region string, load func(ctx context.Context, regions []string) (map[string]T, error)) (T, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	set := c.sets[key]
 	if set == nil {
-		set = map[string]any{}
+		set = &cacheSet{values: map[string]any{}}
 		c.sets[key] = set
 	}
-	if v, ok := set[region]; ok {
+	c.mu.Unlock()
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	if v, ok := set.values[region]; ok {
 		return v.(T), nil
 	}
 	todo := []string{region}
 	if region != "" {
+		c.mu.Lock()
 		for _, r := range c.regions {
-			if _, ok := set[r]; !ok && r != region {
+			if _, ok := set.values[r]; !ok && r != region {
 				todo = append(todo, r)
 			}
 		}
+		c.mu.Unlock()
 	}
 	got, err := load(ctx, todo)
 	if err != nil {
@@ -77,9 +96,9 @@ func cached[T any](ctx context.Context, c *Cache, key, region string, load func(
 		return zero, err
 	}
 	for _, r := range todo {
-		set[r] = got[r]
+		set.values[r] = got[r]
 	}
-	return set[region].(T), nil
+	return set.values[region].(T), nil
 }
 
 // prefixQuery runs query once per length of the regions' code prefixes, with

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 
+	"grassroots/reports/assets"
+
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 )
@@ -133,6 +135,7 @@ func buildMap(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 		"calculable": false, "left": 8, "bottom": 8, "text": text,
 		"inRange": map[string]any{"color": []string{"#e0ecf8", "#6baed6", "#08519c"}}}}
 	b.Option = o
+	b.Assets = []string{assets.China}
 	b.Height = 520
 	b.DataDate = period
 	b.Note = fmt.Sprintf("%s · %s", info.name(l), period)

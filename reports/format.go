@@ -129,3 +129,34 @@ func groupThousands(x float64) string {
 	}
 	return b.String()
 }
+
+// Precise formats an indicator value for a table, to the two decimals the
+// census and the yearbooks publish rates in: 63.89%, +1.59 (percentage
+// points, signed; the column says pp), and as Value otherwise.
+func Precise(x float64, unit string, l Lang) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "—"
+	}
+	switch unit {
+	case "%", "percent", "pct":
+		return strconv.FormatFloat(round2(x), 'f', 2, 64) + "%"
+	case "pp":
+		s := strconv.FormatFloat(round2(x), 'f', 2, 64)
+		if round2(x) > 0 {
+			s = "+" + s
+		}
+		if l == En {
+			s += " pp"
+		}
+		return s
+	}
+	return Value(x, unit, l)
+}
+
+func round2(x float64) float64 {
+	r := math.Round(x*100) / 100
+	if r == 0 {
+		return 0
+	}
+	return r
+}

@@ -60,6 +60,9 @@ type Query struct {
 	Region Region
 	// Cache is where kinds read the warehouse through (see cache.go).
 	Cache *Cache
+	// Site says which pages the site being rendered holds, for links
+	// (nil: no other page is linked).
+	Site *siteLinks
 }
 
 // Block is one chart (or table) on a page.
@@ -83,10 +86,23 @@ type Block struct {
 	Sources   []string
 	DataDate  string
 	Synthetic bool
+	// Assets are the scripts of assets/ the chart needs besides ECharts
+	// (a map).
+	Assets []string
+}
+
+// HeaderGroup heads Span columns of a table.
+type HeaderGroup struct {
+	Label string
+	Span  int
 }
 
 // Table is a list of rows shown as an HTML table.
 type Table struct {
+	// Groups optionally head runs of columns (an indicator over its
+	// periods): a header row above Columns, each group spanning Span
+	// columns.
+	Groups  []HeaderGroup `json:",omitempty"`
 	Columns []string
 	// Numeric marks right-aligned columns.
 	Numeric []bool
@@ -98,4 +114,16 @@ type Table struct {
 	Classes []string
 	// More, when positive, says how many rows were left out.
 	More int
+	// Links optionally gives each row a link for its cell in column
+	// LinkCol ("" for none).
+	Links   []string `json:",omitempty"`
+	LinkCol int      `json:",omitempty"`
+	// Bars optionally draws under each row's cell in column BarCol a bar
+	// of that width (0–100, in % of the column; negative for none).
+	Bars   []float64 `json:",omitempty"`
+	BarCol int       `json:",omitempty"`
+	// Synthetic optionally marks rows of synthetic data with a badge.
+	Synthetic []bool `json:",omitempty"`
+	// Long: a table of many rows that may break across printed pages.
+	Long bool `json:",omitempty"`
 }

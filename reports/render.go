@@ -1,13 +1,17 @@
 // Package reports renders the report definitions in reports/*.yaml into a
 // static HTML site: index.html listing every report with its data date, and
 // one page per report, each chart built with go-echarts from the warehouse.
-// Pages never fetch anything from the internet: the ECharts script and the
-// China map are written next to the pages (assets/) or inlined into them.
+// A region template (reports/templates/region.yaml) adds a page per region,
+// region-CODE.html, linked up to the country and down to the regions below
+// (see site.go). Pages never fetch anything from the internet: the ECharts
+// script and the maps are written next to the pages (assets/) or inlined
+// into them.
 //
-// Every data-derived string is escaped: in the HTML by html/template, and in
-// the chart options, which are encoded with encoding/json (it escapes <, >
-// and &) rather than go-echarts' own page template, which embeds options
-// unescaped.
+// Every data-derived string is escaped: in the HTML by html/template (and,
+// in table rows, which are printed in Go for speed, by html.EscapeString),
+// and in the chart options, which are encoded with encoding/json (it
+// escapes <, > and &) rather than go-echarts' own page template, which
+// embeds options unescaped.
 package reports
 
 import (
@@ -16,10 +20,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"html"
 	"html/template"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"grassroots/reports/assets"
@@ -41,6 +49,14 @@ type Options struct {
 	// all of them (on the same database) and so reads each table once.
 	// Nil makes a cache for the regions of this render.
 	Cache *Cache
+	// Regions adds a page per region (region-CODE.html, drawn from
+	// Template) for every region the subtrees select. Each links up to the
+	// country and down to the regions below it, where the site has their
+	// pages, and to the report pages of this render that show its region.
+	Regions []Subtree
+	// Template is the region page template; nil for the built-in one
+	// (RegionTemplate).
+	Template *Spec
 }
 
 // Page is one rendered report.
@@ -52,18 +68,35 @@ type Page struct {
 	DataDate  string
 	Synthetic bool
 	Blocks    []*Block
+	// IsRegion marks the page of a region (drawn from a region template).
+	IsRegion bool
+	// Crumbs lead from the country down to the page's region (the last,
+	// without a link); none where the site has no region pages.
+	Crumbs []Crumb
+	// Below are the pages of the regions directly below a region's page;
+	// Details the report pages shown for its region.
+	Below, Details []Crumb
 }
 
 // Site is what Render wrote.
 type Site struct {
 	Index string // path of index.html
 	Pages []*Page
+	// Regions are the region pages, each region before those below it.
+	Regions []RegionPage
 }
 
 // Build reads the warehouse for one report and returns its page, not yet
 // written. region is the resolved region code.
 func Build(ctx context.Context, db *sql.DB, s *Spec, region string, l Lang) (*Page, error) {
-	return build(ctx, NewCache(db, specRegions(s, region)...), s, region, l)
+	return build(ctx, NewCache(db, specRegions(s, region)...), s, region, l, nil)
+}
+
+// BuildRegion reads the warehouse for the page of one region drawn from a
+// region template, and returns it, not yet written. Its links lead nowhere:
+// Render links the pages of a site.
+func BuildRegion(ctx context.Context, db *sql.DB, tmpl *Spec, region string, l Lang) (*Page, error) {
+	return buildRegion(ctx, NewCache(db, region), tmpl, region, nil, l)
 }
 
 // specRegions are the regions a report shows when rendered for region.
@@ -77,7 +110,7 @@ func specRegions(s *Spec, region string) []string {
 	return rs
 }
 
-func build(ctx context.Context, cache *Cache, s *Spec, region string, l Lang) (*Page, error) {
+func build(ctx context.Context, cache *Cache, s *Spec, region string, l Lang, site *siteLinks) (*Page, error) {
 	r, err := lookupRegion(ctx, cache, region)
 	if err != nil {
 		return nil, fmt.Errorf("report %s: %w", s.Name, err)
@@ -86,9 +119,15 @@ func build(ctx context.Context, cache *Cache, s *Spec, region string, l Lang) (*
 	// Built one after another: side by side on the pool measured slower
 	// (the queries are CPU-bound and DuckDB already uses every core).
 	for i, c := range s.Charts {
-		b, err := buildBlock(ctx, cache, s, i, c, r, l)
+		if !c.On(r.Level) {
+			continue
+		}
+		b, err := buildBlock(ctx, cache, s, i, c, r, l, site)
 		if err != nil {
 			return nil, err
+		}
+		if c.Optional && b.Empty != "" {
+			continue
 		}
 		p.Blocks = append(p.Blocks, b)
 		p.DataDate = maxDate(p.DataDate, b.DataDate)
@@ -97,7 +136,7 @@ func build(ctx context.Context, cache *Cache, s *Spec, region string, l Lang) (*
 	return p, nil
 }
 
-func buildBlock(ctx context.Context, cache *Cache, s *Spec, i int, c ChartSpec, r Region, l Lang) (*Block, error) {
+func buildBlock(ctx context.Context, cache *Cache, s *Spec, i int, c ChartSpec, r Region, l Lang, site *siteLinks) (*Block, error) {
 	k, ok := kinds[c.Kind]
 	if !ok {
 		return nil, fmt.Errorf("%s: charts[%d]: unknown chart kind %q", s.Path, i, c.Kind)
@@ -110,7 +149,7 @@ func buildBlock(ctx context.Context, cache *Cache, s *Spec, i int, c ChartSpec, 
 		}
 	}
 	b := &Block{ID: blockID(s.Name, i, c.Kind), Kind: c.Kind, Title: c.Title.In(l), Region: cr, Height: 420}
-	if err := k.Build(ctx, &Query{DB: cache.db, Lang: l, Region: cr, Cache: cache}, c, b); err != nil {
+	if err := k.Build(ctx, &Query{DB: cache.db, Lang: l, Region: cr, Cache: cache, Site: site}, c, b); err != nil {
 		return nil, fmt.Errorf("report %s, chart %d (%s): %w", s.Name, i+1, c.Kind, err)
 	}
 	if b.Option != nil {
@@ -165,15 +204,62 @@ func Render(ctx context.Context, db *sql.DB, specs []*Spec, o Options) (*Site, e
 		cache = NewCache(db, all...)
 	}
 	site := &Site{Index: filepath.Join(o.Out, "index.html")}
+	var links *siteLinks
+	var codes []string
+	if len(o.Regions) > 0 {
+		var err error
+		if codes, err = selectRegions(ctx, cache, o.Regions); err != nil {
+			return nil, err
+		}
+		cache.add(codes...)
+		links = &siteLinks{regions: map[string]bool{}, reports: map[string][]Crumb{}}
+		for _, c := range codes {
+			links.regions[c] = true
+		}
+		for i, s := range specs {
+			links.reports[regions[i]] = append(links.reports[regions[i]], Crumb{Name: s.Title.In(o.Lang), Href: s.Name + ".html"})
+		}
+	}
 	for i, s := range specs {
-		p, err := build(ctx, cache, s, regions[i], o.Lang)
+		p, err := build(ctx, cache, s, regions[i], o.Lang, links)
 		if err != nil {
 			return nil, err
 		}
+		if links.regionHref(regions[i]) != "" {
+			if p.Crumbs, err = reportCrumbs(ctx, cache, regions[i], links); err != nil {
+				return nil, err
+			}
+			p.Crumbs = append(p.Crumbs, Crumb{Name: p.Title})
+		}
 		site.Pages = append(site.Pages, p)
 	}
+	var scripts []string
+	for _, p := range site.Pages {
+		for _, b := range p.Blocks {
+			scripts = append(scripts, b.Assets...)
+		}
+	}
+	if len(codes) > 0 {
+		tmpl := o.Template
+		if tmpl == nil {
+			var err error
+			if tmpl, err = RegionTemplate(); err != nil {
+				return nil, err
+			}
+		}
+		pages, needed, err := renderRegions(ctx, cache, tmpl, codes, links, o)
+		if err != nil {
+			return nil, err
+		}
+		site.Regions = pages
+		scripts = append(scripts, needed...)
+	}
 	if !o.SingleFile {
-		if err := writeAssets(filepath.Join(o.Out, "assets")); err != nil {
+		dir := filepath.Join(o.Out, "assets")
+		if err := writeAssets(dir); err != nil {
+			return nil, err
+		}
+		if err := writeScripts(dir, scripts); err != nil {
 			return nil, err
 		}
 	}
@@ -186,7 +272,7 @@ func Render(ctx context.Context, db *sql.DB, specs []*Spec, o Options) (*Site, e
 			return nil, err
 		}
 	}
-	b, err := IndexHTML(site.Pages, o.Lang)
+	b, err := indexHTML(site, o.Lang)
 	if err != nil {
 		return nil, err
 	}
@@ -194,6 +280,23 @@ func Render(ctx context.Context, db *sql.DB, specs []*Spec, o Options) (*Site, e
 		return nil, err
 	}
 	return site, nil
+}
+
+// reportCrumbs lead from the country to the page of region, for a report
+// page shown for it.
+func reportCrumbs(ctx context.Context, cache *Cache, region string, links *siteLinks) ([]Crumb, error) {
+	t, err := cache.tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var cs []Crumb
+	for _, a := range t.up(region) {
+		cs = append(cs, Crumb{Name: a.Name, Href: links.regionHref(a.Code)})
+	}
+	if n := t.node(region); n != nil {
+		cs = append(cs, Crumb{Name: n.Name, Href: links.regionHref(region)})
+	}
+	return cs, nil
 }
 
 func writeAssets(dir string) error {
@@ -248,10 +351,59 @@ type pageData struct {
 	Init      template.JS
 }
 
+// blockData is what the page template prints of a block. Its fields are
+// its own, not promoted from an embedded *Block: the template looks every
+// field up by name, and a promoted field costs a search of the embedded
+// structs on each lookup.
 type blockData struct {
-	*Block
-	Sources    []string
-	MoreSource int
+	ID, Kind, Title, Note, Empty, DataDate string
+	Synthetic                              bool
+	Height                                 int
+	Table                                  *Table
+	Sources                                []string
+	Rows                                   template.HTML // the table's rows, printed (see tableBody)
+}
+
+// tableBody prints the rows of a table. They are printed here rather than
+// by the page template, which spends microseconds on every action (a
+// province's page ranks a hundred counties, a site has thousands of pages),
+// and every data-derived string is escaped with html.EscapeString, as the
+// template would escape it: text between tags, attribute values in double
+// quotes. Links are pages of the site (region-CODE.html, NAME.html).
+func tableBody(t *Table, badge string) template.HTML {
+	var b strings.Builder
+	classes := make([]string, len(t.Columns))
+	for i := range classes {
+		classes[i] = html.EscapeString(cellClass(t, i))
+	}
+	for r, row := range t.Rows {
+		b.WriteString("<tr")
+		if r < len(t.Classes) && t.Classes[r] != "" {
+			b.WriteString(` class="` + html.EscapeString(t.Classes[r]) + `"`)
+		}
+		b.WriteString(">")
+		for i, cell := range row {
+			b.WriteString("<td")
+			if i < len(classes) && classes[i] != "" {
+				b.WriteString(` class="` + classes[i] + `"`)
+			}
+			b.WriteString(">")
+			text := html.EscapeString(cell)
+			if i == t.LinkCol && r < len(t.Links) && t.Links[r] != "" {
+				text = `<a href="` + html.EscapeString(t.Links[r]) + `">` + text + "</a>"
+			}
+			b.WriteString(text)
+			if i == t.LinkCol && r < len(t.Synthetic) && t.Synthetic[r] {
+				b.WriteString(` <span class="badge">` + html.EscapeString(badge) + "</span>")
+			}
+			if i == t.BarCol && r < len(t.Bars) && t.Bars[r] >= 0 {
+				b.WriteString(`<span class="bar" style="width:` + strconv.FormatFloat(math.Min(t.Bars[r], 100), 'f', 1, 64) + `%"></span>`)
+			}
+			b.WriteString("</td>")
+		}
+		b.WriteString("</tr>\n")
+	}
+	return template.HTML(b.String())
 }
 
 // PageHTML renders one report page.
@@ -262,14 +414,21 @@ func PageHTML(p *Page, o Options) ([]byte, error) {
 	}
 	d := pageData{Lang: l, L: func(k string) string { return tr(l, k) }, Page: p}
 	var init strings.Builder
-	needMap := false
+	scripts := []string{assets.ECharts}
 	for _, b := range p.Blocks {
-		d.Blocks = append(d.Blocks, blockData{Block: b, Sources: b.Sources})
+		bd := blockData{ID: b.ID, Kind: b.Kind, Title: b.Title, Note: b.Note, Empty: b.Empty, DataDate: b.DataDate,
+			Synthetic: b.Synthetic, Height: b.Height, Table: b.Table, Sources: b.Sources}
+		if b.Table != nil && b.Empty == "" {
+			bd.Rows = tableBody(b.Table, tr(l, "synthetic_short"))
+		}
+		d.Blocks = append(d.Blocks, bd)
 		if b.Option == nil || b.Empty != "" {
 			continue
 		}
-		if b.Kind == "map" {
-			needMap = true
+		for _, a := range b.Assets {
+			if !slices.Contains(scripts, a) {
+				scripts = append(scripts, a)
+			}
 		}
 		j, err := OptionJSON(b)
 		if err != nil {
@@ -279,10 +438,6 @@ func PageHTML(p *Page, o Options) ([]byte, error) {
 		fmt.Fprintf(&init, "draw(%s, %s);\n", idJSON, j)
 	}
 	d.Init = template.JS(init.String())
-	scripts := []string{assets.ECharts}
-	if needMap {
-		scripts = append(scripts, assets.China)
-	}
 	for _, s := range scripts {
 		if o.SingleFile {
 			b, err := assets.Read(s)
@@ -303,19 +458,50 @@ func PageHTML(p *Page, o Options) ([]byte, error) {
 
 // IndexHTML renders the list of reports.
 func IndexHTML(pages []*Page, l Lang) ([]byte, error) {
+	return indexHTML(&Site{Pages: pages}, l)
+}
+
+// indexRegion is a row of the index's list of region pages: a region
+// whose page the site has while that of the region above it is not.
+type indexRegion struct {
+	RegionPage
+	Pages int // its page and those of the regions below it
+}
+
+func indexHTML(site *Site, l Lang) ([]byte, error) {
 	if l == "" {
 		l = Zh
 	}
+	var roots []indexRegion
+	for _, r := range site.Regions {
+		if len(roots) > 0 && inside(r.Code, roots[len(roots)-1].Code) {
+			roots[len(roots)-1].Pages++
+			continue
+		}
+		roots = append(roots, indexRegion{RegionPage: r, Pages: 1})
+	}
 	var buf bytes.Buffer
 	err := indexTmpl.Execute(&buf, struct {
-		Lang  Lang
-		L     func(string) string
-		Pages []*Page
-	}{l, func(k string) string { return tr(l, k) }, pages})
+		Lang    Lang
+		L       func(string) string
+		Pages   []*Page
+		Regions []indexRegion
+	}{l, func(k string) string { return tr(l, k) }, site.Pages, roots})
 	if err != nil {
 		return nil, fmt.Errorf("reports: index: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// inside reports whether region code lies in region outer (by its code).
+func inside(code, outer string) bool {
+	return code != outer && strings.HasPrefix(code, Region{Code: outer}.Prefix())
+}
+
+// Inside reports whether region code is region outer or lies in it, by
+// their codes (a county's code starts with its province's digits).
+func Inside(code, outer string) bool {
+	return code == outer || inside(code, outer)
 }
 
 const style = `
@@ -342,13 +528,24 @@ tr.warn td { background: #fff7e0; }
 details.sources summary { cursor: pointer; color: var(--muted); font-size: 13px; }
 details.sources li { font-size: 12px; color: var(--muted); word-break: break-all; }
 footer { margin-top: 24px; color: var(--muted); font-size: 12px; }
+nav .crumbs a, nav .crumbs span { white-space: nowrap; }
+nav .crumbs .sep { color: var(--muted); }
+h1 small { font-size: 16px; font-weight: normal; color: var(--muted); margin-left: 8px; }
+.below a { margin-right: 8px; white-space: nowrap; }
+.badge.real { background: #e6f4ea; color: #1e6b34; border-color: #8cc79f; }
+th.group { text-align: center; white-space: normal; border-bottom: 1px solid #fff; }
+td .bar { display: block; height: 4px; margin-top: 2px; background: #6baed6; min-width: 1px; }
+section.block.long { break-inside: auto; page-break-inside: auto; }
 .noscript { color: var(--accent); font-weight: bold; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
   body { max-width: none; padding: 0; }
   nav, details.sources ul { display: none; }
   section.block { border: none; border-top: 1px solid var(--line); border-radius: 0; padding: 6px 0; }
-  .synthetic, .badge, tr.critical td, tr.warn td, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .synthetic, .badge, tr.critical td, tr.warn td, th, td .bar { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  nav.top { display: block; font-size: 12px; }
+  nav.top .back { display: none; }
+  .below { display: none; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; page-break-inside: avoid; }
 }
@@ -357,6 +554,7 @@ footer { margin-top: 24px; color: var(--muted); font-size: 12px; }
 var funcs = template.FuncMap{
 	"inc":       func(i int) int { return i + 1 },
 	"cellClass": cellClass,
+	"levelName": func(l Lang, level int) string { return tr(l, fmt.Sprintf("level_%d", min(max(level, 0), 5))) },
 }
 
 // cellClass is the CSS class of a table's column i: num (right-aligned),
@@ -383,26 +581,28 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!DOCTYPE 
 {{end}}{{range .Scripts}}{{.}}
 {{end}}</head>
 <body>
-<nav><a href="index.html">← {{call .L "back"}}</a></nav>
+<nav class="top">{{with .Page.Crumbs}}<span class="crumbs">{{range $i, $c := .}}{{if $i}}<span class="sep"> › </span>{{end}}{{if $c.Href}}<a href="{{$c.Href}}">{{$c.Name}}</a>{{else if eq (inc $i) (len $.Page.Crumbs)}}<span aria-current="page">{{$c.Name}}</span>{{else}}<span>{{$c.Name}}</span>{{end}}{{end}}</span> · {{end}}<a class="back" href="index.html">← {{call .L "back"}}</a></nav>
 <header class="page">
-<h1>{{.Page.Title}}</h1>
-<p class="meta">{{call .L "region"}}：{{.Page.Region.Name}}（{{.Page.Region.Code}}）{{if .Page.DataDate}} · {{call .L "data_date"}}：{{.Page.DataDate}}{{end}}{{if .Page.Synthetic}} · <span class="badge">{{call .L "synthetic"}}</span>{{end}}</p>
+<h1>{{if .Page.IsRegion}}{{.Page.Region.Name}}<small>{{.Page.Title}}</small>{{else}}{{.Page.Title}}{{end}}</h1>
+<p class="meta">{{call .L "region"}}：{{.Page.Region.Name}}（{{.Page.Region.Code}}）{{if .Page.IsRegion}} · {{levelName .Lang .Page.Region.Level}}{{end}}{{if .Page.DataDate}} · {{call .L "data_date"}}：{{.Page.DataDate}}{{end}}{{if .Page.Synthetic}} · <span class="badge">{{call .L "synthetic"}}</span>{{else if and .Page.IsRegion .Page.DataDate}} · <span class="badge real" title="{{call .L "real_note"}}">{{call .L "real"}}</span>{{end}}</p>
 {{with .Page.Spec.Description.In .Lang}}<p class="meta">{{.}}</p>{{end}}
+{{with .Page.Details}}<p class="meta">{{call $.L "details"}}：{{range $i, $d := .}}{{if $i}} · {{end}}<a href="{{$d.Href}}">{{$d.Name}}</a>{{end}}</p>{{end}}
+{{with .Page.Below}}<p class="meta below">{{call $.L "below"}}（{{len .}}）：{{range .}}<a href="{{.Href}}">{{.Name}}</a> {{end}}</p>{{end}}
 </header>
 <p id="noscript" class="noscript" hidden>ECharts did not load: keep the assets/ folder next to this page.</p>
-{{range .Blocks}}
-<section class="block" data-kind="{{.Kind}}">
+{{if and .Page.IsRegion (not .Blocks)}}<p class="empty">{{printf (call .L "no_data") .Page.Region.Name}}</p>
+{{end}}{{range .Blocks}}
+<section class="block{{if and .Table .Table.Long}} long{{end}}" data-kind="{{.Kind}}">
 <h2>{{.Title}}</h2>
 {{if .Note}}<p class="note">{{.Note}}</p>{{end}}
 {{if .Synthetic}}<div class="synthetic">{{call $.L "synthetic"}} — {{call $.L "synthetic_note"}}</div>{{end}}
 {{if .Empty}}<div class="empty" data-empty="{{.ID}}">{{.Empty}}</div>
-{{else if .Table}}{{$t := .Table}}<table id="{{.ID}}"><thead><tr>{{range $i, $c := .Table.Columns}}<th{{with cellClass $t $i}} class="{{.}}"{{end}}>{{$c}}</th>{{end}}</tr></thead>
-<tbody>{{range $r, $row := .Table.Rows}}<tr{{with index $t.Classes $r}} class="{{.}}"{{end}}>{{range $i, $cell := $row}}<td{{with cellClass $t $i}} class="{{.}}"{{end}}>{{$cell}}</td>{{end}}</tr>
-{{end}}</tbody></table>
+{{else if .Table}}{{$t := .Table}}<table id="{{.ID}}"{{if $t.Links}} class="ranked"{{end}}><thead>{{with $t.Groups}}<tr>{{range .}}<th class="group"{{if gt .Span 1}} colspan="{{.Span}}"{{end}}>{{.Label}}</th>{{end}}</tr>{{end}}<tr>{{range $i, $c := .Table.Columns}}<th{{with cellClass $t $i}} class="{{.}}"{{end}}>{{$c}}</th>{{end}}</tr></thead>
+<tbody>{{.Rows}}</tbody></table>
 {{if .Table.More}}<p class="note">{{printf (call $.L "more_rows") .Table.More (len .Table.Rows)}}</p>{{end}}
 {{else}}<div class="chart" id="{{.ID}}" style="height:{{.Height}}px"></div>
 {{end}}
-{{if .DataDate}}<p class="date">{{call $.L "data_date"}}：{{.DataDate}}</p>{{end}}
+{{if .DataDate}}<p class="date">{{call $.L "data_date"}}：{{.DataDate}}{{if not .Synthetic}} · <span class="badge real">{{call $.L "real"}}</span>{{end}}</p>{{end}}
 {{if eq (len .Sources) 1}}<p class="source">{{call $.L "source"}}：{{index .Sources 0}}</p>
 {{else if .Sources}}<details class="sources"><summary>{{printf (call $.L "sources") (len .Sources)}}：{{index .Sources 0}} …</summary><ul>{{range .Sources}}<li>{{.}}</li>{{end}}</ul></details>
 {{end}}
@@ -440,12 +640,21 @@ var indexTmpl = template.Must(template.New("index").Funcs(funcs).Parse(`<!DOCTYP
 </head>
 <body>
 <header class="page"><h1>{{call .L "index_title"}}</h1><p class="meta">{{call .L "index_intro"}}</p></header>
+{{with .Regions}}<h2>{{call $.L "region_pages"}}</h2>
+<p class="meta">{{call $.L "region_pages_intro"}}</p>
+<table>
+<thead><tr><th>{{call $.L "region"}}</th><th>{{call $.L "level"}}</th><th>{{call $.L "data_date"}}</th><th class="num">{{call $.L "pages"}}</th></tr></thead>
+<tbody>
+{{range .}}<tr><td><a href="{{.File}}">{{.Name}}</a>（{{.Code}}）</td><td>{{levelName $.Lang .Level}}</td><td>{{if .DataDate}}{{.DataDate}}{{else}}{{call $.L "none"}}{{end}}{{if .Synthetic}} <span class="badge">{{call $.L "contains_synth"}}</span>{{end}}</td><td class="num">{{.Pages}}</td></tr>
+{{end}}</tbody>
+</table>
+{{end}}{{if .Pages}}{{if .Regions}}<h2>{{call .L "report"}}</h2>{{end}}
 <table>
 <thead><tr><th>{{call .L "report"}}</th><th>{{call .L "region"}}</th><th>{{call .L "data_date"}}</th><th class="num">{{call .L "charts"}}</th></tr></thead>
 <tbody>
 {{range .Pages}}<tr><td><a href="{{.File}}">{{.Title}}</a>{{with .Spec.Description.In $.Lang}}<br><span class="meta">{{.}}</span>{{end}}</td><td>{{.Region.Name}}</td><td>{{if .DataDate}}{{.DataDate}}{{else}}{{call $.L "none"}}{{end}}{{if .Synthetic}} <span class="badge">{{call $.L "contains_synth"}}</span>{{end}}</td><td class="num">{{len .Blocks}}</td></tr>
 {{end}}</tbody>
-</table>
+</table>{{end}}
 <footer>{{call .L "generated_by"}}</footer>
 </body>
 </html>

@@ -45,10 +45,15 @@ func TestEscaping(t *testing.T) {
 			t.Errorf("page does not contain %s", want)
 		}
 	}
-	// Exactly the scripts the page needs and ours: the library, the map and
-	// the one that draws.
-	if n := strings.Count(page, "<script"); n != 3 {
-		t.Errorf("page has %d script elements, want 3", n)
+	// Exactly the scripts the page needs and ours: the library, the China
+	// map, Guangdong's map and the one that draws.
+	if n := strings.Count(page, "<script"); n != 4 {
+		t.Errorf("page has %d script elements, want 4", n)
+	}
+	for _, want := range []string{`<script src="assets/china.js">`, `<script src="assets/map-440000.js">`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page does not load %s", want)
+		}
 	}
 }
 

@@ -16,7 +16,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
-// fixtureDB is a fresh warehouse holding testdata/fixture.sql.
+// fixtureDB is a fresh warehouse holding testdata/fixture.sql and the
+// census figures of testdata/regions.sql.
 func fixtureDB(t testing.TB) *sql.DB {
 	t.Helper()
 	ctx := context.Background()
@@ -28,12 +29,14 @@ func fixtureDB(t testing.TB) *sql.DB {
 	if _, err := w.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile("testdata/fixture.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.DB().ExecContext(ctx, string(b)); err != nil {
-		t.Fatalf("fixture.sql: %v", err)
+	for _, f := range []string{"testdata/fixture.sql", "testdata/regions.sql"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.DB().ExecContext(ctx, string(b)); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
 	}
 	return w.DB()
 }

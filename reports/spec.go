@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -61,10 +62,29 @@ type ChartSpec struct {
 	To   int `yaml:"to"`
 	// Period picks one period (a year or a snapshot date); empty for the latest.
 	Period string `yaml:"period"`
+	// Periods pick several periods, for kinds that compare them (census
+	// years side by side); empty for every period there is, or the latest.
+	Periods []string `yaml:"periods"`
+	// Levels are the region levels the chart is drawn for (0 the country,
+	// 1 province, 2 prefecture, 3 county, 4 township); empty for every
+	// level. A region template draws a chart only on the pages it fits.
+	Levels []int `yaml:"levels"`
+	// Optional leaves the chart out of a page whose region has no data for
+	// it, rather than showing an empty box saying so.
+	Optional bool `yaml:"optional"`
+	// SubLevel, for kind children, lists the regions of that level inside
+	// the chart's region (every county of a province) instead of the
+	// regions directly below it.
+	SubLevel int `yaml:"sub_level"`
 	// Economies are ISO3 codes of World Bank economies and aggregates.
 	Economies []string `yaml:"economies"`
 
 	line, col int
+}
+
+// On reports whether the chart is drawn for a region of level.
+func (c ChartSpec) On(level int) bool {
+	return len(c.Levels) == 0 || slices.Contains(c.Levels, level)
 }
 
 // Pos is where the chart stands in its file.
@@ -119,6 +139,45 @@ func LoadFS(fsys fs.FS, dir, display string) ([]*Spec, error) {
 		specs = append(specs, s)
 	}
 	return specs, errors.Join(errs...)
+}
+
+//go:embed templates/*.yaml
+var templates embed.FS
+
+// RegionTemplate returns the built-in template of the region pages,
+// reports/templates/region.yaml: one page per region, the same definition
+// drawn for each, every chart on the levels it names.
+func RegionTemplate() (*Spec, error) {
+	specs, err := LoadTemplates(templates, "templates", "reports/templates")
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range specs {
+		if s.Name == "region" {
+			return s, nil
+		}
+	}
+	return nil, errors.New("reports: no built-in region template")
+}
+
+// LoadTemplates reads every *.yaml file in dir of fsys as a region page
+// template: a report definition with no region of its own, since it is
+// drawn for every region. Errors are as LoadFS's.
+func LoadTemplates(fsys fs.FS, dir, display string) ([]*Spec, error) {
+	specs, err := LoadFS(fsys, dir, display)
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	var out []*Spec
+	for _, s := range specs {
+		if s.Region != "" {
+			errs = append(errs, &SpecError{Path: s.Path, Msg: fmt.Sprintf("region %q: a template is drawn for every region and names none", s.Region)})
+			continue
+		}
+		out = append(out, s)
+	}
+	return out, errors.Join(errs...)
 }
 
 var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
@@ -263,6 +322,20 @@ func (s *Spec) check(root *yaml.Node) []error {
 		}
 		if c.Region != "" && !regionRE.MatchString(c.Region) {
 			at(field("region"), "charts[%d]: region %q is not a 6-, 9- or 12-digit region code", i, c.Region)
+		}
+		if c.Period != "" && len(c.Periods) > 0 {
+			at(field("periods"), "charts[%d]: period and periods both given: keep one", i)
+		}
+		for _, lv := range c.Levels {
+			if lv < 0 || lv > 5 {
+				at(field("levels"), "charts[%d]: level %d is not a region level (0 the country … 5 village)", i, lv)
+			}
+		}
+		if c.SubLevel != 0 && (c.SubLevel < 1 || c.SubLevel > 5) {
+			at(field("sub_level"), "charts[%d]: sub_level %d is not a region level below the country (1 province … 5 village)", i, c.SubLevel)
+		}
+		if c.SubLevel != 0 && c.Kind != "children" {
+			at(field("sub_level"), "charts[%d]: sub_level applies to kind children only", i)
 		}
 		if c.From != 0 && c.To != 0 && c.From > c.To {
 			at(field("from"), "charts[%d]: from %d is after to %d", i, c.From, c.To)

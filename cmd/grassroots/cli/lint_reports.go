@@ -16,11 +16,17 @@ func init() {
 	registerLinter("reports", lintReports)
 }
 
-// lintReports checks every reports/*.yaml of the project: strict YAML, known
-// chart kinds, the indicators each kind needs, and indicator codes that exist
-// in the project's catalogue (sql/indicators).
+// lintReports checks every reports/*.yaml of the project, and the region page
+// templates in reports/templates: strict YAML, known chart kinds, the
+// indicators each kind needs, and indicator codes that exist in the
+// project's catalogue (sql/indicators).
 func lintReports(ctx context.Context, dir string) ([]Problem, error) {
-	_, specErr := reports.LoadFS(os.DirFS(dir), "reports", "reports")
+	load := func() ([]*reports.Spec, error) {
+		specs, err := reports.LoadFS(os.DirFS(dir), "reports", "reports")
+		tmpls, terr := reports.LoadTemplates(os.DirFS(dir), "reports/templates", "reports/templates")
+		return append(specs, tmpls...), errors.Join(err, terr)
+	}
+	_, specErr := load()
 	var problems []Problem
 	for _, err := range flattenErrors(specErr) {
 		var se *reports.SpecError
@@ -44,7 +50,7 @@ func lintReports(ctx context.Context, dir string) ([]Problem, error) {
 	for _, ind := range cat {
 		known[ind.Code] = true
 	}
-	specs, _ := reports.LoadFS(os.DirFS(dir), "reports", "reports")
+	specs, _ := load()
 	for _, s := range specs {
 		for i, c := range s.Charts {
 			for _, code := range c.Indicators {

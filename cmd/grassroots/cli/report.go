@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"regexp"
@@ -15,24 +16,34 @@ func init() {
 	register(&Command{
 		Name:    "report",
 		Args:    "[NAME...]",
-		Summary: "render the reports as an offline HTML site (index.html and one page per report)",
+		Summary: "render the reports as an offline HTML site (index.html and one page per report or region)",
 		Help: `Renders every report (or the NAMEs given) from the warehouse into DIR: index.html
 lists each report with the date of its data, and each report is a page of
-charts. The ECharts script and the China map are written to DIR/assets, so the
+charts. The ECharts script and the maps are written to DIR/assets, so the
 site opens with no internet; --single-file inlines them into every page instead
 (one file of about 1.1 MB per page, to mail or archive).
 
 Reports without a region of their own show the county the warehouse's
-registers describe; --region shows every report for one region instead.
-Charts of synthetic demo data carry a "示例数据 / synthetic" banner.`,
+registers describe; --region CODE with NAMEs shows those reports for CODE.
+
+--region CODE without NAMEs renders a page per region instead
+(region-CODE.html): CODE and every region below it down to the lowest level
+that has data, each page linked up to 全国 and down to the regions below it,
+with the census maps and rankings; the built-in reports of a region inside
+CODE are rendered too and linked from its page. For the whole country
+(--region 000000) that is the provinces only, unless --all asks for every
+prefecture and county too (some 3,300 pages; --all alone means the same).
+Charts of synthetic demo data carry a "示例数据 / synthetic" banner; real
+figures are marked "真实数据".`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path, out, region, lang string
-			var single bool
+			var single, all bool
 			addWarehouseFlag(fs, &path)
 			fs.StringVar(&out, "out", "site", "folder to write the site to")
 			fs.StringVar(&region, "region", "", "region code to show every report for (default: each report's own)")
 			fs.BoolVar(&single, "single-file", false, "inline the scripts into each page instead of writing assets/")
 			fs.StringVar(&lang, "lang", "zh", "language of the labels: zh or en")
+			fs.BoolVar(&all, "all", false, "with --region 000000 (or alone): a page for every region of the country, not only the provinces")
 			var asOfFlag string
 			addAsOfFlag(fs, &asOfFlag)
 			return func(ctx context.Context, e *Env, args []string) error {
@@ -43,6 +54,13 @@ Charts of synthetic demo data carry a "示例数据 / synthetic" banner.`,
 				if region != "" && !regionCodeRE.MatchString(region) {
 					return Usagef("--region %q: want a 6-, 9- or 12-digit region code", region)
 				}
+				if all && len(args) > 0 {
+					return Usagef("--all renders region pages: give no report names")
+				}
+				if all && region == "" {
+					region = reports.CountryCode
+				}
+				sitePages := region != "" && len(args) == 0
 				specs, err := selectReports(args)
 				if err != nil {
 					return err
@@ -57,7 +75,19 @@ Charts of synthetic demo data carry a "示例数据 / synthetic" banner.`,
 				}
 				defer w.Close()
 				start := time.Now()
-				site, err := reports.Render(ctx, w.DB(), specs, reports.Options{Out: out, Region: region, SingleFile: single, Lang: l})
+				o := reports.Options{Out: out, Region: region, SingleFile: single, Lang: l}
+				if sitePages {
+					depth := reports.AllLevels
+					if region == reports.CountryCode && !all {
+						depth = 1
+					}
+					o.Region = ""
+					o.Regions = []reports.Subtree{{Code: region, Depth: depth}}
+					if specs, err = reportsInside(ctx, w.DB(), specs, region); err != nil {
+						return err
+					}
+				}
+				site, err := reports.Render(ctx, w.DB(), specs, o)
 				if err != nil {
 					return err
 				}
@@ -96,6 +126,29 @@ func selectReports(names []string) ([]*reports.Spec, error) {
 	return out, nil
 }
 
+// reportsInside keeps the reports whose region (their own, else the focus
+// county) lies in region, rendered beside its region pages.
+func reportsInside(ctx context.Context, db *sql.DB, specs []*reports.Spec, region string) ([]*reports.Spec, error) {
+	focus := ""
+	var out []*reports.Spec
+	for _, s := range specs {
+		r := s.Region
+		if r == "" {
+			if focus == "" {
+				var err error
+				if focus, err = reports.FocusRegion(ctx, db); err != nil {
+					return nil, err
+				}
+			}
+			r = focus
+		}
+		if reports.Inside(r, region) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
 func printSite(e *Env, site *reports.Site, took time.Duration) {
 	for _, p := range site.Pages {
 		date := p.DataDate
@@ -111,5 +164,31 @@ func printSite(e *Env, site *reports.Site, took time.Duration) {
 		fmt.Fprintf(e.Stdout, "  %-16s %-10s %-8s data %s, %d charts%s\n", shown(p.File), shown(p.Region.Code),
 			shown(p.Region.Name), shown(date), len(p.Blocks), synth)
 	}
-	fmt.Fprintf(e.Stdout, "%d reports in %.2fs: %s\n", len(site.Pages), took.Seconds(), shown(site.Index))
+	if len(site.Regions) == 0 {
+		fmt.Fprintf(e.Stdout, "%d reports in %.2fs: %s\n", len(site.Pages), took.Seconds(), shown(site.Index))
+		return
+	}
+	levels := map[int]int{}
+	synthetic := 0
+	for _, r := range site.Regions {
+		levels[r.Level]++
+		if r.Synthetic {
+			synthetic++
+		}
+	}
+	var parts []string
+	for lv := 0; lv <= 5; lv++ {
+		if n := levels[lv]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, levelWords[lv]))
+		}
+	}
+	synth := ""
+	if synthetic > 0 {
+		synth = fmt.Sprintf(", %d with synthetic demo data", synthetic)
+	}
+	fmt.Fprintf(e.Stdout, "  region pages: %s%s\n", strings.Join(parts, ", "), synth)
+	fmt.Fprintf(e.Stdout, "%d region pages and %d reports in %.2fs: %s\n", len(site.Regions), len(site.Pages), took.Seconds(), shown(site.Index))
 }
+
+// levelWords name the region levels in the summary.
+var levelWords = map[int]string{0: "country", 1: "provinces", 2: "prefectures", 3: "counties", 4: "townships", 5: "villages"}

@@ -148,6 +148,13 @@ func TestLintReports(t *testing.T) {
 		"  - kind: trend\n    title: {zh: 趋势, en: Trend}\n    indicators: [urban.rate_resident]\n    colour: red\n")
 	write("good.yaml", head+
 		"  - kind: alerts\n    title: {zh: 预警, en: Alerts}\n")
+	if err := os.MkdirAll(filepath.Join(rep, "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(filepath.Join("templates", "region.yaml"), "region: \"310112\"\n"+head+
+		"  - kind: alerts\n    title: {zh: 预警, en: Alerts}\n")
+	write(filepath.Join("templates", "levels.yaml"), head+
+		"  - kind: children\n    title: {zh: 排名, en: Ranked}\n    indicators: [urban.rate_resident]\n    sub_level: 9\n    levels: [1, 7]\n")
 
 	code, out, _ := run(t, "", "lint", dir)
 	if code != 1 {
@@ -157,6 +164,9 @@ func TestLintReports(t *testing.T) {
 		filepath.Join("reports", "kinds.yaml") + `:5:11: charts[0]: unknown chart kind "pie"`,
 		filepath.Join("reports", "kinds.yaml") + ":7:5: charts[1]: kind ranked takes exactly 1 indicator(s)",
 		filepath.Join("reports", "keys.yaml") + `:8:5: unknown key "colour"`,
+		filepath.Join("reports", "templates", "region.yaml") + `: region "310112": a template is drawn for every region and names none`,
+		filepath.Join("reports", "templates", "levels.yaml") + `:8:16: charts[0]: sub_level 9 is not a region level below the country`,
+		filepath.Join("reports", "templates", "levels.yaml") + `:9:13: charts[0]: level 7 is not a region level`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("lint output lacks %q:\n%s", want, out)
@@ -212,5 +222,53 @@ func TestDemoReports(t *testing.T) {
 		filepath.Join(dir, "grassroots.duckdb"), "--from", "2020", "--to", "2020", "--format", "csv")
 	if !strings.Contains(show, "\n000000,全国,2020,NBS_data_portal_revised,63.8898,") {
 		t.Errorf("indicators show without --region:\n%s", show)
+	}
+}
+
+// TestReportRegionSite: --region without report names writes a page per
+// region, from the region down to the lowest level with data, with the
+// reports of the county inside it, and says how many of each level.
+func TestReportRegionSite(t *testing.T) {
+	w := indicatorFixture(t)
+	mustRun(t, "", "indicators", "compute", "--warehouse", w)
+	out := filepath.Join(t.TempDir(), "site")
+	stdout := mustRun(t, "", "report", "--warehouse", w, "--out", out, "--region", "310000")
+	if !strings.Contains(stdout, "region pages: 1 provinces, 1 counties, 2 townships, 3 with synthetic demo data") ||
+		!strings.Contains(stdout, "4 region pages and 3 reports in ") {
+		t.Errorf("report --region 310000 does not sum up the region pages:\n%s", stdout)
+	}
+	for _, f := range []string{"region-310000.html", "region-310112.html", "region-310112101.html", "region-310112102.html",
+		"district.html", "members.html", "organisations.html", "index.html"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("report --region 310000 did not write %s", f)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "national.html")); err == nil {
+		t.Error("report --region 310000 wrote the national report, which is not about a region inside it")
+	}
+	county := readPage(t, filepath.Join(out, "region-310112.html"))
+	for _, want := range []string{`<a href="region-310000.html">上海市</a>`, `<span>全国</span>`, `<a href="district.html">`, `<a href="region-310112101.html">甲镇</a>`} {
+		if !strings.Contains(county, want) {
+			t.Errorf("region-310112.html lacks %s", want)
+		}
+	}
+	idx := readPage(t, filepath.Join(out, "index.html"))
+	if !strings.Contains(idx, `<a href="region-310000.html">上海市</a>`) {
+		t.Error("index.html does not list the region pages")
+	}
+
+	code, _, errs := run(t, "", "report", "--warehouse", w, "--out", t.TempDir(), "--all", "district")
+	if code != 2 || !strings.Contains(errs, "--all renders region pages: give no report names") {
+		t.Errorf("report --all district: exit %d, %s", code, errs)
+	}
+	// The whole country: without --all, the provinces only.
+	out = filepath.Join(t.TempDir(), "site")
+	stdout = mustRun(t, "", "report", "--warehouse", w, "--out", out, "--region", "000000")
+	if !strings.Contains(stdout, "region pages: 1 country, 1 provinces") || strings.Contains(stdout, "counties") {
+		t.Errorf("report --region 000000:\n%s", stdout)
+	}
+	stdout = mustRun(t, "", "report", "--warehouse", w, "--out", out, "--all")
+	if !strings.Contains(stdout, "region pages: 1 country, 1 provinces, 1 counties, 2 townships") {
+		t.Errorf("report --all:\n%s", stdout)
 	}
 }
