@@ -114,6 +114,30 @@ func TestCensusEveryLevel(t *testing.T) {
 		t.Errorf("拱墅区 2020 sums %d census units, want 2 (拱墅区 and 下城区)", parts)
 	}
 
+	// A prefecture whose area changed since is not its census row: 2010
+	// 铜陵市 lacks 枞阳县 (joined 2015, split between two of its units), so
+	// today's 铜陵 has no complete 2010 figure and no change is computed;
+	// 四平市 (2010, with 公主岭 since given to 长春) is the sum of its
+	// five counties of today.
+	var rule string
+	if err := db.QueryRow(`SELECT rule FROM census_unit_place WHERE vintage = 'census_2010' AND census_code = '340700'`).Scan(&rule); err != nil {
+		t.Fatal(err)
+	}
+	if rule != "changed_area" {
+		t.Errorf("2010 铜陵市 placed by rule %q, want changed_area", rule)
+	}
+	if v := value(t, db, "urban.census_change_pp", "340700", "2020-11-01", "census"); !math.IsNaN(v) {
+		t.Errorf("铜陵 change 2010→2020 = %v, want none (its 2010 figure is partial)", v)
+	}
+	var rollup bool
+	if err := db.QueryRow(`SELECT is_rollup, reported, expected FROM indicator_series WHERE indicator = 'urban.rate_census'
+		AND region_code = '220300' AND period = '2010-11-01'`).Scan(&rollup, &reported, &expected); err != nil {
+		t.Fatal(err)
+	}
+	if !rollup || reported != expected {
+		t.Errorf("四平 2010: roll-up %v of %d/%d counties, want a complete roll-up", rollup, reported, expected)
+	}
+
 	// Ageing from the age bands; the bands add up to the total.
 	near("北京 2020 share 65+", value(t, db, "population.share_65_plus", "110000", "2020-11-01", "census"), 13.30)
 	var bands, total int64

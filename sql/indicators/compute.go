@@ -511,25 +511,27 @@ WITH `)
 	SELECT u.region_code, u.period, u.vintage, min(u.depth) AS d
 	FROM ub u JOIN base c ON c.region_code = u.ancestor AND c.period = u.period AND c.vintage = u.vintage
 	GROUP BY ALL
+), uc AS MATERIALIZED (
+	-- each value goes up to the first region with a figure of its own (and
+	-- into the sum beside that figure), no further: above it, that figure
+	-- is what counts
+	SELECT u.* FROM ub u LEFT JOIN cut USING (region_code, period, vintage)
+	WHERE cut.d IS NULL OR u.depth <= cut.d
 ), roll0 AS (
 	SELECT u.ancestor AS region_code, u.period, min(u.year) AS year, u.vintage,
 	       -- in a fixed order: a parallel sum of doubles differs in its last
 	       -- bits from run to run, and a re-run must give the same warehouse
 	       sum(u.numerator ORDER BY u.region_code) AS numerator, sum(u.denominator ORDER BY u.region_code) AS denominator,
 	       count(DISTINCT u.child) AS contributing, max(u.children) AS children, bool_or(u.is_synthetic) AS is_synthetic
-	FROM ub u LEFT JOIN cut USING (region_code, period, vintage)
-	WHERE (cut.d IS NULL OR u.depth <= cut.d) AND %s
+	FROM uc u
+	WHERE %s
 	GROUP BY u.ancestor, u.period, u.vintage
 ), below AS (
 	-- a roll-up is partial too where a region between it and the data is
-	-- (below the first region with a figure of its own: above it, that
-	-- figure is what counts, whatever the sum beside it)
 	SELECT u.ancestor, u.period, u.vintage, bool_or(r.contributing < r.children) AS partial
-	FROM ub u
-	LEFT JOIN cut USING (region_code, period, vintage)
-	JOIN ub v ON v.region_code = u.region_code AND v.period = u.period AND v.vintage = u.vintage AND v.depth < u.depth
+	FROM uc u
+	JOIN uc v ON v.region_code = u.region_code AND v.period = u.period AND v.vintage = u.vintage AND v.depth < u.depth
 	JOIN roll0 r ON r.region_code = v.ancestor AND r.period = u.period AND r.vintage = u.vintage
-	WHERE cut.d IS NULL OR u.depth <= cut.d
 	GROUP BY ALL
 ), roll AS (
 	SELECT r.region_code, r.period, r.year, r.vintage, r.numerator, r.denominator,
@@ -540,7 +542,8 @@ WITH `)
 	       -- the region has a figure of its own: the sum of its children
 	       -- stands beside it, never instead of it
 	       EXISTS (SELECT 1 FROM base o WHERE o.region_code = r.region_code AND o.period = r.period
-	               AND o.vintage = r.vintage) AS beside_own
+	               AND o.vintage = r.vintage
+	               AND (o.denominator IS DISTINCT FROM 0 OR coalesce(o.numerator, 0) <> 0)) AS beside_own
 	FROM roll0 r LEFT JOIN below b ON b.ancestor = r.region_code AND b.period = r.period AND b.vintage = r.vintage
 ), allrows AS (
 	SELECT *, false AS is_rollup, NULL::INTEGER AS reported, NULL::INTEGER AS expected, false AS beside_own FROM base

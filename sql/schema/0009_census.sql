@@ -21,6 +21,10 @@
 --               code, inside a prefecture or a municipality; the workbook's 全国 row, the sum of the 31
 --               provinces — the national figure proper is the published one in
 --               population, vintage census_YYYY, which adds servicemen)
+--   changed_area  a prefecture-level row whose area is not today's (its total
+--               is not what the county-level units now in that prefecture add
+--               up to: 2010 铜陵市 before 枞阳县 joined it): not placed, so the
+--               region's figure is the sum of those units
 --   unattached  none of the above: listed by census_unattached, never summed
 --
 -- Nothing is guessed: names are matched exactly, and a unit split between
@@ -83,7 +87,11 @@ WITH u AS (
     -- neither: its rows stand under them)
     SELECT u.*,
            last_value(CASE WHEN code_level = 1 THEN census_code END IGNORE NULLS) OVER w AS province_above,
-           last_value(CASE WHEN code_level = 2 THEN census_code END IGNORE NULLS) OVER w AS prefecture_above,
+           -- the last province ('P'), prefecture (its code) or 省/自治区直辖县级行政区划
+           -- heading ('D' and its name) above: a province row ends a prefecture
+           last_value(CASE WHEN code_level = 1 THEN 'P' WHEN code_level = 2 THEN census_code
+                           WHEN census_code IS NULL AND unit_name LIKE '%直辖县级行政区划' THEN 'D' || unit_name END
+                      IGNORE NULLS) OVER w AS prefecture_above,
            last_value(code_level IGNORE NULLS) OVER (PARTITION BY vintage ORDER BY source_row
                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS level_above
     FROM u
@@ -104,8 +112,11 @@ WITH u AS (
                CASE WHEN s.code_level = 3 THEN (SELECT c.new_code FROM cur c WHERE c.old_code = left(s.census_code, 4) || '00') END,
                (SELECT r.code FROM region r JOIN region p ON p.code = r.parent_code
                 WHERE r.level = 2 AND r.name = s.prefecture_name AND p.name = s.province_name),
-               CASE WHEN s.province_name IS NULL AND left(s.prefecture_above, 2) = left(s.province_above, 2)
-                    THEN (SELECT c.new_code FROM cur c WHERE c.old_code = s.prefecture_above) END) AS prefecture_code
+               CASE WHEN s.province_name IS NOT NULL OR s.prefecture_above = 'P' THEN NULL
+                    WHEN s.prefecture_above LIKE 'D%' THEN
+                         (SELECT r.code FROM region r WHERE r.level = 2 AND r.name = substr(s.prefecture_above, 2)
+                          AND left(r.code, 2) = left(s.province_above, 2))
+                    ELSE (SELECT c.new_code FROM cur c WHERE c.old_code = s.prefecture_above) END) AS prefecture_code
     FROM seen s
 ), matched AS (
     SELECT p.*,
@@ -132,9 +143,16 @@ WITH u AS (
     -- the counties of a prefecture or municipality): a subtotal, not a unit.
     -- Matching one by name to today's placeholder (110100 市辖区) would give
     -- it today's area, which it did not have (2010: 北京's 县 were separate).
-    SELECT *, unit_name IN ('市辖区', '县') AND census_code IS NULL AS subtotal
-    FROM matched
-)
+    -- A county-level unit the crosswalk maps to a prefecture was split since
+    -- between counties of that prefecture: it is counted there, not placed.
+    SELECT * REPLACE (
+               CASE WHEN split_to IS NULL THEN by_crosswalk END AS by_crosswalk,
+               coalesce(split_to, prefecture_code) AS prefecture_code),
+           unit_name IN ('市辖区', '县') AND census_code IS NULL AS subtotal
+    FROM (SELECT *, CASE WHEN code_level = 3 AND (SELECT r.level FROM region r WHERE r.code = by_crosswalk) = 2
+                         THEN by_crosswalk END AS split_to
+          FROM matched)
+), placed AS (
 SELECT vintage, year, reference_date, source_row, census_code, province_name, prefecture_name, unit_name,
        resident_pop, urban_resident_pop,
        CASE WHEN national OR subtotal THEN NULL
@@ -150,13 +168,43 @@ SELECT vintage, year, reference_date, source_row, census_code, province_name, pr
             WHEN subtotal THEN 'a subtotal of the rows below it (市辖区 / 县 without a code), not a unit'
             WHEN by_code IS NOT NULL OR by_crosswalk IS NOT NULL OR by_name IS NOT NULL THEN NULL
             WHEN coalesce(code_level, 3) = 3 AND prefecture_code IS NOT NULL THEN
-                 'not one of today''s counties (no current code' ||
-                 CASE WHEN census_code IS NOT NULL THEN ' for ' || census_code ELSE '' END ||
-                 '; a unit split since is not apportioned): counted in its prefecture ' || prefecture_code || '''s published total only'
-            WHEN census_code IS NOT NULL THEN 'code ' || census_code || ' is in neither region nor region_crosswalk, and no current region of its province bears the name ' || coalesce(unit_name, '')
+                 CASE WHEN split_to IS NOT NULL THEN 'split since between counties of ' || prefecture_code || ' (region_crosswalk)'
+                      ELSE 'not one of today''s counties (no current code' ||
+                           CASE WHEN census_code IS NOT NULL THEN ' for ' || census_code ELSE '' END || ')' END ||
+                 ': counted in prefecture ' || prefecture_code || ' only, not apportioned among its counties'
+            WHEN census_code IS NOT NULL THEN 'code ' || census_code || ' is no longer in use and region_crosswalk maps it to no one current region or prefecture: split or abolished since across prefectures (pipelines/refdata/README.md lists these)'
             ELSE 'no code, and no current region of its prefecture or province bears the name ' || coalesce(unit_name, '') END AS reason
-FROM m;
-COMMENT ON VIEW census_unit_place IS 'Every census_unit row placed among today''s regions: region_code is the current region the row is (or is part of), by rule code (its code is current), crosswalk (region_crosswalk maps its code of the census year to one current code; merged units are summed), or name (no usable code; exactly one current region of its prefecture bears its exact name). rule prefecture: a county-level unit that is none of today''s counties, counted in its prefecture''s published total only (prefecture_code); grouping: a row that sums others (subtotals, the workbook''s national row); unattached: none applies (see census_unattached). reason says why a row has no region_code.';
+FROM m
+), lvl AS (
+    SELECT p.*, r.level AS region_level, r.parent_code AS region_parent
+    FROM placed p LEFT JOIN region r ON r.code = p.region_code
+), below AS (
+    -- what the county-level units now in each prefecture add up to
+    SELECT vintage, coalesce(region_parent, prefecture_code) AS prefecture, sum(resident_pop) AS pop
+    FROM lvl WHERE region_level = 3 OR rule = 'prefecture'
+    GROUP BY ALL
+), own AS (
+    SELECT vintage, region_code, sum(resident_pop) AS pop FROM lvl WHERE region_level = 2 GROUP BY ALL
+), changed AS (
+    -- a prefecture-level figure whose area is not today's: its census total is
+    -- not what the county-level units now in that prefecture add up to (2010
+    -- 铜陵市 without 枞阳县, which joined it in 2015). Its region's figure is
+    -- then the sum of those units, not the census row.
+    SELECT own.vintage, own.region_code, own.pop AS own_pop, below.pop AS units_pop
+    FROM own JOIN below ON below.vintage = own.vintage AND below.prefecture = own.region_code
+    WHERE own.pop <> below.pop
+)
+SELECT l.vintage, l.year, l.reference_date, l.source_row, l.census_code, l.province_name, l.prefecture_name, l.unit_name,
+       l.resident_pop, l.urban_resident_pop,
+       CASE WHEN c.region_code IS NULL THEN l.region_code END AS region_code,
+       CASE WHEN c.region_code IS NULL THEN l.rule ELSE 'changed_area' END AS rule,
+       l.province_code, l.prefecture_code,
+       CASE WHEN c.region_code IS NULL THEN l.reason
+            ELSE 'its area is not today''s ' || c.region_code || ': the census total ' || c.own_pop ||
+                 ' is not the ' || c.units_pop || ' its units now in ' || c.region_code ||
+                 ' add up to, so that region''s figure is their sum, not this row' END AS reason
+FROM lvl l LEFT JOIN changed c ON c.vintage = l.vintage AND c.region_code = l.region_code AND l.region_level = 2;
+COMMENT ON VIEW census_unit_place IS 'Every census_unit row placed among today''s regions: region_code is the current region the row is (or is part of), by rule code (its code is current), crosswalk (region_crosswalk maps its code of the census year to one current code; merged units are summed), or name (no usable code; exactly one current region of its prefecture bears its exact name). rule prefecture: a county-level unit that is none of today''s counties, counted in its prefecture''s published total only (prefecture_code); grouping: a row that sums others (subtotals, the workbook''s national row); changed_area: a prefecture-level row whose area is not today''s (its total differs from what its units now in that prefecture add up to), left unplaced so that the region''s figure is the sum of those units; unattached: none applies (see census_unattached). reason says why a row has no region_code.';
 
 CREATE VIEW census_unattached AS
 SELECT vintage, source_row, census_code, province_name, prefecture_name, unit_name, resident_pop, reason

@@ -24,7 +24,11 @@ func loadRefdata(ctx context.Context, e *Env, d *demo) error {
 	if err != nil {
 		return err
 	}
-	return runDemoPipelines(ctx, e, d, specs)
+	if err := runDemoPipelines(ctx, e, d, specs); err != nil {
+		return err
+	}
+	fmt.Fprint(e.Stdout, "  ")
+	return noteUnattachedCensusUnits(ctx, d.Warehouse, e.Stdout)
 }
 
 // runDemoPipelines writes the specs into the demo project's pipelines folder
