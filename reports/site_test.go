@@ -322,7 +322,7 @@ func TestCountyPage(t *testing.T) {
 	for _, s := range sections(page) {
 		kinds = append(kinds, s[0])
 	}
-	if got := strings.Join(kinds, " "); got != "figures compare_above census_pyramid compare_above census figures children" {
+	if got := strings.Join(kinds, " "); got != "figures compare_above census_pyramid compare_above census figures children figures trend" {
 		t.Errorf("county page blocks: %s", got)
 	}
 	opts := options(t, page)

@@ -22,7 +22,13 @@ func renderDemoReports(ctx context.Context, e *Env, d *demo) error {
 	}
 	fmt.Fprintln(e.Stdout, "\nreports:")
 	start := time.Now()
-	site, err := reports.Render(ctx, d.Warehouse.DB(), specs, reports.Options{Out: filepath.Join(d.Dir, "reports"), Lang: reports.Zh})
+	// The country and every province from the censuses, and Shanghai down
+	// to the demo district's townships: 闵行区's page links to its reports.
+	site, err := reports.Render(ctx, d.Warehouse.DB(), specs, reports.Options{Out: filepath.Join(d.Dir, "reports"), Lang: reports.Zh,
+		Regions: []reports.Subtree{
+			{Code: reports.CountryCode, Depth: 1},
+			{Code: "310000", Depth: reports.AllLevels},
+		}})
 	if err != nil {
 		return err
 	}
