@@ -197,7 +197,9 @@ func TestDemoReports(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"常住人口城镇化率 66.2%（2023，国家统计局年度数据（普查后修订））", "户籍人口城镇化率 45.4%（2020，户籍城镇化率发布）",
-		"上海 只有部分下级区域的汇总（不完整，不是该地区的数字），未上图。"} {
+		// the province map reads the 2020 census: every province drawn, 上海
+		// with its own figure, not the synthetic district's partial sum
+		`"name":"上海","value":89.3`, "常住人口城镇化率（普查） · 2020-11-01"} {
 		if !strings.Contains(national, want) {
 			t.Errorf("national.html lacks %q", want)
 		}
