@@ -124,6 +124,10 @@ func rollupText(ctx context.Context, c *Cache, l Lang, code string, f figure) (s
 		of = ofText(l, reported, expected, level)
 	}
 	switch {
+	case f.Partial() && of != "" && reported >= expected:
+		// every region below has a figure, but one of them is itself a
+		// partial sum: "16 of 16" alone would read as complete
+		return trf(l, "partial_further_down", of), nil
 	case f.Partial() && of != "":
 		return trf(l, "partial_of", of), nil
 	case f.Partial():

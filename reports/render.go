@@ -307,16 +307,7 @@ func writeAssets(dir string) error {
 	if err != nil {
 		return err
 	}
-	for _, n := range names {
-		b, err := assets.Read(n)
-		if err != nil {
-			return err
-		}
-		if err := writeFile(filepath.Join(dir, n), b); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeScripts(dir, names)
 }
 
 // writeFile replaces path atomically, so a reader never sees half a page.

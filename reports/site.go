@@ -274,8 +274,8 @@ func prefetch(ctx context.Context, cache *Cache, codes []string) error {
 	return errors.Join(errs...)
 }
 
-// writeScripts writes the scripts of assets/ that the pages need beyond the
-// embedded files (the province maps), each once.
+// writeScripts writes the named embedded files into dir (assets/), each
+// once: all of them for a site, or the province maps a render needs.
 func writeScripts(dir string, names []string) error {
 	written := map[string]bool{}
 	for _, n := range names {

@@ -3,18 +3,14 @@ package xlsx
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // A formula cell keeps its last result in <v>. A workbook written by a
 // program (excelize's SetCellFormula, openpyxl) and never opened in Excel
 // has the formula and no result, which excelize reads as an empty cell: a
 // value silently NULL, and a row of such cells taken for a blank one. The
-// scan of the sheet's XML (scanLayout) notes those cells; step shows each as
-// its formula ("=SUM(B7:C7)") and Fault tells the table reader that the
+// row's parse (parseRow) notes those cells; step shows each as its formula ("=SUM(B7:C7)") and Fault tells the table reader that the
 // cell cannot be read. A saved empty text (<c t="str"><f>…</f><v></v></c>)
 // is a result like any other.
 
@@ -25,97 +21,7 @@ type unsaved struct {
 	text string // =SUM(B7:C7)
 }
 
-// formulaScan follows a sheet's elements as scanLayout meets them and
-// collects the formula cells without a saved value, by sheet row.
-type formulaScan struct {
-	row, col  int // of the current or last cell
-	inCell    bool
-	str       bool // the cell is t="str": a formula with a text result
-	hasF, inF bool
-	hasV, inV bool
-	vEmpty    bool
-	ftext     []byte
-	ref       []byte
-	found     map[int][]unsaved
-}
-
-// text takes the text between two tags; long is set for a text too long
-// for the scanner's buffer, which is not kept.
-func (s *formulaScan) text(b []byte, long bool) {
-	if s.inF {
-		s.ftext = append(s.ftext, b...)
-	}
-	if s.inV && (long || len(bytes.TrimSpace(b)) > 0) {
-		s.vEmpty = false
-	}
-}
-
-// element takes a tag: end says it closes an element, local is the
-// element's name without prefix, el the tag from after its '<' to its '>'.
-func (s *formulaScan) element(end bool, local, el []byte) {
-	if end {
-		switch string(local) {
-		case "f":
-			s.inF = false
-		case "v":
-			s.inV = false
-		case "c":
-			if s.inCell && s.hasF && (!s.hasV || s.vEmpty && !s.str) {
-				s.note()
-			}
-			s.inCell = false
-		}
-		return
-	}
-	selfClosing := bytes.HasSuffix(el, []byte("/>"))
-	switch string(local) {
-	case "row":
-		s.row++
-		if r, ok := attr(el, "r"); ok {
-			if n, err := strconv.Atoi(string(r)); err == nil {
-				s.row = n
-			}
-		}
-		s.col = 0
-	case "c":
-		s.col++
-		s.ref = s.ref[:0]
-		if r, ok := attr(el, "r"); ok {
-			if col, row, ok := cellRef(r); ok {
-				s.col, s.row = col, row
-				s.ref = append(s.ref, r...)
-			}
-		}
-		s.inCell = !selfClosing
-		s.hasF, s.hasV, s.inF, s.inV, s.vEmpty = false, false, false, false, true
-		t, _ := attr(el, "t")
-		s.str = string(t) == "str"
-		s.ftext = s.ftext[:0]
-	case "f":
-		s.hasF = s.inCell
-		s.inF = s.inCell && !selfClosing
-	case "v":
-		s.hasV = s.inCell
-		s.inV = s.inCell && !selfClosing
-	}
-}
-
 var unescape = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&quot;", `"`, "&apos;", "'", "&amp;", "&")
-
-func (s *formulaScan) note() {
-	if s.found == nil {
-		s.found = map[int][]unsaved{}
-	}
-	ref := string(s.ref)
-	if ref == "" {
-		ref, _ = excelize.CoordinatesToCellName(s.col, s.row)
-	}
-	text := "=" + unescape.Replace(string(s.ftext))
-	if len(s.ftext) == 0 {
-		text = "=(shared formula)" // <f t="shared" si="0"/>: the text is in another cell
-	}
-	s.found[s.row] = append(s.found[s.row], unsaved{col: s.col, ref: ref, text: text})
-}
 
 // cellRef parses a cell reference such as D7 (without allocating: every
 // cell of the sheet has one).
@@ -161,7 +67,7 @@ func attr(el []byte, name string) ([]byte, bool) {
 // showFormulas writes the formulas of the current row's unsaved cells into
 // s.text, widening the row if need be.
 func (s *sheetRows) showFormulas() {
-	for _, u := range s.formulas[s.row] {
+	for _, u := range s.formulas {
 		if u.col > s.width {
 			s.width = u.col
 			s.text, s.raw = pad(s.text, s.width), pad(s.raw, s.width)
@@ -173,14 +79,14 @@ func (s *sheetRows) showFormulas() {
 // Fault implements sources.CellFaults: cell i of the row Next last returned
 // is a formula without a saved value.
 func (s *sheetRows) Fault(i int) error {
-	if len(s.formulas) == 0 || s.outRow == 0 {
+	if len(s.formulas) == 0 || s.outRow == 0 || s.outRow != s.row {
 		return nil
 	}
 	col := i + 1
 	if s.c1 > 0 {
 		col += s.c1 - 1
 	}
-	for _, u := range s.formulas[s.outRow] {
+	for _, u := range s.formulas {
 		if u.col == col {
 			return fmt.Errorf("is a formula with no saved value (cell %s); open the workbook in Excel and save it", u.ref)
 		}

@@ -5,10 +5,28 @@
 // holds 0.123; a date shown as 12/31/23 holds serial 45291) so that display
 // formats never lose precision.
 //
-// The workbook file (a zip archive, compressed) is read into memory; the
-// sheet's rows are then streamed, so memory holds the compressed file and one
-// row, not the sheet's cells. Merged ranges are read from the sheet's XML
-// without parsing its rows.
+// The workbook file (a zip archive, compressed) is read into memory. The
+// sheet's XML is then read as a stream from its zip entry by a tokenizer
+// written for it (scan.go), one row at a time: memory holds the compressed
+// file, the shared string table, and one row, not the sheet's cells.
+// excelize opens a copy of the workbook without its rows and shared
+// strings, for the sheet list and to apply number formats (cell.go); each
+// cell reads as excelize's row iterator read it, and a property test
+// (agree_test.go) holds the two to the same displayed and stored values on
+// random workbooks. Merged ranges and the width are read by a byte search
+// of the sheet's XML before its rows.
+//
+// Measured (issue 14) on a shared 2-core machine, before (two excelize row
+// iterators) and after: the bench workbook (the member register, 100,000
+// rows × 11 columns of inline strings, 5 MB) read to Arrow in 35–37 s
+// (2,800 rows/s) and 2.0–2.2 s (45,000–50,000 rows/s; 1.2 s of CPU,
+// 83,000 rows/s per CPU second), peak RSS 103–106 MB both; the census
+// pipelines (3,279 × 169 and 127,579 rows) load in 19.2 s and 17.8 s
+// before, 2.1 s and 2.4 s after, the same rows. encoding/xml, which
+// excelize's iterator uses, was most of the time before; the tokenizer
+// and inflating the entry (twice: once for the layout) are most of it now.
+// Peak RSS grows with the compressed file (62 MB at 10,000 rows, 95 MB at
+// 100,000, 153 MB at 400,000 rows / 20 MB), not with the sheet's rows.
 //
 // A formula cell without a saved value (a workbook written by a program and
 // never opened in Excel) rejects its row, naming the cell, rather than
@@ -78,8 +96,7 @@ func (s *Source) Open(ctx context.Context) (array.RecordReader, error) {
 }
 
 // NewReader reads a workbook from r; name is used in messages. The sheet's rows
-// are streamed: displayed and stored values come from two row iterators moved
-// in step, so memory holds one row, not the sheet.
+// are streamed from its XML, so memory holds one row, not the sheet.
 func NewReader(ctx context.Context, r io.Reader, name string, cfg sources.Config) (*sources.TableReader, error) {
 	sr, err := openSheet(r, name, cfg.Sheet, cfg.Range)
 	if err != nil {

@@ -257,7 +257,7 @@ stats: encoding= bom=false read=1 rejected=0 dropped=0 out=1
 }
 
 // A workbook of one sheet per year is read one sheet at a time (the others
-// are emptied before the workbook is opened, see onlySheet): the sheet asked
+// are emptied before the workbook is opened, see metadata): the sheet asked
 // for, by name or position, reads whole, and an unknown sheet still names
 // every sheet there is.
 func TestOneSheetOfMany(t *testing.T) {

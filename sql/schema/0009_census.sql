@@ -162,10 +162,13 @@ SELECT vintage, year, reference_date, source_row, census_code, province_name, pr
             WHEN by_crosswalk IS NOT NULL THEN 'crosswalk'
             WHEN by_name IS NOT NULL THEN 'name'
             WHEN coalesce(code_level, 3) = 3 AND prefecture_code IS NOT NULL THEN 'prefecture'
+            WHEN code_level = 2 THEN 'grouping'
             ELSE 'unattached' END AS rule,
        province_code, prefecture_code,
        CASE WHEN national THEN 'the workbook''s national row: the sum of the 31 provinces (the published national figure is in population, vintage ' || vintage || ', and adds active servicemen)'
             WHEN subtotal THEN 'a subtotal of the rows below it (市辖区 / 县 without a code), not a unit'
+            WHEN code_level = 2 AND by_code IS NULL AND by_crosswalk IS NULL AND by_name IS NULL THEN
+                 'a prefecture abolished since across several of today''s prefectures: the sum of its counties, each placed on its own'
             WHEN by_code IS NOT NULL OR by_crosswalk IS NOT NULL OR by_name IS NOT NULL THEN NULL
             WHEN coalesce(code_level, 3) = 3 AND prefecture_code IS NOT NULL THEN
                  CASE WHEN split_to IS NOT NULL THEN 'split since between counties of ' || prefecture_code || ' (region_crosswalk)'

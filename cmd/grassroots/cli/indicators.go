@@ -353,7 +353,8 @@ func showIndicator(ctx context.Context, e *Env, db *sql.DB, ind *indicators.Indi
 		CASE WHEN b.expected IS NOT NULL THEN b.reported || '/' || b.expected END AS children,
 		trim(concat_ws(' ', CASE WHEN iv.is_rollup THEN 'roll-up of ' || iv.reported || ' of ' || iv.expected || ' sub-regions' END,
 		     CASE WHEN iv.is_synthetic THEN 'synthetic' END, nullif(iv.flags, ''),
-		     CASE WHEN b.value IS NOT NULL THEN 'children_sum: the sum of its sub-regions, beside its own figure' END)) AS notes
+		     CASE WHEN b.value IS NOT NULL THEN 'children_sum: the sum of its sub-regions, beside its own figure' ||
+		          CASE WHEN b.flags <> '' THEN ' (' || b.flags || ')' ELSE '' END END)) AS notes
 		FROM indicator_change c
 		JOIN indicator_value iv ON iv.indicator = c.indicator AND iv.region_code = c.region_code
 		 AND iv.period = c.period AND iv.vintage = c.vintage AND NOT iv.beside_own
