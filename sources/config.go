@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"grassroots/sources/fetch"
+	"grassroots/sources/progress"
 	"grassroots/sources/value"
 )
 
@@ -61,6 +62,10 @@ type Config struct {
 	// Next. Rejected rows are not in the output. If OnReject is nil the first bad
 	// value stops the reader and Err returns a *ParseError.
 	OnReject func(Reject) `yaml:"-"`
+	// Progress, when set, counts the rows read (every thousand or so, from
+	// the reading goroutine) and the bytes of the input read (see
+	// fetch.Options.Progress).
+	Progress *progress.Counters `yaml:"-"`
 }
 
 // Location is the path or URL of the input.

@@ -581,6 +581,7 @@ func (r *TableReader) fill() arrow.RecordBatch {
 	n := 0
 	for n < r.batch {
 		if r.stats.RowsRead&1023 == 0 {
+			r.cfg.Progress.SetRows(r.stats.RowsRead)
 			if err := r.ctx.Err(); err != nil {
 				r.perr = err
 				r.releaseBatch()
@@ -608,6 +609,7 @@ func (r *TableReader) fill() arrow.RecordBatch {
 		}
 		n += k
 	}
+	r.cfg.Progress.SetRows(r.stats.RowsRead)
 	if n == 0 {
 		r.releaseBatch()
 		return nil

@@ -18,6 +18,7 @@ import (
 	"grassroots/pipelines/spec"
 	"grassroots/sources"
 	"grassroots/sources/fetch"
+	"grassroots/sources/progress"
 )
 
 // input is a run's input made readable once. A local file is hashed where it
@@ -43,14 +44,16 @@ type input struct {
 // is the pipeline and project the folder cfg's relative paths were resolved
 // against: a local input must be a regular file inside project, symbolic
 // links followed, unless s allows outside inputs (spec.CheckLocal); nothing
-// else is opened. A URL is fetched under cfg.Fetch's timeouts.
-func stageInput(ctx context.Context, cfg *sources.Config, s *spec.Spec, project string) (*input, error) {
+// else is opened. A URL is fetched under cfg.Fetch's timeouts. The bytes
+// hashed or downloaded are counted in pc, which may be nil.
+func stageInput(ctx context.Context, cfg *sources.Config, s *spec.Spec, project string, pc *progress.Counters) (*input, error) {
 	if cfg.URL == "" && !fetch.IsURL(cfg.Path) {
 		outside, err := s.CheckLocal(project, cfg.Path)
 		if err != nil {
 			return nil, err
 		}
-		h, err := fetch.Hash(ctx, cfg.Path)
+		pc.SetPhase(progress.Hashing)
+		h, err := fetch.Hash(ctx, cfg.Path, pc)
 		if err != nil {
 			return nil, err
 		}
@@ -62,12 +65,15 @@ func stageInput(ctx context.Context, cfg *sources.Config, s *spec.Spec, project 
 		return nil, fmt.Errorf("run: temporary copy of %s: %w", loc, err)
 	}
 	in := &input{tmp: f.Name(), url: loc}
+	pc.SetPhase(progress.Downloading)
 	sum := sha256.New()
 	bw := bufio.NewWriterSize(io.MultiWriter(f, sum), 256<<10)
 	if cfg.Pagination != nil {
 		err = writePages(ctx, bw, cfg)
 	} else {
-		err = download(ctx, bw, loc, cfg.Fetch)
+		fo := cfg.Fetch
+		fo.Progress = pc
+		err = download(ctx, bw, loc, fo)
 	}
 	if err == nil {
 		err = bw.Flush()

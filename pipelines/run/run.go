@@ -31,6 +31,7 @@ import (
 	_ "grassroots/sources/csv" // source kinds register themselves
 	_ "grassroots/sources/json"
 	_ "grassroots/sources/parquet"
+	"grassroots/sources/progress"
 	_ "grassroots/sources/xlsx"
 	"grassroots/sql/warehouse"
 )
@@ -54,6 +55,9 @@ type Options struct {
 	// spec's refresh list; its error is reported in the outcome, not as a
 	// failure of the run (the data is committed).
 	Refresh RefreshFunc
+	// Progress, when set, is told of each run (each period) as it starts,
+	// with the counters the run bumps as it reads, and when it has ended.
+	Progress progress.Observer
 }
 
 // RefreshFunc refreshes what depends on a pipeline's table (indicators,
@@ -211,6 +215,12 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 	out = Outcome{Pipeline: s.Name, Period: period, Input: display + periodSuffix(period)}
 	defer func() { out.Duration = time.Since(start) }()
 	bg := context.WithoutCancel(ctx)
+	var pc *progress.Counters // nil counts nothing
+	if o.Progress != nil {
+		pc = progress.New(s.Name, period, s.Description)
+		o.Progress.Started(pc)
+		defer o.Progress.Finished(pc)
+	}
 
 	// The run is recorded before its input is fetched, so that a download
 	// that fails or is cut off is in the history too.
@@ -234,7 +244,7 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		return out
 	}
 
-	in, err = stageInput(ctx, &cfg, s, o.Project)
+	in, err = stageInput(ctx, &cfg, s, o.Project, pc)
 	if err != nil {
 		return fail(fmt.Errorf("input %s: %w", display, err))
 	}
@@ -270,6 +280,8 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 	h := hasher{salt: salt}
 	sheet := cfg.Sheet.String()
 	cfg.Allocator = o.Mem
+	cfg.Progress = pc
+	pc.SetPhase(progress.Reading)
 	cfg.OnReject = func(rj sources.Reject) {
 		srcRejects++
 		q = append(q, sanitizeReject(s, h, rj, display))
@@ -288,7 +300,7 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		return fail(err)
 	}
 	v, err := newValidator(validatorConfig{spec: s, src: rdr, mem: o.Mem, salt: salt, file: display, sheet: sheet, bounds: bounds,
-		q: &q, srcRejects: &srcRejects, regions: func(level int) (map[string]bool, error) { return regionCodes(ctx, w, level) }})
+		q: &q, srcRejects: &srcRejects, progress: pc, regions: func(level int) (map[string]bool, error) { return regionCodes(ctx, w, level) }})
 	if err != nil {
 		return fail(fmt.Errorf("%s: %w", s.File, err))
 	}
@@ -303,6 +315,7 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 			return err
 		}
 		v.stop()
+		pc.SetPhase(progress.Writing)
 		if st.Rows == 0 && s.Target.ReplaceAll && !s.Target.AllowEmpty {
 			what := "has no data rows"
 			if n := v.Read(); n > 0 {
@@ -359,6 +372,7 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		return out
 	}
 	if refreshes(s, o) {
+		pc.SetPhase(progress.Refreshing)
 		out.RefreshErr = refresh(ctx, w, s, o, []int64{out.RunID})
 	}
 	return out

@@ -18,6 +18,7 @@ import (
 
 	"grassroots/pipelines/spec"
 	"grassroots/sources"
+	"grassroots/sources/progress"
 	"grassroots/sources/value"
 )
 
@@ -149,6 +150,7 @@ type validator struct {
 	file, sheet string
 	q           *[]QRow
 	srcRejects  *int64
+	progress    *progress.Counters
 
 	read int64
 	kept int64
@@ -206,6 +208,8 @@ type validatorConfig struct {
 	file, sheet string
 	q           *[]QRow
 	srcRejects  *int64
+	// progress is told the rows quarantined after each batch; may be nil.
+	progress *progress.Counters
 	// bounds are the ranges of the target's narrow integer columns by
 	// column name: a value outside one is rejected with a reason, where
 	// DuckDB would fail the whole load naming no row.
@@ -235,7 +239,7 @@ func newValidator(c validatorConfig) (*validator, error) {
 	v := &validator{src: c.src, mem: c.mem, spec: s, byName: map[string]int{}, from: map[string]string{},
 		hashIn: map[int]bool{}, monthIn: map[int]bool{}, recode: map[int]map[string]string{},
 		seed: maphash.MakeSeed(), detect: map[int]*detector{},
-		hash: hasher{salt: c.salt}, file: c.file, sheet: c.sheet, q: c.q, srcRejects: c.srcRejects,
+		hash: hasher{salt: c.salt}, file: c.file, sheet: c.sheet, q: c.q, srcRejects: c.srcRejects, progress: c.progress,
 		thres: s.Threshold(), rowIdx: -1}
 	v.refs.Store(1)
 	for i, f := range in.Fields() {
@@ -445,11 +449,13 @@ func (v *validator) produce() bool {
 				return false
 			}
 			v.done = true
+			v.progress.SetPhase(progress.Writing)
 			v.finish()
 			return false
 		}
 		rec := v.src.RecordBatch()
 		b := v.filter(rec)
+		v.progress.SetQuarantined(v.Read() - v.kept)
 		if b == nil {
 			continue
 		}

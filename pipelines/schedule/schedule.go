@@ -27,6 +27,7 @@ import (
 
 	"grassroots/pipelines/run"
 	"grassroots/pipelines/spec"
+	"grassroots/sources/progress"
 	"grassroots/sql/warehouse"
 )
 
@@ -52,6 +53,12 @@ type Daemon struct {
 	NoSnapshot bool
 	// Location is the default time zone (Asia/Shanghai); specs may override.
 	Location *time.Location
+	// Progress is told of each run the default Run makes (the live lines on
+	// a terminal); may be nil.
+	Progress progress.Observer
+	// ProgressEvery is how often the progress of the running runs is
+	// logged at Debug (default 5s).
+	ProgressEvery time.Duration
 
 	runs atomic.Int64
 }
@@ -73,12 +80,17 @@ func (d *Daemon) Serve(ctx context.Context) error {
 		}
 		d.Location = loc
 	}
+	if d.ProgressEvery <= 0 {
+		d.ProgressEvery = 5 * time.Second
+	}
 	root, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
+	var board progress.Board
 	if d.Run == nil {
+		var obs progress.Observer = progress.Tee{&board, d.Progress}
 		d.Run = func(ctx context.Context, s *spec.Spec) ([]run.Outcome, error) {
 			return run.Run(ctx, s, run.Options{Project: d.Project, Warehouse: d.Warehouse, Trigger: "schedule",
-				Force: d.Force, Mem: memory.DefaultAllocator, Log: d.Log, Refresh: d.Refresh})
+				Force: d.Force, Mem: memory.DefaultAllocator, Log: d.Log, Refresh: d.Refresh, Progress: obs})
 		}
 	}
 	logger := cronLogger{d.Log}
@@ -107,6 +119,15 @@ func (d *Daemon) Serve(ctx context.Context) error {
 	}
 	c.Start()
 	d.Log.Info("scheduler started", "warehouse", d.Warehouse.Path(), "pipelines", strings.Join(names, ", "))
+	if d.Log.Enabled(ctx, slog.LevelDebug) {
+		logged := make(chan struct{})
+		defer func() { <-logged }()
+		defer cancel()
+		go func() {
+			defer close(logged)
+			d.logProgress(root, &board)
+		}()
+	}
 	<-ctx.Done()
 	d.Log.Info("scheduler stopping: no new runs", "grace", d.Grace.String())
 	stopped := c.Stop()
@@ -188,6 +209,38 @@ func (d *Daemon) attempt(ctx context.Context, s *spec.Spec, attempt int) (failed
 }
 
 func roundSec(t time.Duration) float64 { return float64(t.Milliseconds()) / 1000 }
+
+// logProgress logs at Debug, every d.ProgressEvery until ctx is done, how far
+// each running run has got.
+func (d *Daemon) logProgress(ctx context.Context, b *progress.Board) {
+	t := time.NewTicker(d.ProgressEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, s := range b.Snapshots() {
+			args := []any{"pipeline", s.Pipeline, "phase", s.Phase.String(), "rows", s.Rows,
+				"quarantined", s.Quarantined, "bytes", s.Bytes}
+			if s.Period != "" {
+				args = append(args, "period", s.Period)
+			}
+			if s.Size >= 0 {
+				args = append(args, "of_bytes", s.Size)
+			}
+			if r := s.RowsPerSecond(); r > 0 {
+				args = append(args, "rows_per_second", int64(r))
+			}
+			if left, ok := s.ETA(); ok {
+				args = append(args, "eta_seconds", roundSec(left))
+			}
+			args = append(args, "seconds", roundSec(s.Elapsed))
+			d.Log.Debug("run progress", args...)
+		}
+	}
+}
 
 func (d *Daemon) publish(ctx context.Context) {
 	start := time.Now()

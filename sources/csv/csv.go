@@ -50,6 +50,7 @@ func (s *Source) Open(ctx context.Context) (array.RecordReader, error) {
 	loc := s.cfg.Location()
 	fo := s.cfg.Fetch
 	fo.NoHash = true
+	fo.Progress = s.cfg.Progress
 	rc, _, err := fetch.Open(ctx, loc, fo)
 	if err != nil {
 		return nil, fmt.Errorf("csv: %s: %w", loc, err)

@@ -24,6 +24,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"grassroots/sources/progress"
 )
 
 // ErrNotModified is returned by Open when the server answers a conditional GET
@@ -64,6 +66,9 @@ type Options struct {
 	// NoHash skips computing Meta.SHA256 (it costs about a second per GB);
 	// readers that do not report the hash set it.
 	NoHash bool `yaml:"-"`
+	// Progress, when set, is told the size of the content (-1 if unknown)
+	// and counts the bytes read from it, local files included.
+	Progress *progress.Counters `yaml:"-"`
 }
 
 func (o Options) withDefaults() Options {
@@ -122,14 +127,16 @@ func (d *digest) value() string {
 	return d.sum
 }
 
-// hashingBody hashes what passes through it.
+// hashingBody hashes and counts what passes through it.
 type hashingBody struct {
 	rc io.ReadCloser
 	d  *digest
+	p  *progress.Counters
 }
 
 func (b *hashingBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
+	b.p.AddBytes(n)
 	if b.d == nil {
 		return n, err
 	}
@@ -172,7 +179,8 @@ func Open(ctx context.Context, location string, o Options) (io.ReadCloser, Meta,
 		if !o.NoHash {
 			m.sum = &digest{h: sha256.New()}
 		}
-		return &hashingBody{rc: f, d: m.sum}, m, nil
+		o.Progress.SetSize(m.Size)
+		return &hashingBody{rc: f, d: m.sum, p: o.Progress}, m, nil
 	}
 	o = o.withDefaults()
 	ctx, cancel := context.WithCancel(ctx)
@@ -199,7 +207,8 @@ func Open(ctx context.Context, location string, o Options) (io.ReadCloser, Meta,
 	if !o.NoHash {
 		m.sum = &digest{h: sha256.New()}
 	}
-	return &hashingBody{rc: w, d: m.sum}, m, nil
+	o.Progress.SetSize(m.Size)
+	return &hashingBody{rc: w, d: m.sum, p: o.Progress}, m, nil
 }
 
 // watch is a response body read under the idle and total timeouts: each Read
@@ -335,9 +344,10 @@ func (b *cancelBody) Close() error {
 	return err
 }
 
-// Hash returns the hex SHA-256 of the content at location.
-func Hash(ctx context.Context, location string) (string, error) {
-	rc, m, err := Open(ctx, location, Options{})
+// Hash returns the hex SHA-256 of the content at location. The bytes it reads
+// are counted in p, which may be nil.
+func Hash(ctx context.Context, location string, p *progress.Counters) (string, error) {
+	rc, m, err := Open(ctx, location, Options{Progress: p})
 	if err != nil {
 		return "", err
 	}

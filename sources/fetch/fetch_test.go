@@ -38,7 +38,7 @@ func TestLocalFileAndHash(t *testing.T) {
 	if string(b) != body || m.SHA256() != sum(body) || m.Size != int64(len(body)) {
 		t.Errorf("read %q, hash %s, size %d", b, m.SHA256(), m.Size)
 	}
-	h, err := Hash(context.Background(), path)
+	h, err := Hash(context.Background(), path, nil)
 	if err != nil || h != sum(body) {
 		t.Errorf("Hash = %s, %v", h, err)
 	}

@@ -107,6 +107,7 @@ func (s *Source) Open(ctx context.Context) (array.RecordReader, error) {
 	} else {
 		fo := s.cfg.Fetch
 		fo.NoHash = true
+		fo.Progress = s.cfg.Progress
 		rc, _, err := fetch.Open(ctx, loc, fo)
 		if err != nil {
 			return nil, fmt.Errorf("json: %s: %w", loc, err)

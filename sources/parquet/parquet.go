@@ -66,6 +66,7 @@ func (s *Source) Open(ctx context.Context) (array.RecordReader, error) {
 	if fetch.IsURL(loc) {
 		fo := s.cfg.Fetch
 		fo.NoHash = true
+		fo.Progress = s.cfg.Progress
 		rc, _, ferr := fetch.Open(ctx, loc, fo)
 		if ferr != nil {
 			return nil, fmt.Errorf("parquet: %s: %w", loc, ferr)

@@ -55,6 +55,8 @@ type Env struct {
 	Stderr io.Writer
 	Getenv func(string) string
 	Log    *slog.Logger
+
+	logLevel slog.Level // of Log, for a logger that writes elsewhere
 }
 
 // UsageError is a mistake in how a command was called (exit code 2).
@@ -81,7 +83,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if strings.EqualFold(getenv("GRASSROOTS_LOG"), "debug") {
 		level = slog.LevelDebug
 	}
-	e := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv,
+	e := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv, logLevel: level,
 		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))}
 
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {

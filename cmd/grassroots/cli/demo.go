@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"grassroots/pipelines/demodata"
+	"grassroots/sources/progress"
 	"grassroots/sql/warehouse"
 )
 
@@ -33,6 +34,8 @@ type demo struct {
 	Warehouse *warehouse.Warehouse
 	Path      string // the warehouse file
 	Data      demodata.Options
+	// Progress is told of each run (the live lines on a terminal); may be nil.
+	Progress progress.Observer
 
 	// What the stages did, for the summary.
 	Pipelines                  int
@@ -79,11 +82,13 @@ rendered. The reference data are published figures: region codes to township
 level, the NBS national urbanisation series, the CPC intra-party statistical
 bulletins and World Bank urbanisation series. Running it again rewrites the files
 and replaces what it loaded; nothing is duplicated. Afterwards grassroots run,
-lint and schedule work on DIR with --project DIR --warehouse DIR/grassroots.duckdb.`,
+lint and schedule work on DIR with --project DIR --warehouse DIR/grassroots.duckdb.
+On a terminal a live line on stderr shows each pipeline's run as it goes.`,
 		Setup: func(fs *flag.FlagSet) Runner {
-			var out string
+			var out, prog string
 			var data demodata.Options
 			fs.StringVar(&out, "out", "demo", "folder of the demo project")
+			addProgressFlag(fs, &prog)
 			fs.Float64Var(&data.Scale, "scale", 1, "multiply the demo district's members and organisations (400: about 10M members and 2M organisations)")
 			fs.Uint64Var(&data.Seed, "seed", demodata.DefaultSeed, "seed of the demo district's generator")
 			return func(ctx context.Context, e *Env, args []string) error {
@@ -92,6 +97,10 @@ lint and schedule work on DIR with --project DIR --warehouse DIR/grassroots.duck
 				}
 				if data.Scale <= 0 {
 					return Usagef("--scale must be above 0")
+				}
+				mode, err := progressMode(prog)
+				if err != nil {
+					return err
 				}
 				if err := os.MkdirAll(out, 0o755); err != nil {
 					return err
@@ -103,6 +112,9 @@ lint and schedule work on DIR with --project DIR --warehouse DIR/grassroots.duck
 				}
 				defer w.Close()
 				d.Warehouse = w
+				var stop func()
+				d.Progress, stop = e.startProgress(mode)
+				defer stop()
 				fmt.Fprintf(e.Stdout, "demo warehouse: %s\n", d.Path)
 				for _, s := range demoSteps {
 					if err := s.run(ctx, e, d); err != nil {

@@ -46,7 +46,8 @@ func runDemoPipelines(ctx context.Context, e *Env, d *demo, specs []pipelines.Sp
 		if err != nil {
 			return err
 		}
-		outs, err := piperun.Run(ctx, s, piperun.Options{Project: d.Dir, Warehouse: d.Warehouse, Trigger: "demo", Log: e.Log})
+		outs, err := piperun.Run(ctx, s, piperun.Options{Project: d.Dir, Warehouse: d.Warehouse, Trigger: "demo", Log: e.Log,
+			Progress: d.Progress})
 		var read, loaded, quarantined int64
 		var secs float64
 		status := ""

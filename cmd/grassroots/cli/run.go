@@ -28,18 +28,28 @@ successful run is skipped; --force loads it anyway. A pipeline whose source
 names {year} runs once per period: the spec's periods, or --period 2015..2020
 (also 2020, or 2015,2018), each period its own run.
 
+On a terminal a live line per run on stderr shows its rows read, quarantined,
+bytes of the input read (of the total, where it is known), rows per second and
+time left, and is erased when the run ends; --progress never turns it off,
+--progress always draws it on stderr even when stderr is not a terminal.
+
 Exit status 1 if any run failed. Works from a system crontab as well as by hand;
 while grassroots schedule holds the warehouse, use the scheduler instead.`,
 		Setup: func(fs *flag.FlagSet) Runner {
-			var path, project, period, format string
+			var path, project, period, format, prog string
 			var force bool
 			addWarehouseFlag(fs, &path)
 			addProjectFlag(fs, &project)
 			fs.StringVar(&period, "period", "", "periods to run: 2020, 2015..2020 or 2015,2018")
 			fs.BoolVar(&force, "force", false, "load even if the input is unchanged since the last successful run")
 			fs.StringVar(&format, "format", "table", "output format: table, csv, json or markdown")
+			addProgressFlag(fs, &prog)
 			return func(ctx context.Context, e *Env, args []string) error {
 				if err := checkFormat(format); err != nil {
+					return err
+				}
+				mode, err := progressMode(prog)
+				if err != nil {
 					return err
 				}
 				if len(args) == 0 {
@@ -69,16 +79,19 @@ while grassroots schedule holds the warehouse, use the scheduler instead.`,
 					return err
 				}
 				defer w.Close()
+				obs, stop := e.startProgress(mode)
+				defer stop()
 				var all []piperun.Outcome
 				var errs []error
 				for _, s := range specs {
 					outs, err := piperun.Run(ctx, s, piperun.Options{Project: project, Warehouse: w, Trigger: "cli",
-						Force: force, Periods: periods, Log: e.Log, Refresh: refreshAfterRun(e, project)})
+						Force: force, Periods: periods, Log: e.Log, Refresh: refreshAfterRun(e, project), Progress: obs})
 					all = append(all, outs...)
 					if err != nil {
 						errs = append(errs, err)
 					}
 				}
+				stop()
 				if len(all) > 0 {
 					if err := outcomesResult(all).Write(e.Stdout, format); err != nil {
 						return err

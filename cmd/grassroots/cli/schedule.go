@@ -26,18 +26,28 @@ publishes a read-only snapshot beside it (NAME.snapshot.duckdb, replaced atomica
 which grassroots sql, runs, quarantine and report read from another terminal, and
 which other tools (DuckDB CLI, DBeaver, Python) may open.
 
+On a terminal each running run has a live line on stderr (rows, quarantined,
+bytes of the input, rows per second, time left), erased when it ends and before
+each log line; --progress never turns them off. With GRASSROOTS_LOG=debug the
+same counts are logged every few seconds, terminal or not.
+
 SIGINT or SIGTERM: no new runs; the running one may finish within --grace, else it
 is cancelled and rolls back. Exit status 0, also when it comes while the scheduler
 still waits for another process to release the warehouse.`,
 		Setup: func(fs *flag.FlagSet) Runner {
-			var path, project string
+			var path, project, prog string
 			var grace time.Duration
 			addWarehouseFlag(fs, &path)
 			addProjectFlag(fs, &project)
 			fs.DurationVar(&grace, "grace", 30*time.Second, "how long a running run may finish after SIGTERM before it is cancelled")
+			addProgressFlag(fs, &prog)
 			return func(ctx context.Context, e *Env, args []string) error {
 				if len(args) > 0 {
 					return Usagef("schedule takes no arguments")
+				}
+				mode, err := progressMode(prog)
+				if err != nil {
+					return err
 				}
 				specs, err := spec.LoadAll(project)
 				if err != nil {
@@ -53,8 +63,10 @@ still waits for another process to release the warehouse.`,
 					return err
 				}
 				defer w.Close()
+				obs, stop := e.startProgress(mode)
+				defer stop()
 				d := &schedule.Daemon{Project: project, Warehouse: w, Specs: specs, Log: e.Log, Grace: grace,
-					Refresh: refreshAfterRun(e, project)}
+					Refresh: refreshAfterRun(e, project), Progress: obs}
 				return d.Serve(ctx)
 			}
 		},
