@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
-
 )
 
 // writeYearbook writes a workbook of three sheets, 2022年 to 2024年, each a header
