@@ -25,7 +25,7 @@ demo: build ## build, run the demo project's pipelines and reports, print where 
 test: assets ## run every test (browser tests need chromium; .ci/run installs it)
 	$(GO) test $(TAGS) -count=1 -timeout 30m ./...
 
-bench: assets ## benchmark on the demo district at scale 400 (BENCH_FLAGS='-scale 10 -only ingest' for less); ratios against DuckDB's own reader
+bench: build ## benchmark on the demo district at scale 400 (BENCH_FLAGS='-scale 10 -only ingest' for less); ratios against DuckDB's own reader
 	@if [ -d cmd/bench ]; then $(GO) run $(TAGS) ./cmd/bench $(BENCH_FLAGS); else echo "no benchmarks yet"; fi
 
 lint: build ## gofmt, go vet and grassroots lint (pipelines, indicators, reports)

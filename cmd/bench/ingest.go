@@ -478,8 +478,11 @@ func vmRSS() int64 { return procStatus("VmRSS:") }
 func vmHWM() int64 { return procStatus("VmHWM:") }
 
 // procStatus reads a size in kB from /proc/self/status, in bytes.
-func procStatus(key string) int64 {
-	f, err := os.Open("/proc/self/status")
+func procStatus(key string) int64 { return procStatusOf("/proc/self/status", key) }
+
+// procStatusOf reads a size in kB from a process's status file, in bytes.
+func procStatusOf(path, key string) int64 {
+	f, err := os.Open(path)
 	if err != nil {
 		return 0
 	}

@@ -55,6 +55,11 @@ type Bench struct {
 	Alloc string
 	// Repeat runs each side of a comparison this many times, alternating.
 	Repeat int
+	// Bin is the grassroots binary the headline runs.
+	Bin string
+	// RSSScales are the scales at which the headline measures the member
+	// run's peak RSS.
+	RSSScales []float64
 	// Breakdown samples where the memory is during the ingest load.
 	Breakdown bool
 
@@ -116,6 +121,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&b.Repeat, "repeat", 2, "runs of each side of a comparison (fastest counts, highest RSS counts)")
 	fs.StringVar(&b.Alloc, "alloc", "malloc", "Arrow allocator for the sources side: malloc (C) or go")
 	fs.BoolVar(&b.Breakdown, "breakdown", false, "ingest: sample Go heap, Arrow and DuckDB memory during the load and show them at the peak")
+	fs.StringVar(&b.Bin, "bin", "bin/grassroots", "the grassroots binary the headline runs (make bench builds it)")
+	rssScales := fs.String("rss-scales", "40,400,1200", "headline: scales at which to measure the member run's peak RSS")
 	fs.StringVar(&only, "only", "", "run only the sections whose name contains this")
 	fs.StringVar(&child, "child", "", "internal: run one measurement in this process")
 	fs.StringVar(&cpuprofile, "cpuprofile", "", "with -child: write the measurement's CPU profile to this file (go tool pprof)")
@@ -149,6 +156,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		res.PeakRSS = vmHWM() // after the measurement's deferred closes
 		json.NewEncoder(stdout).Encode(res)
 		return 0
+	}
+	for _, f := range strings.Split(*rssScales, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		v, err := strconv.ParseFloat(f, 64)
+		if err != nil || v <= 0 {
+			fmt.Fprintf(stderr, "bench: -rss-scales: %q is not a scale above 0\n", f)
+			return 2
+		}
+		b.RSSScales = append(b.RSSScales, v)
 	}
 	if b.Scale <= 0 {
 		fmt.Fprintln(stderr, "bench: -scale must be above 0")
