@@ -3,6 +3,7 @@ package sources
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"grassroots/sources/value"
 )
@@ -33,13 +34,16 @@ func (f *field) day(text, raw string) (int32, error) {
 		}
 		return d, nil
 	}
+	// A dash rules out a serial number (digits, perhaps a fraction) without
+	// the closer look: most dates as text are 2023-12-31.
+	serial := strings.IndexByte(text, '-') < 0 && value.LooksSerial(text)
 	if f.typ == Month {
-		if value.LooksSerial(text) {
+		if serial {
 			return 0, errSerialMonth
 		}
 		return value.Month(text)
 	}
-	if value.LooksSerial(text) {
+	if serial {
 		return 0, errSerialDate
 	}
 	return value.Date(text)

@@ -170,8 +170,16 @@ func (f *field) parse(text, raw string, c *cell) error {
 
 // trim is value.Trim with a fast path for cells that need no trimming.
 func trim(s string) string {
-	if n := len(s); n == 0 || s[0] > ' ' && s[0] < utf8.RuneSelf && s[n-1] > ' ' && s[n-1] < utf8.RuneSelf {
+	n := len(s)
+	if n == 0 || s[0] > ' ' && s[0] < utf8.RuneSelf && s[n-1] > ' ' && s[n-1] < utf8.RuneSelf {
 		return s
+	}
+	// Chinese text: look at the first and last rune only; most cells have
+	// no space to trim at either end.
+	if first, _ := utf8.DecodeRuneInString(s); first > ' ' && !value.IsSpace(first) {
+		if last, _ := utf8.DecodeLastRuneInString(s); last > ' ' && !value.IsSpace(last) {
+			return s
+		}
 	}
 	return value.Trim(s)
 }

@@ -1,7 +1,9 @@
 package run
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"sort"
 	"strconv"
@@ -9,6 +11,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"grassroots/pipelines/spec"
 )
@@ -82,6 +86,87 @@ func (c *cellReader) set(a arrow.Array) {
 	case *array.Timestamp:
 		c.kind, c.ts = kTS, a
 	}
+}
+
+// numeric reports whether the column's values are numbers to the checks:
+// integers, floats, dates and timestamps not recoded.
+func (c *cellReader) numeric() bool {
+	switch c.kind {
+	case kI64, kI32, kF64, kDate, kTS:
+		return c.recoded == nil
+	}
+	return false
+}
+
+// num is row r of a numeric column as the checks see it (value(r).Num).
+func (c *cellReader) num(r int) float64 {
+	switch c.kind {
+	case kI64:
+		return float64(c.i64.Value(r))
+	case kI32:
+		return float64(c.i32.Value(r))
+	case kF64:
+		return c.f64.Value(r)
+	case kDate:
+		d := int32(c.date.Value(r))
+		if c.month {
+			d = firstOfMonth(d)
+		}
+		return float64(d)
+	}
+	return float64(c.ts.Value(r))
+}
+
+// markComparison marks the rows that fail check k when it compares two
+// numeric columns, a column at a time; it reports false, marking nothing,
+// for any other check (evaluated row by row with Fails).
+func (v *validator) markComparison(k int, fail []bool) bool {
+	cmp := v.comparisons[k]
+	if cmp == nil {
+		return false
+	}
+	a, b := &v.cells[cmp.a], &v.cells[cmp.b]
+	if !a.numeric() || !b.numeric() {
+		return false
+	}
+	for r := range fail {
+		if fail[r] || a.isNull(r) || b.isNull(r) {
+			continue
+		}
+		// As spec compares numbers: NaN is neither below nor above.
+		x, y := a.num(r), b.num(r)
+		c := 0
+		if x < y {
+			c = -1
+		} else if x > y {
+			c = 1
+		}
+		var ok bool
+		switch cmp.op {
+		case "=":
+			ok = c == 0
+		case "<>", "!=":
+			ok = c != 0
+		case "<":
+			ok = c < 0
+		case "<=":
+			ok = c <= 0
+		case ">":
+			ok = c > 0
+		case ">=":
+			ok = c >= 0
+		}
+		if !ok {
+			fail[r] = true
+		}
+	}
+	return true
+}
+
+// comparison is a check comparing two input columns (see markComparison).
+type comparison struct {
+	a, b int
+	op   string
 }
 
 // value is row r as the checks see it: recoded, months cut.
@@ -161,6 +246,15 @@ func (v *validator) prepare() {
 		}
 		return v.cells[i].value(v.row)
 	}
+	v.comparisons = make([]*comparison, len(v.checks))
+	for k, e := range v.checks {
+		a, op, b, ok := e.ColumnComparison()
+		ia, aok := v.byName[a]
+		ib, bok := v.byName[b]
+		if ok && aok && bok {
+			v.comparisons[k] = &comparison{a: ia, b: ib, op: op}
+		}
+	}
 	for _, cr := range v.rules {
 		if len(cr.allowed) > 0 && len(cr.allowed) <= 8 {
 			cr.allowedList = append([]string(nil), cr.rule.Allowed...)
@@ -215,12 +309,19 @@ func (v *validator) filter(rec arrow.RecordBatch) arrow.RecordBatch {
 		v.markRule(cr, fail)
 	}
 	if len(v.checks) > 0 {
-		for r := 0; r < n; r++ {
+		slow := v.slowChecks[:0]
+		for k, e := range v.checks {
+			if !v.markComparison(k, fail) {
+				slow = append(slow, e)
+			}
+		}
+		v.slowChecks = slow
+		for r := 0; r < n && len(slow) > 0; r++ {
 			if fail[r] {
 				continue
 			}
 			v.row = r
-			for _, e := range v.checks {
+			for _, e := range slow {
 				if e.Fails(v.get) {
 					fail[r] = true
 					break
@@ -270,7 +371,14 @@ func (v *validator) filter(rec arrow.RecordBatch) arrow.RecordBatch {
 			if bad[r] != nil {
 				continue
 			}
-			if first, dup := v.seen.add(hs[r], rowNum[r]); dup {
+			first, dup := int64(0), false
+			if v.keys.watched(rowNum[r]) {
+				first, dup = v.keys.repeat(rowNum[r], v.uniqueKey(r))
+			}
+			if !dup {
+				first, dup = v.keys.add(hs[r], rowNum[r])
+			}
+			if dup {
 				parts := make([]string, len(v.unique))
 				for k, i := range v.unique {
 					parts[k] = fmt.Sprintf("%s=%s", v.name(i), v.shown(i, valueKey(v.cells[i].value(r))))
@@ -396,41 +504,38 @@ func (v *validator) slices(keep []bool, kept int) arrow.RecordBatch {
 var minSliceRows = 16384
 
 // uniqueHash hashes row r's unique key from its typed values.
-func (v *validator) uniqueHash(r int) uint64 {
-	if v.uh.Seed() != v.seed {
-		v.uh.SetSeed(v.seed)
-	}
-	v.uh.Reset()
-	var buf [9]byte
+func (v *validator) uniqueHash(r int) uint64 { return maphash.Bytes(v.seed, v.uniqueKey(r)) }
+
+// uniqueKey is row r's unique key as bytes, equal for equal keys: each value
+// with its kind, a string ended by a zero byte. The slice is reused.
+func (v *validator) uniqueKey(r int) []byte {
+	b := v.keyBuf[:0]
 	for _, i := range v.unique {
 		val := v.cells[i].value(r)
 		switch val.Kind {
 		case spec.Null:
-			v.uh.WriteByte(0)
+			b = append(b, 0)
 		case spec.Str:
-			v.uh.WriteByte(1)
-			v.uh.WriteString(val.Str)
-			v.uh.WriteByte(0)
+			b = append(b, 1)
+			b = append(b, val.Str...)
+			b = append(b, 0)
 		case spec.Num:
 			f := val.Num
 			if f == 0 {
 				f = 0 // -0 and 0 are one key
 			}
-			bits := math.Float64bits(f)
-			buf[0] = 2
-			for k := 0; k < 8; k++ {
-				buf[1+k] = byte(bits >> (8 * k))
-			}
-			v.uh.Write(buf[:])
+			b = append(b, 2)
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
 		case spec.Bool:
 			if val.Bool {
-				v.uh.WriteByte(3)
+				b = append(b, 3)
 			} else {
-				v.uh.WriteByte(4)
+				b = append(b, 4)
 			}
 		}
 	}
-	return v.uh.Sum64()
+	v.keyBuf = b
+	return b
 }
 
 // column is input column i for the kept rows, transformed as the pii policy
@@ -444,6 +549,12 @@ func (v *validator) column(i int, keep []bool, kept int) arrow.Array {
 	if plain && kept == n {
 		a.Retain()
 		return a
+	}
+	if c.recoded != nil && v.dicts[i] != nil {
+		return v.dicts[i].encode(c, keep, kept)
+	}
+	if v.hashIn[i] && c.recoded == nil && c.kind == kStr {
+		return v.hashColumn(c, keep, kept)
 	}
 	bld := array.NewBuilder(v.mem, a.DataType())
 	defer bld.Release()
@@ -460,19 +571,7 @@ func (v *validator) column(i int, keep []bool, kept int) arrow.Array {
 				}
 			}
 		}
-	case v.hashIn[i]:
-		sb := bld.(*array.StringBuilder)
-		sb.ReserveData(kept * 32)
-		var hx [32]byte
-		for r := 0; r < n; r++ {
-			if keep[r] {
-				if a.IsNull(r) {
-					sb.AppendNull()
-				} else {
-					sb.BinaryBuilder.Append(v.hash.hashTo(hx[:0], c.str.Value(r)))
-				}
-			}
-		}
+
 	case v.monthIn[i]:
 		db := bld.(*array.Date32Builder)
 		for r := 0; r < n; r++ {
@@ -488,6 +587,55 @@ func (v *validator) column(i int, keep []bool, kept int) arrow.Array {
 		copyKept(bld, c, keep)
 	}
 	return bld.NewArray()
+}
+
+// hashColumn is the kept rows of string column c hashed (pii.hash): every
+// hash is hashLen hex digits, so the column's buffers are sized once and the
+// hashes written in place.
+func (v *validator) hashColumn(c *cellReader, keep []bool, kept int) arrow.Array {
+	data := memory.NewResizableBuffer(v.mem)
+	data.Resize(kept * hashLen)
+	offs := memory.NewResizableBuffer(v.mem)
+	offs.Resize((kept + 1) * arrow.Int32SizeBytes)
+	var valid *memory.Buffer
+	nulls := 0
+	if c.nulls != nil {
+		valid = memory.NewResizableBuffer(v.mem)
+		valid.Resize(int(bitutil.BytesForBits(int64(kept))))
+		clear(valid.Bytes())
+	}
+	d, o := data.Bytes(), arrow.Int32Traits.CastFromBytes(offs.Bytes())
+	pos, k := 0, 0
+	for r, keepR := range keep {
+		if !keepR {
+			continue
+		}
+		o[k] = int32(pos)
+		if c.isNull(r) {
+			nulls++
+		} else {
+			v.hash.hashInto(d[pos:pos+hashLen], c.str.Value(r))
+			pos += hashLen
+			if valid != nil {
+				bitutil.SetBit(valid.Bytes(), k)
+			}
+		}
+		k++
+	}
+	o[k] = int32(pos)
+	data.Resize(pos)
+	if nulls == 0 && valid != nil {
+		valid.Release()
+		valid = nil
+	}
+	ad := array.NewData(arrow.BinaryTypes.String, kept, []*memory.Buffer{valid, offs, data}, nil, nulls, 0)
+	defer ad.Release()
+	for _, b := range []*memory.Buffer{valid, offs, data} {
+		if b != nil {
+			b.Release()
+		}
+	}
+	return array.MakeFromData(ad)
 }
 
 // copyKept appends the kept rows of c to b, a typed loop per column type.
@@ -725,6 +873,40 @@ func (s *keySet) add(h uint64, row int64) (int64, bool) {
 			return sl.row, true
 		}
 	}
+}
+
+// find returns the row stored under h, if any.
+func (s *keySet) find(h uint64) (int64, bool) {
+	if h == 0 {
+		h = 1
+	}
+	if len(s.slots) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch s.slots[i].h {
+		case 0:
+			return 0, false
+		case h:
+			return s.slots[i].row, true
+		}
+	}
+}
+
+// reset empties the set, sized for n keys without growing; it keeps its
+// slots when they are enough.
+func (s *keySet) reset(n int) {
+	size := 1 << 16
+	for size < 2*(n+1) {
+		size *= 2
+	}
+	if len(s.slots) >= size && len(s.slots) <= 4*size {
+		clear(s.slots)
+	} else {
+		s.slots = make([]keySlot, size)
+	}
+	s.n = 0
 }
 
 func (s *keySet) grow() {

@@ -120,7 +120,7 @@ func Salt(warehousePath string) ([]byte, error) {
 // hasher hashes ids with the salt: HMAC-SHA-256, first 128 bits in hex.
 type hasher struct {
 	salt []byte
-	m    hash.Hash // reused by hashTo
+	m    hash.Hash // reused by hashInto
 	sum  []byte
 }
 
@@ -130,15 +130,18 @@ func (h hasher) hash(v string) string {
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
-// hashTo appends the hash of v, as hash returns it, to dst.
-func (h *hasher) hashTo(dst []byte, v string) []byte {
+// hashLen is the length of a hash as hash returns it: 16 bytes in hex.
+const hashLen = 32
+
+// hashInto writes the hash of v, as hash returns it, to dst[:hashLen].
+func (h *hasher) hashInto(dst []byte, v string) {
 	if h.m == nil {
 		h.m = hmac.New(sha256.New, h.salt)
 	}
 	h.m.Reset()
 	io.WriteString(h.m, v)
 	h.sum = h.m.Sum(h.sum[:0])
-	return hex.AppendEncode(dst, h.sum[:16])
+	hex.Encode(dst[:hashLen], h.sum[:hashLen/2])
 }
 
 // namesDistinct is the number of different names (or 15-digit ID numbers) a

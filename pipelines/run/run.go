@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -281,60 +282,65 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 	sheet := cfg.Sheet.String()
 	cfg.Allocator = o.Mem
 	cfg.Progress = pc
-	pc.SetPhase(progress.Reading)
 	cfg.OnReject = func(rj sources.Reject) {
 		srcRejects++
 		q = append(q, sanitizeReject(s, h, rj, display))
 	}
-	src, err := sources.New(cfg.Kind, cfg)
-	if err != nil {
-		return fail(fmt.Errorf("source: %w", err))
-	}
-	rdr, err := src.Open(ctx)
-	if err != nil {
-		return fail(err)
-	}
-	defer rdr.Release()
 	bounds, err := targetBounds(ctx, w, s.Target.Table)
 	if err != nil {
 		return fail(err)
 	}
-	v, err := newValidator(validatorConfig{spec: s, src: rdr, mem: o.Mem, salt: salt, file: display, sheet: sheet, bounds: bounds,
-		q: &q, srcRejects: &srcRejects, progress: pc, regions: func(level int) (map[string]bool, error) { return regionCodes(ctx, w, level) }})
-	if err != nil {
-		return fail(fmt.Errorf("%s: %w", s.File, err))
-	}
-	defer v.Release()
-
 	var st warehouse.LoadStats
-	err = w.Update(ctx, func(ctx context.Context, tx *warehouse.Tx) error {
-		var err error
-		st, err = tx.Load(ctx, s.Target.Table, v, warehouse.LoadOptions{RunID: out.RunID,
-			PartitionBy: s.Target.PartitionBy, ReplaceAll: s.Target.ReplaceAll})
+	var v *validator
+	// A run reads its input once, or twice when the unique key check finds
+	// repeated keys only at the end of a large input (see keyCheck).
+	var repeats Repeats
+	for {
+		q, srcRejects = q[:0], 0
+		pc.SetPhase(progress.Reading)
+		v, err = openChecked(ctx, s, cfg, validatorConfig{spec: s, mem: o.Mem, salt: salt, file: display, sheet: sheet,
+			bounds: bounds, q: &q, srcRejects: &srcRejects, progress: pc, spillDir: spillDir(w), repeats: repeats,
+			regions: func(level int) (map[string]bool, error) { return regionCodes(ctx, w, level) }})
 		if err != nil {
-			return err
+			return fail(err)
 		}
-		v.stop()
-		pc.SetPhase(progress.Writing)
-		if st.Rows == 0 && s.Target.ReplaceAll && !s.Target.AllowEmpty {
-			what := "has no data rows"
-			if n := v.Read(); n > 0 {
-				what = fmt.Sprintf("has no row to load (all %d quarantined)", n)
-			}
-			return fmt.Errorf("run: the input %s, and the pipeline replaces the whole table %s: "+
-				"it would be emptied; nothing was loaded (set target.allow_empty: true if that is meant)", what, s.Target.Table)
-		}
-		if read, sum := v.Read(), st.Rows+int64(len(q)); read != sum {
-			return fmt.Errorf("run: %d rows read but %d loaded and %d quarantined; nothing was loaded", read, st.Rows, len(q))
-		}
-		if refreshes(s, o) {
-			if err := tx.MarkRefreshPending(ctx, out.RunID); err != nil {
+		err = w.Update(ctx, func(ctx context.Context, tx *warehouse.Tx) error {
+			var err error
+			st, err = tx.Load(ctx, s.Target.Table, v, warehouse.LoadOptions{RunID: out.RunID,
+				PartitionBy: s.Target.PartitionBy, ReplaceAll: s.Target.ReplaceAll})
+			if err != nil {
 				return err
 			}
+			v.stop()
+			pc.SetPhase(progress.Writing)
+			if st.Rows == 0 && s.Target.ReplaceAll && !s.Target.AllowEmpty {
+				what := "has no data rows"
+				if n := v.Read(); n > 0 {
+					what = fmt.Sprintf("has no row to load (all %d quarantined)", n)
+				}
+				return fmt.Errorf("run: the input %s, and the pipeline replaces the whole table %s: "+
+					"it would be emptied; nothing was loaded (set target.allow_empty: true if that is meant)", what, s.Target.Table)
+			}
+			if read, sum := v.Read(), st.Rows+int64(len(q)); read != sum {
+				return fmt.Errorf("run: %d rows read but %d loaded and %d quarantined; nothing was loaded", read, st.Rows, len(q))
+			}
+			if refreshes(s, o) {
+				if err := tx.MarkRefreshPending(ctx, out.RunID); err != nil {
+					return err
+				}
+			}
+			return insertQuarantine(ctx, tx, out.RunID, q)
+		})
+		v.stop()
+		if err == nil || v.redo == nil || repeats != nil || ctx.Err() != nil {
+			break
 		}
-		return insertQuarantine(ctx, tx, out.RunID, q)
-	})
-	v.stop() // the load may have stopped reading early
+		o.Log.Info("repeated unique keys found at the end of the input: reading it again to quarantine them",
+			"pipeline", s.Name, "rows", len(v.redo))
+		repeats = v.redo
+		v.Release()
+	}
+	defer v.Release()
 	out.Read = v.Read()
 	if err != nil {
 		switch {
@@ -376,6 +382,37 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		out.RefreshErr = refresh(ctx, w, s, o, []int64{out.RunID})
 	}
 	return out
+}
+
+// openChecked opens the source of cfg and the validator over it; the
+// validator releases the source.
+func openChecked(ctx context.Context, s *spec.Spec, cfg sources.Config, vc validatorConfig) (*validator, error) {
+	src, err := sources.New(cfg.Kind, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("source: %w", err)
+	}
+	rdr, err := src.Open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vc.src = rdr
+	v, err := newValidator(vc)
+	if err != nil {
+		rdr.Release()
+		return nil, fmt.Errorf("%s: %w", s.File, err)
+	}
+	v.ownsSrc = true
+	return v, nil
+}
+
+// spillDir is where a run spills what it must not hold in memory: beside
+// the warehouse file, where DuckDB spills too, or the system's temporary
+// folder for a warehouse in memory.
+func spillDir(w *warehouse.Warehouse) string {
+	if p := w.Path(); p != "" && p != ":memory:" {
+		return filepath.Dir(p)
+	}
+	return os.TempDir()
 }
 
 // refreshes reports whether runs of s refresh what depends on them.

@@ -102,9 +102,11 @@ type colRule struct {
 type validator struct {
 	refs atomic.Int64
 	src  array.RecordReader
-	mem  memory.Allocator
-	spec *spec.Spec
-	out  *arrow.Schema
+	// ownsSrc: Release releases src (see openChecked).
+	ownsSrc bool
+	mem     memory.Allocator
+	spec    *spec.Spec
+	out     *arrow.Schema
 	// inIdx is the input column of each output column.
 	inIdx   []int
 	rowIdx  int
@@ -113,15 +115,27 @@ type validator struct {
 	hashIn  map[int]bool
 	monthIn map[int]bool
 	recode  map[int]map[string]string
-	rules   []*colRule
-	unique  []int
-	seen    keySet
-	seed    maphash.Seed
-	checks  []spec.Expr
-	msgs    []string
-	detect  map[int]*detector
-	pii     piiState
-	hash    hasher
+	// dicts are the recoded columns' codes: they go to the load
+	// dictionary-encoded (see recodeDict).
+	dicts  map[int]*recodeDict
+	rules  []*colRule
+	unique []int
+	keys   *keyCheck
+	keyBuf []byte
+	// redo names the rows that repeat a key, found only at the end of a
+	// first pass: the run reads its input again (see keyCheck).
+	redo   Repeats
+	seed   maphash.Seed
+	checks []spec.Expr
+	// comparisons are the checks that compare two columns, by check
+	// (nil for the others); slowChecks the checks a batch evaluates row by
+	// row (see markComparison).
+	comparisons []*comparison
+	slowChecks  []spec.Expr
+	msgs        []string
+	detect      map[int]*detector
+	pii         piiState
+	hash        hasher
 	// scale undoes unit conversion when showing a quarantined value as read.
 	scale map[int]float64
 
@@ -145,7 +159,6 @@ type validator struct {
 	hashes       []uint64
 	recodeIdx    []int
 	detectIdx    []int
-	uh           maphash.Hash
 
 	file, sheet string
 	q           *[]QRow
@@ -172,6 +185,15 @@ func (v *validator) Release() {
 		return
 	}
 	v.stop()
+	v.keys.close()
+	for _, d := range v.dicts {
+		d.release()
+	}
+	v.dicts = nil
+	if v.ownsSrc {
+		v.src.Release()
+		v.ownsSrc = false
+	}
 	if v.cur != nil {
 		v.cur.Release()
 		v.cur = nil
@@ -214,6 +236,10 @@ type validatorConfig struct {
 	// column name: a value outside one is rejected with a reason, where
 	// DuckDB would fail the whole load naming no row.
 	bounds map[string]typeBounds
+	// spillDir is where the unique key check spills (see keyCheck);
+	// repeats are the rows an earlier pass found repeating a key.
+	spillDir string
+	repeats  Repeats
 }
 
 // typeBounds is the range of a warehouse integer type.
@@ -237,10 +263,10 @@ func newValidator(c validatorConfig) (*validator, error) {
 	s := c.spec
 	in := c.src.Schema()
 	v := &validator{src: c.src, mem: c.mem, spec: s, byName: map[string]int{}, from: map[string]string{},
-		hashIn: map[int]bool{}, monthIn: map[int]bool{}, recode: map[int]map[string]string{},
+		hashIn: map[int]bool{}, dicts: map[int]*recodeDict{}, monthIn: map[int]bool{}, recode: map[int]map[string]string{},
 		seed: maphash.MakeSeed(), detect: map[int]*detector{},
 		hash: hasher{salt: c.salt}, file: c.file, sheet: c.sheet, q: c.q, srcRejects: c.srcRejects, progress: c.progress,
-		thres: s.Threshold(), rowIdx: -1}
+		thres: s.Threshold(), rowIdx: -1, keys: newKeyCheck(c.spillDir, c.repeats)}
 	v.refs.Store(1)
 	for i, f := range in.Fields() {
 		v.byName[f.Name] = i
@@ -305,7 +331,13 @@ func newValidator(c validatorConfig) (*validator, error) {
 			continue
 		}
 		v.inIdx = append(v.inIdx, i)
-		fields = append(fields, arrow.Field{Name: f.Name, Type: f.Type, Nullable: true})
+		typ := f.Type
+		if m, ok := v.recode[i]; ok && f.Type.ID() == arrow.STRING {
+			d := newRecodeDict(m, v.mem)
+			v.dicts[i] = d
+			typ = d.typ
+		}
+		fields = append(fields, arrow.Field{Name: f.Name, Type: typ, Nullable: true})
 		if f.Type.ID() == arrow.STRING && !v.hashIn[i] && f.Name != sources.RowColumn {
 			v.detect[i] = &detector{col: f.Name, from: v.from[f.Name]}
 		}
@@ -469,6 +501,19 @@ func (v *validator) finish() {
 	if err := v.piiVerdict(); err != nil {
 		v.failure = err
 		v.err = err
+		return
+	}
+	repeats, err := v.keys.finish()
+	switch {
+	case err != nil:
+		v.failure, v.err = err, err
+		return
+	case len(repeats) > 0 && v.keys.known == nil:
+		v.redo, v.err = repeats, errRepeats
+		return
+	case len(repeats) > 0:
+		err := fmt.Errorf("run: the input changed while it was read: %d rows repeat a unique key that the first reading did not find repeated; nothing was loaded; run the pipeline again", len(repeats))
+		v.failure, v.err = err, err
 		return
 	}
 	read := v.Read()

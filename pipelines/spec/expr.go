@@ -60,6 +60,23 @@ func (e Expr) Fails(col func(name string) Value) bool {
 	return v.Kind == Bool && !v.Bool
 }
 
+// ColumnComparison reports whether e is one comparison of two columns,
+// a op b (op one of = <> != < <= > >=), so that a caller holding the
+// columns as numbers can evaluate it without Fails: NULL on either side
+// passes, and numbers compare as Fails compares them.
+func (e Expr) ColumnComparison() (a, op, b string, ok bool) {
+	c, isCmp := e.root.(*compare)
+	if !isCmp {
+		return "", "", "", false
+	}
+	l, lok := c.l.(colRef)
+	r, rok := c.r.(colRef)
+	if !lok || !rok {
+		return "", "", "", false
+	}
+	return string(l), c.op, string(r), true
+}
+
 // Eval evaluates the expression on one row.
 func (e Expr) Eval(col func(name string) Value) Value { return e.root.eval(col) }
 

@@ -38,6 +38,9 @@ func Trim(s string) string {
 	return strings.TrimFunc(s, isSpace)
 }
 
+// IsSpace reports whether Trim removes r.
+func IsSpace(r rune) bool { return isSpace(r) }
+
 func isSpace(r rune) bool {
 	switch r {
 	case ' ', '\t', '\n', '\r', '\v', '\f', 0x3000, 0xA0, 0xFEFF, 0x2002, 0x2003, 0x2009:

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -197,8 +198,8 @@ func (tx *Tx) Load(ctx context.Context, table string, rdr array.RecordReader, o 
 
 	// The cap and the unordered insert are for the INSERT alone (see
 	// LoadMemoryMin); replacing partitions after it may need more memory.
-	restoreMemory, restoreOrder := tx.capMemory(ctx), tx.unordered(ctx)
-	settle := sync.OnceFunc(func() { restoreOrder(); restoreMemory() })
+	restoreMemory, restoreOrder, restoreGo := tx.capMemory(ctx), tx.unordered(ctx), capGoMemory()
+	settle := sync.OnceFunc(func() { restoreOrder(); restoreMemory(); restoreGo() })
 	defer settle()
 
 	view := fmt.Sprintf("_arrow_%s_%d", table, viewSeq.Add(1))
@@ -283,6 +284,45 @@ const (
 	LoadMemoryMin       = 128 << 20
 	LoadMemoryPerThread = 64 << 20
 )
+
+// LoadGoMemory is the soft limit on the Go runtime's memory while a load
+// streams (runtime/debug.SetMemoryLimit). The batches in flight between the
+// source, the validator and DuckDB are 80–110 MB live on the 10M-row member
+// register; left to GOGC the heap grows to twice that before each collection.
+// Under the limit the collector runs sooner and the heap stays near what is
+// live, at no measurable cost in time: measured there, peak RSS of the whole
+// run 445 MB without the limit, 379 MB at 140 MiB, 374 MB at 120 MiB. It is a
+// soft limit: a load whose live heap is larger (very wide rows) runs with more
+// collections, not out of memory.
+const LoadGoMemory = 128 << 20
+
+var goMemory struct {
+	sync.Mutex
+	loads  int
+	before int64
+}
+
+// capGoMemory lowers the Go memory limit to LoadGoMemory while loads run,
+// unless it is lower already (GOMEMLIMIT), and returns what restores it when
+// the last load ends.
+func capGoMemory() func() {
+	goMemory.Lock()
+	defer goMemory.Unlock()
+	if goMemory.loads == 0 {
+		goMemory.before = debug.SetMemoryLimit(-1)
+		if goMemory.before > LoadGoMemory {
+			debug.SetMemoryLimit(LoadGoMemory)
+		}
+	}
+	goMemory.loads++
+	return sync.OnceFunc(func() {
+		goMemory.Lock()
+		defer goMemory.Unlock()
+		if goMemory.loads--; goMemory.loads == 0 {
+			debug.SetMemoryLimit(goMemory.before)
+		}
+	})
+}
 
 // capMemory lowers DuckDB's memory limit to the load's cap for the duration of
 // the load, unless it is already lower, and returns what restores it. The
