@@ -22,15 +22,18 @@ import (
 )
 
 // input is a run's input made readable once. A local file is hashed where it
-// is, once it is known to be a regular file inside the project (or allowed
+// is (beside the load), once it is known to be a regular file inside the project (or allowed
 // outside it by source.allow_outside_project). A URL is downloaded to a temporary file while it is hashed, and the
 // source reads that file, so the input is fetched once per run and what is
 // loaded is exactly what was hashed. The pages of a paginated JSON API are
 // fetched one by one, every page's records hashed and written to a temporary
 // NDJSON file that the source then reads.
 type input struct {
-	// hash is the hex SHA-256 of the content (for pages, of their records).
-	hash string
+	// hash is the hex SHA-256 of the content (for pages, of their records);
+	// for a local file, pending computes it (the run calls it beside the
+	// load, see checkInput).
+	hash    string
+	pending func() (string, error)
 	// tmp is the temporary copy ("" for a local file); remove deletes it.
 	tmp string
 	// url is the address tmp was downloaded from.
@@ -52,12 +55,8 @@ func stageInput(ctx context.Context, cfg *sources.Config, s *spec.Spec, project 
 		if err != nil {
 			return nil, err
 		}
-		pc.SetPhase(progress.Hashing)
-		h, err := fetch.Hash(ctx, cfg.Path, pc)
-		if err != nil {
-			return nil, err
-		}
-		return &input{hash: h, outside: outside}, nil
+		path := cfg.Path
+		return &input{outside: outside, pending: func() (string, error) { return fetch.Hash(ctx, path, nil) }}, nil
 	}
 	loc := cfg.Location()
 	f, err := os.CreateTemp("", "grassroots-input-*"+urlExt(loc))

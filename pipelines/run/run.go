@@ -250,23 +250,29 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		return fail(fmt.Errorf("input %s: %w", display, err))
 	}
 	defer in.remove()
-	hash := InputHash(in.hash, s, period)
-	if err := w.SetInputHash(ctx, out.RunID, hash); err != nil {
-		return fail(err)
+	skip := func(prev int64) Outcome {
+		out.Status = warehouse.StatusSkipped
+		out.Note = fmt.Sprintf("input unchanged since run %d; use --force to load it again", prev)
+		if err := w.FinishRun(bg, out.RunID, warehouse.RunResult{Status: warehouse.StatusSkipped,
+			Err: errors.New("skipped: " + out.Note)}); err != nil {
+			out.Status, out.Err = warehouse.StatusFailed, err
+		}
+		return out
 	}
-	if !o.Force {
-		prev, err := lastSuccess(ctx, w, s.Name, out.Input, out.RunID)
-		if err != nil {
+	// A local input is hashed while it is read (see checkInput): the load
+	// starts at once, and stops if the input turns out unchanged.
+	loadCtx, cancelLoad := context.WithCancelCause(ctx)
+	defer cancelLoad(nil)
+	hc := checkInput(ctx, w, s, o.Force, out.RunID, out.Input, period, in, cancelLoad)
+	if in.pending == nil {
+		if hc.wait(); hc.err != nil {
+			return fail(hc.err)
+		}
+		if err := w.SetInputHash(ctx, out.RunID, hc.hash); err != nil {
 			return fail(err)
 		}
-		if prev.hash == hash {
-			out.Status = warehouse.StatusSkipped
-			out.Note = fmt.Sprintf("input unchanged since run %d; use --force to load it again", prev.id)
-			if err := w.FinishRun(bg, out.RunID, warehouse.RunResult{Status: warehouse.StatusSkipped,
-				Err: errors.New("skipped: " + out.Note)}); err != nil {
-				out.Status, out.Err = warehouse.StatusFailed, err
-			}
-			return out
+		if hc.prev != 0 {
+			return skip(hc.prev)
 		}
 	}
 
@@ -298,13 +304,17 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 	for {
 		q, srcRejects = q[:0], 0
 		pc.SetPhase(progress.Reading)
-		v, err = openChecked(ctx, s, cfg, validatorConfig{spec: s, mem: o.Mem, salt: salt, file: display, sheet: sheet,
+		v, err = openChecked(loadCtx, s, cfg, validatorConfig{spec: s, mem: o.Mem, salt: salt, file: display, sheet: sheet,
 			bounds: bounds, q: &q, srcRejects: &srcRejects, progress: pc, spillDir: spillDir(w), repeats: repeats,
-			regions: func(level int) (map[string]bool, error) { return regionCodes(ctx, w, level) }})
+			regions: func(level int) (map[string]bool, error) { return regionCodes(loadCtx, w, level) }})
 		if err != nil {
+			hc.wait()
+			if hc.prev != 0 {
+				return skip(hc.prev)
+			}
 			return fail(err)
 		}
-		err = w.Update(ctx, func(ctx context.Context, tx *warehouse.Tx) error {
+		err = w.Update(loadCtx, func(ctx context.Context, tx *warehouse.Tx) error {
 			var err error
 			st, err = tx.Load(ctx, s.Target.Table, v, warehouse.LoadOptions{RunID: out.RunID,
 				PartitionBy: s.Target.PartitionBy, ReplaceAll: s.Target.ReplaceAll})
@@ -324,6 +334,14 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 			if read, sum := v.Read(), st.Rows+int64(len(q)); read != sum {
 				return fmt.Errorf("run: %d rows read but %d loaded and %d quarantined; nothing was loaded", read, st.Rows, len(q))
 			}
+			// Nothing commits before the input's hash is known: an
+			// unchanged input is skipped, not loaded again.
+			if hc.wait(); hc.err != nil {
+				return hc.err
+			}
+			if hc.prev != 0 {
+				return errUnchanged
+			}
 			if refreshes(s, o) {
 				if err := tx.MarkRefreshPending(ctx, out.RunID); err != nil {
 					return err
@@ -332,7 +350,7 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 			return insertQuarantine(ctx, tx, out.RunID, q)
 		})
 		v.stop()
-		if err == nil || v.redo == nil || repeats != nil || ctx.Err() != nil {
+		if err == nil || v.redo == nil || repeats != nil || loadCtx.Err() != nil {
 			break
 		}
 		o.Log.Info("repeated unique keys found at the end of the input: reading it again to quarantine them",
@@ -341,6 +359,20 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		v.Release()
 	}
 	defer v.Release()
+	if in.pending != nil {
+		hc.wait()
+		if hc.prev != 0 {
+			return skip(hc.prev) // rolled back before it committed
+		}
+		if hc.err != nil && err != nil {
+			err = hc.err // why the load was stopped
+		}
+		if hc.err == nil {
+			if serr := w.SetInputHash(bg, out.RunID, hc.hash); serr != nil && err == nil {
+				err = serr
+			}
+		}
+	}
 	out.Read = v.Read()
 	if err != nil {
 		switch {
@@ -383,6 +415,65 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 	}
 	return out
 }
+
+// inputCheck is the content hash of a run's input and whether it is
+// unchanged since the pipeline's last successful run of the same input.
+type inputCheck struct {
+	done chan struct{}
+	hash string // InputHash
+	prev int64  // the earlier run with the same hash (0: none, or forced)
+	err  error
+}
+
+// errUnchanged rolls back a load whose input turned out unchanged.
+var errUnchanged = errors.New("run: the input is unchanged since the last successful run")
+
+// checkInput settles in's hash: at once for a downloaded input, hashed as it
+// was copied; for a local file in a goroutine of its own that reads the file
+// beside the load (on the measured 862 MB register it took 0.65 s before the
+// load could start). When the hash says the input is unchanged, or cannot be
+// taken, it stops the load through cancel.
+func checkInput(ctx context.Context, w *warehouse.Warehouse, s *spec.Spec, force bool, run int64, input, period string,
+	in *input, cancel context.CancelCauseFunc) *inputCheck {
+	c := &inputCheck{done: make(chan struct{})}
+	settle := func(content string) {
+		defer close(c.done)
+		c.hash = InputHash(content, s, period)
+		if force {
+			return
+		}
+		prev, err := lastSuccess(ctx, w, s.Name, input, run)
+		if err != nil {
+			c.err = err
+			return
+		}
+		if prev.hash == c.hash {
+			c.prev = prev.id
+		}
+	}
+	if in.pending == nil {
+		settle(in.hash)
+		return c
+	}
+	go func() {
+		content, err := in.pending()
+		if err != nil {
+			c.err = fmt.Errorf("input %s: %w", input, err)
+			close(c.done)
+			cancel(c.err)
+			return
+		}
+		settle(content)
+		if c.err != nil {
+			cancel(c.err)
+		} else if c.prev != 0 {
+			cancel(errUnchanged)
+		}
+	}()
+	return c
+}
+
+func (c *inputCheck) wait() { <-c.done }
 
 // openChecked opens the source of cfg and the validator over it; the
 // validator releases the source.
