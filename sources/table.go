@@ -841,7 +841,7 @@ func (r *TableReader) put(f *field, col *column, at int, text string, check bool
 			return r.notUTF8(f, t)
 		}
 		col.setString(at, t)
-	case Date:
+	case Date, Month:
 		d, err := f.day(t, "")
 		if err != nil {
 			return r.cellError(f, text, err, check)

@@ -31,6 +31,9 @@ bytes of the input, rows per second, time left), erased when it ends and before
 each log line; --progress never turns them off. With GRASSROOTS_LOG=debug the
 same counts are logged every few seconds, terminal or not.
 
+The scheduler runs in the foreground (--foreground is accepted and is the only
+mode): run it under systemd, supervisord or a terminal multiplexer to keep it going.
+
 SIGINT or SIGTERM: no new runs; the running one may finish within --grace, else it
 is cancelled and rolls back. Exit status 0, also when it comes while the scheduler
 still waits for another process to release the warehouse.`,
@@ -40,10 +43,14 @@ still waits for another process to release the warehouse.`,
 			addWarehouseFlag(fs, &path)
 			addProjectFlag(fs, &project)
 			fs.DurationVar(&grace, "grace", 30*time.Second, "how long a running run may finish after SIGTERM before it is cancelled")
+			foreground := fs.Bool("foreground", true, "stay attached to the terminal (the scheduler always does; a service manager such as systemd runs it in the background)")
 			addProgressFlag(fs, &prog)
 			return func(ctx context.Context, e *Env, args []string) error {
 				if len(args) > 0 {
 					return Usagef("schedule takes no arguments")
+				}
+				if !*foreground {
+					return Usagef("schedule has no background mode: run it under systemd, supervisord or a terminal multiplexer")
 				}
 				mode, err := progressMode(prog)
 				if err != nil {

@@ -100,3 +100,17 @@ func TestScheduleStopsWhileWaitingForLock(t *testing.T) {
 		t.Fatalf("exit %d after SIGTERM while waiting for the lock; stdout %q, stderr %q", code, out.String(), errs.String())
 	}
 }
+
+// The scheduler always runs in the foreground: --foreground is accepted, and
+// asking for a background mode it does not have is a usage error naming what
+// to use instead, not a silent foreground run.
+func TestScheduleForeground(t *testing.T) {
+	code, _, stderr := run(t, "", "schedule", "--foreground=false", "--project", t.TempDir())
+	if code != 2 || !strings.Contains(stderr, "no background mode") || !strings.Contains(stderr, "systemd") {
+		t.Fatalf("schedule --foreground=false: exit %d, %q", code, stderr)
+	}
+	code, _, stderr = run(t, "", "schedule", "--foreground", "--warehouse", filepath.Join(t.TempDir(), "w.duckdb"), "--project", t.TempDir(), "extra")
+	if code != 2 || strings.Contains(stderr, "flag provided but not defined") {
+		t.Fatalf("schedule --foreground: exit %d, %q", code, stderr)
+	}
+}
