@@ -2,6 +2,7 @@ package demodata
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -30,6 +31,22 @@ var (
 // with a byte-order mark, as Excel saves it, comma-separated, LF) and returns
 // the number of data rows. With bad, two rows carry a malformed birth date.
 func (g *Generator) WriteMembersCSV(out io.Writer, year int, bad bool) (rows int, err error) {
+	return g.writeMembersCSV(out, year, bad, nil, "")
+}
+
+// WriteMembersCSVAs writes the register as WriteMembersCSV does, as if the
+// district were another one: the members of the demo's township i live in
+// towns[i % len(towns)], and every register number begins with prefix, so
+// that the registers of several such districts, each from its own seed, can
+// be loaded into one warehouse together (for simulations of reporting up).
+func (g *Generator) WriteMembersCSVAs(out io.Writer, year int, towns []string, prefix string) (rows int, err error) {
+	if len(towns) == 0 {
+		return 0, fmt.Errorf("demodata: no townships to place the members in")
+	}
+	return g.writeMembersCSV(out, year, false, towns, prefix)
+}
+
+func (g *Generator) writeMembersCSV(out io.Writer, year int, bad bool, towns []string, prefix string) (rows int, err error) {
 	w := bufio.NewWriterSize(out, 1<<16)
 	w.WriteString("\ufeff")
 	for i, h := range MemberHeader {
@@ -42,7 +59,7 @@ func (g *Generator) WriteMembersCSV(out io.Writer, year int, bad bool) (rows int
 	var b []byte
 	g.Members(year, func(m *Member) bool {
 		rows++
-		b = b[:0]
+		b = append(b[:0], prefix...)
 		b = append(b, m.RegisterNumber()...)
 		b = append(b, ',')
 		birth := len(b)
@@ -71,7 +88,11 @@ func (g *Generator) WriteMembersCSV(out io.Writer, year int, bad bool) (rows int
 			b = append(b, yesNo(m.Reported)...)
 		}
 		b = append(b, ',')
-		b = append(b, Townships[m.Town].Code...)
+		if towns != nil {
+			b = append(b, towns[m.Town%len(towns)]...)
+		} else {
+			b = append(b, Townships[m.Town].Code...)
+		}
 		b = append(b, ',')
 		b = append(b, m.Org...)
 		b = append(b, '\n')

@@ -489,12 +489,13 @@ WITH `)
 	       %s AS year, %s AS vintage,
 	       CAST(numerator AS DOUBLE) AS numerator, CAST(denominator AS DOUBLE) AS denominator,
 	       %s AS flags, %s AS is_synthetic
-	FROM q WHERE region_code IS NOT NULL AND period IS NOT NULL
+	FROM q WHERE region_code IS NOT NULL AND period IS NOT NULL%s
 )`,
 		pick("year", "CAST(year AS INTEGER)", "TRY_CAST(left(CAST(period AS VARCHAR), 4) AS INTEGER)"),
 		pick("vintage", "coalesce(CAST(vintage AS VARCHAR), '')", "''"),
 		flags,
-		pick("is_synthetic", "coalesce(CAST(is_synthetic AS BOOLEAN), false)", "false"))
+		pick("is_synthetic", "coalesce(CAST(is_synthetic AS BOOLEAN), false)", "false"),
+		reportedRows(ind, pick("vintage", "coalesce(CAST(q.vintage AS VARCHAR), '')", "''")))
 
 	if ind.Aggregation == None {
 		b.WriteString(`, allrows AS (SELECT *, false AS is_rollup, NULL::INTEGER AS reported, NULL::INTEGER AS expected, false AS beside_own FROM base)`)
@@ -564,6 +565,25 @@ FROM allrows
 -- reporting in its parents' roll-ups but has no value of its own
 WHERE denominator IS DISTINCT FROM 0 OR coalesce(numerator, 0) <> 0`, sqlList([]string{ind.Code}), value, sqlList([]string{ind.Unit}), runID)
 	return b.String()
+}
+
+// reportedRows adds to an indicator's own rows the figures regions below the
+// warehouse's home reported up in packages (reported_value), as those
+// regions' own figures, for each region, period and vintage the warehouse
+// has no figure of its own for: the roll-up sums them like its own. Derived
+// indicators are computed here from their inputs instead.
+func reportedRows(ind *Indicator, ownVintage string) string {
+	if len(ind.DependsOn) > 0 {
+		return ""
+	}
+	return `
+	UNION ALL
+	SELECT r.region_code, r.period, r.year, r.vintage, r.numerator, r.denominator,
+	       concat_ws('; ', nullif(r.flags, ''), 'reported by ' || r.package_region), r.is_synthetic
+	FROM reported_value r
+	WHERE r.indicator = ` + sqlList([]string{ind.Code}) + ` AND NOT r.is_derived
+	  AND NOT EXISTS (SELECT 1 FROM q WHERE CAST(q.region_code AS VARCHAR) = r.region_code
+	                  AND CAST(q.period AS VARCHAR) = r.period AND ` + ownVintage + ` = r.vintage)`
 }
 
 // refreshAlerts re-evaluates the alert rules of the indicators in list (an SQL

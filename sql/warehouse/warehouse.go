@@ -27,6 +27,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/duckdb/duckdb-go/v2"
 )
 
@@ -255,4 +256,32 @@ func checkIdent(kind, s string) error {
 		return fmt.Errorf("%s %q is not a snake_case name", kind, s)
 	}
 	return nil
+}
+
+// QueryArrow runs query on a connection of its own and returns its rows as
+// Arrow batches. The caller releases the reader, then calls done, which
+// gives the connection back.
+func (w *Warehouse) QueryArrow(ctx context.Context, query string, args ...any) (array.RecordReader, func(), error) {
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var rdr array.RecordReader
+	err = conn.Raw(func(dc any) error {
+		c, ok := dc.(driver.Conn)
+		if !ok {
+			return errors.New("not a driver connection")
+		}
+		ar, err := duckdb.NewArrowFromConn(c)
+		if err != nil {
+			return err
+		}
+		rdr, err = ar.QueryContext(ctx, query, args...)
+		return err
+	})
+	if err != nil {
+		conn.Close()
+		return nil, nil, fmt.Errorf("warehouse: %w", err)
+	}
+	return rdr, func() { conn.Close() }, nil
 }

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"os"
 
 	piperun "grassroots/pipelines/run"
+	"grassroots/sql/packages"
 	"grassroots/sql/warehouse"
 )
 
@@ -19,10 +21,16 @@ its own transaction, and prints which. Running it again changes nothing.
 
 Also creates the warehouse's salt file (FILE.salt, mode 0600) when it is missing:
 the secret with which pipelines hash member ids. It is never printed. Back it up
-with the warehouse: with a new salt the same ids hash differently.`,
+with the warehouse: with a new salt the same ids hash differently.
+
+--region sets the warehouse's home region: the region whose data it holds, its
+own and the regions' below it (default 000000, the country). It takes packages
+(grassroots import package) from the regions below its home only; grassroots
+status shows it.`,
 		Setup: func(fs *flag.FlagSet) Runner {
-			var path string
+			var path, region string
 			addWarehouseFlag(fs, &path)
+			fs.StringVar(&region, "region", "", "the warehouse's home region (a GB/T 2260 code such as 310112; default 000000, the country)")
 			return func(ctx context.Context, e *Env, args []string) error {
 				if len(args) > 0 {
 					return Usagef("init takes no arguments")
@@ -57,8 +65,48 @@ with the warehouse: with a new salt the same ids hash differently.`,
 				if saltErr != nil {
 					fmt.Fprintf(e.Stdout, "created salt file %s for hashing member ids (back it up with the warehouse)\n", salt)
 				}
-				return nil
+				return setHome(ctx, e, w, region)
 			}
 		},
 	})
+}
+
+// setHome sets the home region when --region asks for one and says what it
+// is.
+func setHome(ctx context.Context, e *Env, w *warehouse.Warehouse, region string) error {
+	old, err := w.Home(ctx)
+	if err != nil {
+		return err
+	}
+	if region == "" || region == old {
+		if region != "" {
+			fmt.Fprintf(e.Stdout, "home region %s%s\n", old, regionName(ctx, w, old))
+		}
+		return nil
+	}
+	if err := packages.CheckCode(region); err != nil {
+		return Usagef("--region: %v", err)
+	}
+	var outside sql.NullString
+	if err := w.DB().QueryRowContext(ctx, `SELECT min(package_region) FROM reported_package`).Scan(&outside); err == nil &&
+		outside.Valid && !packages.Below(outside.String, region) {
+		return fmt.Errorf("--region %s: the warehouse holds a package of %s, which is not below %s", region, outside.String, region)
+	}
+	if err := w.SetHome(ctx, region); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "home region %s%s (was %s)\n", region, regionName(ctx, w, region), old)
+	return nil
+}
+
+// regionName is " NAME" of code, or "" if the region table does not know it.
+func regionName(ctx context.Context, w *warehouse.Warehouse, code string) string {
+	var n string
+	if code == warehouse.Country {
+		return " 全国"
+	}
+	if err := w.DB().QueryRowContext(ctx, `SELECT name FROM region WHERE code = ?`, code).Scan(&n); err != nil {
+		return ""
+	}
+	return " " + n
 }

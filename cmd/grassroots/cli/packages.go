@@ -1,0 +1,306 @@
+package cli
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"grassroots/pipelines/spec"
+	"grassroots/sql/indicators"
+	"grassroots/sql/packages"
+	"grassroots/sql/warehouse"
+)
+
+func init() {
+	register(&Command{
+		Name:    "export package",
+		Summary: "write a package of a region's figures for the level above (上报)",
+		Help: `Writes one file holding, for --region and every region below it, the indicator
+numerators, denominators and values of the years --period names, aggregate counts
+(members by category and age band, organisations by kind and party organisation
+mode, communities with their staff), and the regions' codes and names — never
+rows of members or organisations, hashed ids or names of persons. A manifest
+(manifest.json) records the region, years, vintages, schema version, producer,
+creation time, and every table's row count and SHA-256.
+
+The file is a zip of Parquet tables that other tools can open. Send it to the
+level above, which loads it with grassroots import package. The region must be
+the warehouse's home region or below it (grassroots init --region).`,
+		Setup: func(fs *flag.FlagSet) Runner {
+			var path, region, period, out, producer string
+			addWarehouseFlag(fs, &path)
+			fs.StringVar(&region, "region", "", "the region to report (required): the warehouse's home region or one below it")
+			fs.StringVar(&period, "period", "", "years to report (required): 2024, 2020..2024 or 2020,2024")
+			fs.StringVar(&out, "out", "", "file to write (default: package-REGION-YEARS.zip)")
+			fs.StringVar(&producer, "producer", "", "who made the package, as the level above will see it (default: the warehouse file and its home region)")
+			return func(ctx context.Context, e *Env, args []string) error {
+				if len(args) > 0 {
+					return Usagef("export package takes no arguments (use --region and --period)")
+				}
+				if region == "" || period == "" {
+					return Usagef("export package needs --region and --period")
+				}
+				years, err := parseYears(period)
+				if err != nil {
+					return Usagef("--period: %v", err)
+				}
+				if out == "" {
+					out = fmt.Sprintf("package-%s-%s.zip", region, strings.ReplaceAll(period, "..", "-"))
+				}
+				w, err := e.openRead(ctx, e.warehousePath(path))
+				if err != nil {
+					return err
+				}
+				defer w.Close()
+				m, err := packages.Export(ctx, w, packages.ExportOptions{Region: region, Years: years, Producer: producer}, out)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.Stdout, "wrote %s: %s %s, %s\n", out, m.Region, m.RegionName, yearsText(m.Years))
+				for _, t := range m.Tables {
+					fmt.Fprintf(e.Stdout, "  %-16s %8d rows  %s…\n", t.Name, t.Rows, t.SHA256[:12])
+				}
+				if m.Synthetic {
+					fmt.Fprintln(e.Stdout, "  some figures come from synthetic demo data (示例数据); the package says so")
+				}
+				return nil
+			}
+		},
+	})
+	register(&Command{
+		Name:    "import package",
+		Args:    "FILE",
+		Summary: "load a package a region below this warehouse's home reported up",
+		Help: `Checks the package — that it is a grassroots package of a format this version
+reads, that every table's size and SHA-256 match its manifest, that it holds no
+microdata, that its region lies below this warehouse's home region and all its
+rows are of that region or below it, and that its figures do not clash with this
+warehouse's own — and loads it in one run (one transaction, recorded in
+grassroots runs): its figures replace those an earlier package brought for the
+same region and years. Importing the same file again changes nothing; a
+corrected package replaces the old one. Then the indicators are recomputed, so
+that the regions above sum the reported figures.`,
+		Setup: func(fs *flag.FlagSet) Runner {
+			var path string
+			addWarehouseFlag(fs, &path)
+			return func(ctx context.Context, e *Env, args []string) error {
+				if len(args) != 1 {
+					return Usagef("import package takes one package file")
+				}
+				w, err := e.openWrite(ctx, e.warehousePath(path))
+				if err != nil {
+					return err
+				}
+				defer w.Close()
+				res, err := packages.Import(ctx, w, args[0], packages.ImportOptions{Trigger: "cli"})
+				if err != nil {
+					return err
+				}
+				m := res.Manifest
+				if res.Skipped != "" {
+					fmt.Fprintf(e.Stdout, "run %d skipped: %s\n", res.RunID, res.Skipped)
+					return nil
+				}
+				fmt.Fprintf(e.Stdout, "run %d imported %s: %s %s, %s, made %s by %s\n", res.RunID, args[0], m.Region, m.RegionName,
+					yearsText(m.Years), m.CreatedAt.Local().Format("2006-01-02 15:04"), m.Producer)
+				fmt.Fprintf(e.Stdout, "  %d indicator values, %d counts; %d rows of an earlier package replaced\n", res.Values, res.Counts, res.Replaced)
+				codes, err := reportedIndicators(ctx, w.DB())
+				if err != nil {
+					return err
+				}
+				st, err := indicators.ComputeWith(ctx, w, indicators.Options{Trigger: "cli"}, codes...)
+				if err != nil {
+					return fmt.Errorf("the package is in (run %d), but recomputing the indicators failed: %w", res.RunID, err)
+				}
+				fmt.Fprintf(e.Stdout, "  recomputed %d indicators: %d values (run %d)\n", len(st.Indicators), st.Values, st.RunID)
+				return nil
+			}
+		},
+	})
+	register(&Command{
+		Name:    "status",
+		Summary: "the warehouse's home region and which regions below it have reported",
+		Help: `Shows the warehouse's home region and schema, and for each region directly below
+the home region which years its packages brought, when they were made and
+imported and by whom; with --period, every child region for those years,
+reported or missing. The regions above the reporting ones show as partial
+(for instance 2 of 16 sub-regions) until every child is in.`,
+		Setup: func(fs *flag.FlagSet) Runner {
+			var path, period, format string
+			addWarehouseFlag(fs, &path)
+			fs.StringVar(&period, "period", "", "years to check every child region for: 2024, 2020..2024 or 2020,2024")
+			fs.StringVar(&format, "format", "table", "output format: table, csv, json or markdown")
+			return func(ctx context.Context, e *Env, args []string) error {
+				if len(args) > 0 {
+					return Usagef("status takes no arguments")
+				}
+				if err := checkFormat(format); err != nil {
+					return err
+				}
+				var years []int
+				if period != "" {
+					var err error
+					if years, err = parseYears(period); err != nil {
+						return Usagef("--period: %v", err)
+					}
+				}
+				w, err := e.openRead(ctx, e.warehousePath(path))
+				if err != nil {
+					return err
+				}
+				defer w.Close()
+				return status(ctx, e, w, years, format)
+			}
+		},
+	})
+}
+
+// parseYears reads --period as years.
+func parseYears(s string) ([]int, error) {
+	ps, err := spec.ParsePeriods(s)
+	if err != nil {
+		return nil, err
+	}
+	var ys []int
+	for _, p := range ps {
+		y, err := strconv.Atoi(p)
+		if err != nil || y < 1900 || y > 2200 {
+			return nil, fmt.Errorf("%q is not a year", p)
+		}
+		ys = append(ys, y)
+	}
+	return ys, nil
+}
+
+func yearsText(ys []int) string {
+	var s []string
+	for _, y := range ys {
+		s = append(s, strconv.Itoa(y))
+	}
+	return strings.Join(s, ", ")
+}
+
+// reportedIndicators are the indicators packages brought figures of.
+func reportedIndicators(ctx context.Context, db *sql.DB) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT DISTINCT indicator FROM reported_value WHERE NOT is_derived ORDER BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var codes []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		if _, err := indicators.Lookup(c); err == nil {
+			codes = append(codes, c)
+		}
+	}
+	return codes, rows.Err()
+}
+
+// status prints the home region and the reporting of the regions below it.
+func status(ctx context.Context, e *Env, w *warehouse.Warehouse, years []int, format string) error {
+	db := w.DB()
+	home, err := w.Home(ctx)
+	if err != nil {
+		return err
+	}
+	var name, schema sql.NullString
+	_ = db.QueryRowContext(ctx, `SELECT name FROM region WHERE code = ?`, home).Scan(&name)
+	_ = db.QueryRowContext(ctx, `SELECT max(version) FROM _migration`).Scan(&schema)
+	homeName := name.String
+	if homeName == "" && home == warehouse.Country {
+		homeName = "全国"
+	}
+	fmt.Fprintf(e.Stdout, "warehouse %s\nhome region %s %s; schema %s\n\n", w.Path(), home, homeName, schema.String)
+
+	yearsSQL := "SELECT DISTINCT year FROM reported_package"
+	if len(years) > 0 {
+		var vs []string
+		for _, y := range years {
+			vs = append(vs, fmt.Sprintf("(%d)", y))
+		}
+		yearsSQL = "SELECT * FROM (VALUES " + strings.Join(vs, ", ") + ") v(year)"
+	}
+	// Children of home: the regions one level below it (the provinces for
+	// the country), each with the package that reported it — its own or
+	// one of a region below it.
+	// The districts of a municipality hang under a placeholder (310100
+	// 市辖区): its children stand in its place.
+	q := `WITH k0 AS (
+	SELECT code, name FROM region
+	WHERE parent_code = $1 OR ($1 = '000000' AND level = 1 AND code <> '000000')
+), kids AS (
+	SELECT code, name FROM k0 WHERE name NOT IN ('市辖区', '县')
+	UNION ALL
+	SELECT r.code, r.name FROM region r JOIN k0 ON r.parent_code = k0.code AND k0.name IN ('市辖区', '县')
+), ys AS (` + yearsSQL + `),
+pk AS (
+	SELECT k.code AS child, p.* FROM reported_package p JOIN kids k ON starts_with(p.package_region, ` + prefixSQL("k.code") + `)
+)
+SELECT k.code AS region, k.name, y.year,
+       CASE WHEN count(pk.package_region) = 0 THEN 'missing'
+            WHEN bool_or(pk.package_region = k.code) THEN 'reported'
+            ELSE 'partly: ' || string_agg(DISTINCT pk.package_region, ', ') END AS status,
+       max(pk.created_at) AS made, max(pk.imported_at) AS imported, string_agg(DISTINCT pk.producer, '; ') AS producer,
+       sum(pk.rows) AS rows
+FROM kids k CROSS JOIN ys y LEFT JOIN pk ON pk.child = k.code AND pk.year = y.year
+` + filterKids(years) + `
+GROUP BY k.code, k.name, y.year
+ORDER BY y.year, k.code`
+	rows, err := db.QueryContext(ctx, q, home)
+	if err != nil {
+		return fmt.Errorf("status: %w", err)
+	}
+	defer rows.Close()
+	var n, got int
+	tbl, err := scanRows(rows)
+	if err != nil {
+		return err
+	}
+	tbl.Blank = true
+	for _, r := range tbl.Rows {
+		n++
+		if s, _ := r[3].(string); s == "reported" {
+			got++
+		}
+	}
+	if n == 0 {
+		if len(years) == 0 {
+			fmt.Fprintln(e.Stdout, "no package imported yet (grassroots import package FILE; grassroots status --period YEAR lists every child region)")
+			return nil
+		}
+		fmt.Fprintf(e.Stdout, "no child region of %s in the region table (load the region codes: grassroots run refdata_region)\n", home)
+		return nil
+	}
+	if err := tbl.Write(e.Stdout, format); err != nil {
+		return err
+	}
+	if format == "table" {
+		fmt.Fprintf(e.Stdout, "\n%d of %d reported", got, n)
+		if got < n {
+			fmt.Fprint(e.Stdout, "; the roll-ups above them are partial until every child is in")
+		}
+		fmt.Fprintln(e.Stdout)
+	}
+	return nil
+}
+
+// filterKids keeps, without --period, only the children that reported.
+func filterKids(years []int) string {
+	if len(years) > 0 {
+		return ""
+	}
+	return "WHERE pk.package_region IS NOT NULL"
+}
+
+// prefixSQL is SQL for the code prefix of the regions at and below code
+// (see packages.Below): 310000 → 31, 310100 → 3101.
+func prefixSQL(code string) string {
+	return "CASE WHEN length(" + code + ") = 6 THEN regexp_replace(" + code + ", '(00)+$', '') ELSE " + code + " END"
+}

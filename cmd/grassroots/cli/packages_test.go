@@ -1,0 +1,326 @@
+package cli
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"grassroots/pipelines"
+	"grassroots/pipelines/demodata"
+	"grassroots/pipelines/refdata"
+	"grassroots/sql/packages"
+	"grassroots/sql/warehouse"
+)
+
+// simDistricts are real districts of Shanghai the simulation puts synthetic
+// demo registers in, each from its own seed.
+var simDistricts = []struct {
+	code   string
+	seed   uint64
+	prefix string
+}{{"310104", 11, "A"}, {"310105", 12, "B"}, {"310107", 13, "C"}}
+
+// simProject writes a project holding the reference pipelines and the demo's
+// member pipeline reading register (a CSV), and returns its folder.
+func simProject(t *testing.T, register []byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := pipelines.WriteReference(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, ps := range pipelines.Demo() {
+		if ps.Name == "demo_party_members" {
+			if err := os.WriteFile(filepath.Join(dir, "pipelines", ps.File), ps.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "inputs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "inputs", "party_members.csv"), register, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// simRegister is the synthetic member register of one district.
+func simRegister(t *testing.T, district string, seed uint64, prefix string) []byte {
+	t.Helper()
+	towns, err := refdata.Townships(district)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	g := demodata.New(demodata.Options{Seed: seed, Scale: 0.1})
+	if _, err := g.WriteMembersCSVAs(&b, demodata.LastYear, towns, prefix); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// loadWarehouse makes a warehouse with home region home, the region codes
+// and the member register of project, its indicators computed.
+func loadWarehouse(t *testing.T, path, home, project string) {
+	t.Helper()
+	mustRun(t, "", "init", "--warehouse", path, "--region", home)
+	mustRun(t, "", "run", "refdata_region", "refdata_region_township", "demo_party_members",
+		"--project", project, "--warehouse", path, "--progress", "never")
+}
+
+// memberFigures are the member indicators of regions as one warehouse holds
+// them: numerators, denominators and values, rounded far below what any
+// report shows.
+func memberFigures(t *testing.T, path string, regions ...string) string {
+	return mustRun(t, "", "sql", "--warehouse", path, "--format", "csv", `SELECT indicator, region_code, period,
+		round(numerator, 6) AS numerator, round(denominator, 6) AS denominator, round(value, 9) AS value,
+		flags LIKE 'partial:%' AS partial
+		FROM indicator_value WHERE indicator LIKE 'member.%' AND NOT beside_own
+		  AND region_code IN ('`+strings.Join(regions, "', '")+`') ORDER BY ALL`)
+}
+
+// Three synthetic districts of Shanghai report up: each its own warehouse,
+// its own package; a city warehouse imports them. With two in, the city
+// knows the third is missing and shows its figure as partial; with all
+// three, its figures equal those of one warehouse holding all three
+// districts' member records — numerators and denominators summed, never
+// rates averaged. Importing a package again changes nothing.
+func TestReportingUpEqualsOneWarehouse(t *testing.T) {
+	dir := t.TempDir()
+	var pkgs []string
+	var all bytes.Buffer
+	for i, d := range simDistricts {
+		reg := simRegister(t, d.code, d.seed, d.prefix)
+		if i == 0 {
+			all.Write(reg)
+		} else {
+			_, rest, _ := bytes.Cut(reg, []byte("\n"))
+			all.Write(rest)
+		}
+		wh := filepath.Join(dir, d.code+".duckdb")
+		loadWarehouse(t, wh, d.code, simProject(t, reg))
+		pkg := filepath.Join(dir, "package-"+d.code+".zip")
+		out := mustRun(t, "", "export", "package", "--warehouse", wh, "--region", d.code, "--period", "2024", "--out", pkg)
+		if !strings.Contains(out, "indicator_value") || !strings.Contains(out, "synthetic") {
+			t.Fatalf("export package says:\n%s", out)
+		}
+		checkNoMicrodata(t, wh, pkg)
+		pkgs = append(pkgs, pkg)
+	}
+
+	single := filepath.Join(dir, "single.duckdb")
+	loadWarehouse(t, single, "310000", simProject(t, all.Bytes()))
+
+	city := filepath.Join(dir, "city.duckdb")
+	mustRun(t, "", "init", "--warehouse", city, "--region", "310000")
+	mustRun(t, "", "run", "refdata_region", "refdata_region_township", "--project", simProject(t, nil), "--warehouse", city, "--progress", "never")
+	for _, p := range pkgs[:2] {
+		if out := mustRun(t, "", "import", "package", p, "--warehouse", city); !strings.Contains(out, "imported") {
+			t.Fatalf("import package says:\n%s", out)
+		}
+	}
+	st := mustRun(t, "", "status", "--warehouse", city, "--period", "2024")
+	for _, want := range []string{"home region 310000 上海市", "310104  徐汇区    2024  reported", "310105  长宁区    2024  reported",
+		"310107  普陀区    2024  missing", "2 of 16 reported"} {
+		if !strings.Contains(st, want) {
+			t.Errorf("status --period 2024 does not say %q:\n%s", want, st)
+		}
+	}
+	partial := memberFigures(t, city, "310000")
+	if !strings.Contains(partial, "member.share_55_plus,310000,2024-12-31") || !strings.Contains(partial, ",true\n") {
+		t.Errorf("with two of three districts in, the city's figure is not marked partial:\n%s", partial)
+	}
+
+	mustRun(t, "", "import", "package", pkgs[2], "--warehouse", city)
+	regions := []string{"310000", "310104", "310105", "310107"}
+	got, want := memberFigures(t, city, regions...), memberFigures(t, single, regions...)
+	if got != want {
+		t.Fatalf("the city's figures from packages differ from one warehouse's over all member records:\nfrom packages:\n%s\none warehouse:\n%s", got, want)
+	}
+	if n := strings.Count(got, "\n"); n < 40 {
+		t.Fatalf("only %d rows compared:\n%s", n, got)
+	}
+
+	// The same package again: skipped, the figures as they were.
+	if out := mustRun(t, "", "import", "package", pkgs[0], "--warehouse", city); !strings.Contains(out, "skipped: the same package") {
+		t.Fatalf("importing a package twice says:\n%s", out)
+	}
+	if again := memberFigures(t, city, regions...); again != got {
+		t.Fatalf("importing a package twice changed the figures")
+	}
+}
+
+// checkNoMicrodata fails if the package at pkg holds a hashed member id or a
+// register number of the warehouse at wh, or a table other than a
+// package's.
+func checkNoMicrodata(t *testing.T, wh, pkg string) {
+	t.Helper()
+	ids := mustRun(t, "", "sql", "--warehouse", wh, "--format", "csv", `SELECT member_hash FROM party_member LIMIT 200`)
+	zr, err := zip.OpenReader(pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	dir := t.TempDir()
+	var seen []string
+	for _, f := range zr.File {
+		seen = append(seen, f.Name)
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		if err := os.WriteFile(filepath.Join(dir, f.Name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if strings.Join(seen, ",") != "manifest.json,indicator_value.parquet,count.parquet,region.parquet" {
+		t.Fatalf("package files: %v", seen)
+	}
+	// Every text value of every table, read back by DuckDB.
+	text := mustRun(t, "", "sql", "--warehouse", wh, "--write", "--format", "csv", `SELECT string_agg(CAST(COLUMNS(*) AS VARCHAR), '|')
+		FROM read_parquet('`+filepath.Join(dir, "*.parquet")+`', union_by_name = true)`)
+	for _, id := range strings.Split(strings.TrimSpace(ids), "\n")[1:] {
+		if strings.Contains(text, id) {
+			t.Fatalf("package %s holds the hashed member id %s", pkg, id)
+		}
+	}
+	if strings.Contains(text, "DY1000") {
+		t.Fatalf("package %s holds a member register number", pkg)
+	}
+}
+
+// A package is refused, saying which check failed, when it is damaged,
+// truncated, of another format version, from a region not below the
+// warehouse's home, or carries microdata; nothing is imported.
+func TestImportPackageRefusals(t *testing.T) {
+	dir := t.TempDir()
+	d := simDistricts[0]
+	wh := filepath.Join(dir, "district.duckdb")
+	loadWarehouse(t, wh, d.code, simProject(t, simRegister(t, d.code, d.seed, d.prefix)))
+	pkg := filepath.Join(dir, "package.zip")
+	mustRun(t, "", "export", "package", "--warehouse", wh, "--region", d.code, "--period", "2024", "--out", pkg)
+	city := filepath.Join(dir, "city.duckdb")
+	mustRun(t, "", "init", "--warehouse", city, "--region", "310000")
+	mustRun(t, "", "run", "refdata_region", "--project", simProject(t, nil), "--warehouse", city, "--progress", "never")
+	good, err := os.ReadFile(pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cases := []struct {
+		name, want string
+		make       func() []byte
+	}{
+		{"truncated", "not a grassroots package, or truncated", func() []byte { return good[:len(good)/2] }},
+		{"bad checksum", "table indicator_value: checksum mismatch", func() []byte {
+			return rezip(t, good, func(name string, b []byte) []byte {
+				if name == "indicator_value.parquet" {
+					b = bytes.Clone(b)
+					b[len(b)/2] ^= 0xff
+				}
+				return b
+			})
+		}},
+		{"format version", "package format version 999; this grassroots reads version 1", func() []byte {
+			return rezip(t, good, editManifest(t, func(m *packages.Manifest) { m.FormatVersion = 999 }))
+		}},
+		{"microdata", "holds party_member.parquet, microdata", func() []byte {
+			return rezip(t, good, func(name string, b []byte) []byte { return b }, "party_member.parquet")
+		}},
+		{"microdata in the manifest", "holds table party_member, microdata", func() []byte {
+			return rezip(t, good, editManifest(t, func(m *packages.Manifest) {
+				m.Tables = append(m.Tables, packages.Table{Name: "party_member", File: "party_member.parquet"})
+			}))
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "package.zip")
+			if err := os.WriteFile(p, c.make(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, _, stderr := run(t, "", "import", "package", p, "--warehouse", city)
+			if code != 1 || !strings.Contains(stderr, c.want) {
+				t.Fatalf("exit %d, want 1 and %q; stderr:\n%s", code, c.want, stderr)
+			}
+		})
+	}
+	// Into a warehouse whose home is the district itself, or another
+	// province: not below it.
+	other := filepath.Join(dir, "other.duckdb")
+	mustRun(t, "", "init", "--warehouse", other, "--region", "320000")
+	code, _, stderr := run(t, "", "import", "package", pkg, "--warehouse", other)
+	if code != 1 || !strings.Contains(stderr, "is not below this warehouse's home region 320000") {
+		t.Fatalf("import into home 320000: exit %d: %s", code, stderr)
+	}
+	code, _, stderr = run(t, "", "import", "package", pkg, "--warehouse", wh)
+	if code != 1 || !strings.Contains(stderr, "is not below this warehouse's home region 310104") {
+		t.Fatalf("import into the district's own warehouse: exit %d: %s", code, stderr)
+	}
+	// Nothing of the refused packages is in.
+	if out := mustRun(t, "", "sql", "--warehouse", city, "--format", "csv", "SELECT count(*) FROM reported_value"); out != "count_star()\n0\n" {
+		t.Fatalf("refused packages left rows: %s", out)
+	}
+	// The good one goes in.
+	mustRun(t, "", "import", "package", pkg, "--warehouse", city)
+	w, err := warehouse.Open(context.Background(), city, warehouse.ReadOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	var n int
+	if err := w.DB().QueryRow(`SELECT count(*) FROM reported_package WHERE package_region = '310104'`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("reported_package rows: %d, %v", n, err)
+	}
+}
+
+// rezip rewrites the zip package pkg, passing every entry through edit, and
+// adds the extra entries (empty).
+func rezip(t *testing.T, pkg []byte, edit func(name string, b []byte) []byte, extra ...string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		w, _ := zw.Create(f.Name)
+		w.Write(edit(f.Name, b))
+	}
+	for _, name := range extra {
+		zw.Create(name)
+	}
+	zw.Close()
+	return out.Bytes()
+}
+
+// editManifest is a rezip edit that changes the manifest.
+func editManifest(t *testing.T, change func(*packages.Manifest)) func(string, []byte) []byte {
+	return func(name string, b []byte) []byte {
+		if name != "manifest.json" {
+			return b
+		}
+		var m packages.Manifest
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		change(&m)
+		nb, _ := json.Marshal(m)
+		return nb
+	}
+}
