@@ -27,7 +27,8 @@ import (
 //
 // Measured on the 10.3M-row member register: the in-memory table grew to 2^25
 // slots of 16 bytes (512 MB, and 768 MB while it doubled); spilled, the check
-// holds 4 MB of write buffers and, at the end, one bucket's table.
+// holds 4 MB of write buffers and, at the end, one bucket's table per
+// processor (2–8 MB each at 31M keys).
 type keyCheck struct {
 	mem     keySet
 	limit   int
@@ -52,10 +53,10 @@ type Repeats map[int64]int64
 // spillBuckets the number of files it spills to. Variables for tests.
 var (
 	memKeys      = 1<<20 - 1 // a table of 2^21 slots, 32 MB
-	spillBuckets = 128
+	spillBuckets = 256
 )
 
-const spillBuffer = 32 << 10
+const spillBuffer = 16 << 10
 
 type spillBucket struct {
 	f   *os.File

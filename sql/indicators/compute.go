@@ -81,6 +81,7 @@ func compute(ctx context.Context, w *warehouse.Warehouse, o Options, cat, sel []
 		o.RunID = id
 	}
 	st.RunID = o.RunID
+	defer w.LimitMemory(ctx, warehouse.ComputeMemory)()
 	closure, drop, err := buildClosure(ctx, w)
 	if err != nil {
 		return st, err

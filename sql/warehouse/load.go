@@ -320,6 +320,10 @@ func capGoMemory() func() {
 		defer goMemory.Unlock()
 		if goMemory.loads--; goMemory.loads == 0 {
 			debug.SetMemoryLimit(goMemory.before)
+			// The batches are gone; give their memory back, so that
+			// what follows the load (the indicator refresh) does not
+			// stand on top of it.
+			debug.FreeOSMemory()
 		}
 	})
 }
@@ -375,6 +379,36 @@ func (tx *Tx) unordered(ctx context.Context) func() {
 		// On a connection of its own, like capMemory's restore.
 		_, _ = tx.w.db.ExecContext(context.WithoutCancel(ctx), "SET GLOBAL preserve_insertion_order = true")
 	}
+}
+
+// ComputeMemory is the cap on DuckDB's buffer pool while indicators are
+// computed (LimitMemory): their queries scan whole fact tables once (31M
+// member rows at the bench's largest scale), and without a cap DuckDB keeps
+// every block it read cached, so that the process grew with the table
+// (409 MB at 31M members against 373 MB at 10M). Aggregates over regions and
+// periods need little memory; what does not fit spills to disk.
+const ComputeMemory = 192 << 20
+
+// LimitMemory lowers DuckDB's memory limit to limit, unless it is lower
+// already, and returns what restores it (see capMemory).
+func (w *Warehouse) LimitMemory(ctx context.Context, limit int64) func() {
+	noop := func() {}
+	if w.readOnly {
+		return noop
+	}
+	var cur string
+	if err := w.db.QueryRowContext(ctx, `SELECT current_setting('memory_limit')`).Scan(&cur); err != nil {
+		return noop
+	}
+	if b, parsed := parseBytes(cur); !parsed || b <= limit {
+		return noop
+	}
+	w.memOnce.Do(func() { w.memBefore = cur })
+	restore := "SET GLOBAL memory_limit = " + quoteString(w.memBefore)
+	if _, err := w.db.ExecContext(ctx, fmt.Sprintf("SET GLOBAL memory_limit = '%dMiB'", limit>>20)); err != nil {
+		return noop
+	}
+	return func() { _, _ = w.db.ExecContext(context.WithoutCancel(ctx), restore) }
 }
 
 func (tx *Tx) memoryLimit(ctx context.Context) (string, bool) {
