@@ -326,3 +326,68 @@ func TestPublishParquetIncremental(t *testing.T) {
 		t.Fatalf("publish --full printed:\n%s", out)
 	}
 }
+
+// TestPublishParquetDocumentedDDL checks the Spark SQL and Trino DDL in
+// docs/scale-out.md against what publish writes: every table, every
+// column in order with its type, the partition columns last.
+func TestPublishParquetDocumentedDDL(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "scale-out.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := publishFixture(t)
+	dir := filepath.Join(t.TempDir(), "pub")
+	mustRun(t, "", "publish", "parquet", dir, "--warehouse", w)
+	m := readManifest(t, dir)
+	spark := map[string]string{"VARCHAR": "STRING", "DATE": "DATE", "INTEGER": "INT", "BIGINT": "BIGINT", "DOUBLE": "DOUBLE", "BOOLEAN": "BOOLEAN"}
+	trino := map[string]string{"VARCHAR": "VARCHAR", "DATE": "DATE", "INTEGER": "INTEGER", "BIGINT": "BIGINT", "DOUBLE": "DOUBLE", "BOOLEAN": "BOOLEAN"}
+	ddl := func(dialect, re string, types map[string]string, partType func(col manifestColumn) string) {
+		found := map[string]string{}
+		for _, s := range regexp.MustCompile(re).FindAllStringSubmatch(string(doc), -1) {
+			var cols []string
+			for _, l := range strings.Split(s[2], "\n") {
+				if f := strings.Fields(strings.TrimSuffix(strings.TrimSpace(l), ",")); len(f) >= 2 {
+					cols = append(cols, f[0]+" "+f[1])
+				}
+			}
+			found[s[1]] = strings.Join(cols, ", ")
+		}
+		for _, tb := range m.Tables {
+			var want []string
+			var key manifestColumn
+			for _, c := range tb.Columns {
+				if c.Name == tb.Partitioning[1] {
+					key = c
+					continue
+				}
+				want = append(want, c.Name+" "+types[c.Type])
+			}
+			want = append(want, "province "+types["VARCHAR"], key.Name+" "+partType(key))
+			if found[tb.Name] != strings.Join(want, ", ") {
+				t.Errorf("%s DDL of %s in docs/scale-out.md:\n  %s\nwhat publish writes:\n  %s", dialect, tb.Name, found[tb.Name], strings.Join(want, ", "))
+			}
+		}
+	}
+	ddl("Spark SQL", `(?s)CREATE TABLE grassroots\.(\w+) \(\n(.*?)\n\) USING parquet`, spark,
+		func(c manifestColumn) string { return spark[c.Type] })
+	ddl("Trino", `(?s)CREATE TABLE hive\.grassroots\.(\w+) \(\n(.*?)\n\) WITH`, trino,
+		func(manifestColumn) string { return "VARCHAR" })
+
+	// The DuckDB indicator query runs over what was published and gives the
+	// warehouse's numerator and denominator for all members.
+	q := regexp.MustCompile("(?s)DuckDB:\n\n```sql\n(.*?)```").FindStringSubmatch(string(doc))
+	if q == nil {
+		t.Fatal("docs/scale-out.md: no DuckDB indicator query")
+	}
+	db := duck(t)
+	var scope string
+	var num, den int64
+	if err := db.QueryRow(strings.ReplaceAll(q[1], "'DIR/", "'"+dir+"/")).Scan(&scope, &num, &den, new(float64)); err != nil {
+		t.Fatalf("the documented DuckDB query: %v", err)
+	}
+	want := mustRun(t, "", "sql", "--warehouse", w, "--format", "csv", `SELECT count(*) FILTER (birth_month <= snapshot_date - INTERVAL 55 YEAR) AS num,
+		count(birth_month) AS den FROM party_member WHERE snapshot_date = (SELECT max(snapshot_date) FROM party_member)`)
+	if got := fmt.Sprintf("num,den\n%d,%d\n", num, den); scope != "all" || got != want {
+		t.Errorf("the documented DuckDB query's first row: %s %q, the warehouse: %q", scope, got, want)
+	}
+}
