@@ -58,14 +58,14 @@ never names a half-written file. --full rewrites every partition.`,
 				if err != nil {
 					return err
 				}
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					return err
-				}
 				w, err := e.openRead(ctx, e.warehousePath(path), warehouse.AllowDirectory(dir))
 				if err != nil {
 					return err
 				}
 				defer w.Close()
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					return err
+				}
 				p := &publisher{w: w, dir: dir, full: full, note: func(s string) { fmt.Fprintf(e.Stderr, "grassroots: %s\n", s) }}
 				res, err := p.publish(ctx)
 				if err != nil {
