@@ -78,6 +78,7 @@ type Warehouse struct {
 type options struct {
 	readOnly bool
 	asOf     time.Time
+	allowDir string
 }
 
 // Option configures Open.
@@ -94,6 +95,14 @@ func ReadOnly() Option { return func(o *options) { o.readOnly = true } }
 // the rows that were current then (see versions.go). Replaced rows are kept
 // for the warehouse's retention; before that, the history is incomplete.
 func AsOf(t time.Time) Option { return func(o *options) { o.readOnly, o.asOf = true, t } }
+
+// AllowDirectory opens the file read-only, as ReadOnly does, except that
+// statements may read and write files under dir (COPY … TO a file there):
+// for commands that publish the warehouse's contents as files. Nothing
+// outside dir becomes reachable, and the configuration stays locked.
+func AllowDirectory(dir string) Option {
+	return func(o *options) { o.readOnly, o.allowDir = true, dir }
+}
 
 // registry keeps one connector per file per process: opening the same DuckDB
 // file twice in one process silently loses writes.
@@ -117,6 +126,13 @@ func Open(ctx context.Context, path string, opts ...Option) (*Warehouse, error) 
 	key := abs
 	if !o.asOf.IsZero() {
 		key += "@" + o.asOf.UTC().Format(time.RFC3339Nano)
+	}
+	var allow string
+	if o.allowDir != "" {
+		if allow, err = filepath.Abs(o.allowDir); err != nil {
+			return nil, fmt.Errorf("warehouse: %w", err)
+		}
+		key += "+" + allow
 	}
 	registry.Lock()
 	defer registry.Unlock()
@@ -173,7 +189,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*Warehouse, error) 
 			db.Close()
 			return nil, openError(path, err)
 		}
-		if _, err := db.ExecContext(ctx, "SET enable_external_access = false; SET lock_configuration = true"); err != nil {
+		lock := "SET enable_external_access = false; SET lock_configuration = true"
+		if allow != "" {
+			lock = fmt.Sprintf("SET allowed_directories = [%s]; ", quoteString(allow+string(filepath.Separator))) + lock
+		}
+		if _, err := db.ExecContext(ctx, lock); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("warehouse %s: lock down a read-only open: %w", path, err)
 		}

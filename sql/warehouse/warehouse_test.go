@@ -432,3 +432,34 @@ func TestLoadRestoresSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestAllowDirectoryWritesThereOnly(t *testing.T) {
+	ctx := context.Background()
+	w, path := openTemp(t)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir, other := t.TempDir(), t.TempDir()
+	r, err := Open(ctx, path, AllowDirectory(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	inside := filepath.Join(dir, "x.parquet")
+	if _, err := r.DB().ExecContext(ctx, fmt.Sprintf("COPY (SELECT 1 AS a) TO %s (FORMAT parquet)", quoteString(inside))); err != nil {
+		t.Fatalf("COPY into the allowed directory: %v", err)
+	}
+	if _, err := os.Stat(inside); err != nil {
+		t.Fatalf("COPY into the allowed directory wrote nothing: %v", err)
+	}
+	for _, q := range []string{
+		fmt.Sprintf("COPY (SELECT 1 AS a) TO %s (FORMAT parquet)", quoteString(filepath.Join(other, "y.parquet"))),
+		fmt.Sprintf("COPY (SELECT 1 AS a) TO %s (FORMAT parquet)", quoteString(filepath.Join(dir, "..", "y.parquet"))),
+		fmt.Sprintf("SET allowed_directories = [%s]", quoteString(other)),
+		"INSERT INTO region_history (code, name, level, level_name) VALUES ('110000', '北京市', 1, 'province')",
+	} {
+		if _, err := r.DB().ExecContext(ctx, q); err == nil {
+			t.Errorf("%s: allowed on a warehouse opened with AllowDirectory", q)
+		}
+	}
+}
