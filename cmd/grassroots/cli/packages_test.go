@@ -269,16 +269,33 @@ func TestImportPackageRefusals(t *testing.T) {
 	if out := mustRun(t, "", "sql", "--warehouse", city, "--format", "csv", "SELECT count(*) FROM reported_value"); out != "count_star()\n0\n" {
 		t.Fatalf("refused packages left rows: %s", out)
 	}
-	// The good one goes in.
+	// The good one goes in; a corrected package of the same region and
+	// year (here: made again by another producer) replaces it, rows and
+	// record, and the earlier one is kept in the history.
 	mustRun(t, "", "import", "package", pkg, "--warehouse", city)
+	again := filepath.Join(dir, "package-corrected.zip")
+	mustRun(t, "", "export", "package", "--warehouse", wh, "--region", d.code, "--period", "2024", "--out", again, "--producer", "徐汇区委组织部")
+	out := mustRun(t, "", "import", "package", again, "--warehouse", city)
+	if !strings.Contains(out, "rows of an earlier package replaced") || strings.Contains(out, "; 0 rows of an earlier package replaced") {
+		t.Fatalf("a corrected package replaced nothing:\n%s", out)
+	}
 	w, err := warehouse.Open(context.Background(), city, warehouse.ReadOnly())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	var n int
-	if err := w.DB().QueryRow(`SELECT count(*) FROM reported_package WHERE package_region = '310104'`).Scan(&n); err != nil || n != 1 {
-		t.Fatalf("reported_package rows: %d, %v", n, err)
+	var n, hist int
+	var producer string
+	if err := w.DB().QueryRow(`SELECT count(*), any_value(producer) FROM reported_package WHERE package_region = '310104'`).Scan(&n, &producer); err != nil || n != 1 || producer != "徐汇区委组织部" {
+		t.Fatalf("reported_package: %d current rows by %q, want 1 by the corrected package's producer (%v)", n, producer, err)
+	}
+	if err := w.DB().QueryRow(`SELECT count(*) FROM reported_package_history WHERE package_region = '310104'`).Scan(&hist); err != nil || hist != 2 {
+		t.Fatalf("reported_package_history: %d rows, want 2 (%v)", hist, err)
+	}
+	var dup int
+	if err := w.DB().QueryRow(`SELECT count(*) FROM (SELECT indicator, region_code, period, vintage FROM reported_value
+		GROUP BY ALL HAVING count(*) > 1)`).Scan(&dup); err != nil || dup != 0 {
+		t.Fatalf("%d figures reported twice after the corrected package (%v)", dup, err)
 	}
 }
 
