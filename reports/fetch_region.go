@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The warehouse reads behind the region pages: each reads its table once
@@ -249,4 +250,50 @@ func (c *Cache) censusAges(ctx context.Context, region string) ([]ageRow, error)
 			}, codes)
 		return out, err
 	})
+}
+
+// reportedPackage is a row of reported_package: a package a region below
+// the warehouse's home reported up, for one year.
+type reportedPackage struct {
+	Region, Producer  string
+	Year              int
+	Created, Imported time.Time
+	Synthetic         bool
+}
+
+// packagesIn are the packages imported into the warehouse, by package
+// region and year, and its home region: read once per cache. A warehouse
+// older than reporting up has neither.
+func (c *Cache) packagesIn(ctx context.Context) (home string, pkgs []reportedPackage, err error) {
+	type in struct {
+		home string
+		pkgs []reportedPackage
+	}
+	v, err := cached(ctx, c, "reported_package", "", func(ctx context.Context, _ []string) (map[string]in, error) {
+		cols, err := c.columns(ctx, "reported_package")
+		if err != nil || len(cols) == 0 {
+			return nil, err
+		}
+		var r in
+		err = query(ctx, c.db, "_setting", `SELECT coalesce(max(value), '') FROM _setting WHERE key = 'home_region'`,
+			func(rows *sql.Rows) error { return rows.Scan(&r.home) })
+		if err != nil {
+			return nil, err
+		}
+		if r.home == "" {
+			r.home = CountryCode
+		}
+		err = query(ctx, c.db, "reported_package", `SELECT package_region, year, producer, created_at, imported_at, is_synthetic
+			FROM reported_package ORDER BY package_region, year`,
+			func(rows *sql.Rows) error {
+				var p reportedPackage
+				if err := rows.Scan(&p.Region, &p.Year, &p.Producer, &p.Created, &p.Imported, &p.Synthetic); err != nil {
+					return err
+				}
+				r.pkgs = append(r.pkgs, p)
+				return nil
+			})
+		return map[string]in{"": r}, err
+	})
+	return v.home, v.pkgs, err
 }

@@ -133,6 +133,22 @@ var labels = map[string][2]string{
 	"pyramid_note":         {"%d年普查 · 常住人口 %s · 柱为%d年各年龄组占总人口的比重，虚线为%d年", "%d census · resident population %s · bars: share of the population by age in %d; dashed: %d"},
 	"pyramid_note1":        {"%d年普查 · 常住人口 %s · 各年龄组占总人口的比重", "%d census · resident population %s · share of the population by age"},
 	"vintage_note":         {"不同口径（年鉴、首次发布、普查后修订、普查）分别画出，不混为一条线。", "Each vintage (yearbook, first release, post-census revision, census) is drawn separately, never mixed into one line."},
+	// Reporting up (上报).
+	"no_packages":        {"%s没有收到下级报送的数据包", "No package has been reported up to %s"},
+	"name_code":          {"%s（%s）", "%s (%s)"},
+	"reporting_region":   {"下级地区", "Region below"},
+	"reporting_year":     {"年度", "Year"},
+	"reporting_status":   {"状态", "Status"},
+	"reporting_producer": {"报送单位", "Reported by"},
+	"reporting_made":     {"生成时间", "Made"},
+	"reporting_imported": {"导入时间", "Imported"},
+	"reporting_reported": {"已报送", "reported"},
+	"reporting_missing":  {"未报送", "missing"},
+	"reporting_partly":   {"部分：%s", "partly: %s"},
+	"reporting_of":       {"%d年：%s已报送", "%d: %s reported"},
+	"reporting_partly_n": {"（另有%d个部分报送）", " (%d more partly)"},
+	"reporting_partial":  {"；全部下级报送之前，上级的汇总数字均为部分汇总。", "; figures above them are partial until every child is in."},
+	"reporting_complete": {"，全部下级均已报送。", ": every child is in."},
 }
 
 // tr returns the label key in l; an unknown key panics (a programming error
