@@ -303,8 +303,13 @@ func TestProvincePage(t *testing.T) {
 	if !strings.Contains(text(sh), "89.30%（下级汇总：4个区县中4个）") {
 		t.Error("Shanghai's sum of its districts is not counted in districts")
 	}
-	if n := strings.Count(sh, `data-kind="children"`); n != 1 {
-		t.Errorf("Shanghai's districts ranked %d times, want once", n)
+	// Ranked by urbanisation once (not again as "every county of the
+	// province"), and by party indicators where a district has them.
+	if n := strings.Count(sh, "下级地区排名：常住人口城镇化率及其变化") + strings.Count(sh, "全省各区县排名"); n != 1 {
+		t.Errorf("Shanghai's districts ranked by urbanisation %d times, want once", n)
+	}
+	if !strings.Contains(sh, "各区县基层党建指标") {
+		t.Error("Shanghai's page does not rank its districts by party indicators (闵行区 has them)")
 	}
 }
 

@@ -22,6 +22,7 @@ package demodata
 
 import (
 	"fmt"
+	"grassroots/pipelines/refdata"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -69,6 +70,11 @@ type Options struct {
 	// current register holds about 25,000 members and 5,000 organisations;
 	// at 400 about 10M and 2M.
 	Scale float64
+	// District places the demo district's townships in another real
+	// county-level region (its first townships by code, real codes and
+	// names); empty means 闵行区 (DistrictCode). It needs at least as many
+	// townships as the demo has.
+	District string
 }
 
 // Township is one of the district's townships (real NBS codes and names).
@@ -113,13 +119,47 @@ type File struct {
 type Generator struct {
 	seed  uint64
 	scale float64
-	pop   map[int][]popRow // year → one row per township, in Townships order
-	reg   *registers
+	// towns are the district's townships (Townships, or another
+	// district's codes and names in their places); districtCode and
+	// districtName name the district.
+	towns                      []Township
+	districtCode, districtName string
+	pop                        map[int][]popRow // year → one row per township, in Townships order
+	reg                        *registers
 }
 
 // New returns the generator of the district opts describe.
 func New(opts Options) *Generator {
-	g := &Generator{seed: opts.Seed, scale: opts.Scale}
+	g, err := NewDistrict(opts)
+	if err != nil {
+		panic(err)
+	}
+	return g
+}
+
+// NewDistrict is New for a district that may not exist (Options.District).
+func NewDistrict(opts Options) (*Generator, error) {
+	g := &Generator{seed: opts.Seed, scale: opts.Scale, towns: Townships, districtCode: DistrictCode, districtName: DistrictName}
+	if opts.District != "" && opts.District != DistrictCode {
+		name, err := refdata.RegionName(opts.District)
+		if err != nil {
+			return nil, fmt.Errorf("demodata: district %s: %w", opts.District, err)
+		}
+		real, err := refdata.TownshipList(opts.District)
+		if err != nil {
+			return nil, fmt.Errorf("demodata: district %s %s: %w", opts.District, name, err)
+		}
+		if len(real) < len(Townships) {
+			return nil, fmt.Errorf("demodata: district %s %s has %d townships; the demo district has %d, so it needs a district with at least as many (such as 310115 浦东新区, 310117 松江区 or 310151 崇明区)",
+				opts.District, name, len(real), len(Townships))
+		}
+		g.towns = make([]Township, len(Townships))
+		for i, t := range Townships {
+			t.Code, t.Name = real[i].Code, real[i].Name
+			g.towns[i] = t
+		}
+		g.districtCode, g.districtName = opts.District, name
+	}
 	if g.seed == 0 {
 		g.seed = DefaultSeed
 	}
@@ -128,8 +168,14 @@ func New(opts Options) *Generator {
 	}
 	g.pop = g.population()
 	g.reg = g.registers()
-	return g
+	return g, nil
 }
+
+// District is the code and name of the generator's district.
+func (g *Generator) District() (code, name string) { return g.districtCode, g.districtName }
+
+// Towns are the district's townships, in the generator's order.
+func (g *Generator) Towns() []Township { return g.towns }
 
 // Write writes every input file of the district into dir/inputs and returns
 // what it wrote.

@@ -219,12 +219,12 @@ func TestOrganisationWorkbook(t *testing.T) {
 	}
 	unknown := 0
 	for _, r := range rows[4:] {
-		if len(r) > 2 && r[2] == orgBadCode {
+		if len(r) > 2 && r[2] == DistrictCode+orgBadCode {
 			unknown++
 		}
 	}
 	if unknown != 1 {
-		t.Errorf("2015年 has %d rows with township %s, want 1", unknown, orgBadCode)
+		t.Errorf("2015年 has %d rows with township %s, want 1", unknown, DistrictCode+orgBadCode)
 	}
 }
 

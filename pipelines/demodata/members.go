@@ -82,7 +82,7 @@ type memberPool struct {
 const recruitFrom = 1940
 
 func (g *Generator) pool() *memberPool {
-	p := &memberPool{villages: make([][]int, len(Townships)), villageCDF: make([][]float64, len(Townships))}
+	p := &memberPool{villages: make([][]int, len(g.towns)), villageCDF: make([][]float64, len(g.towns))}
 	for vi, v := range g.reg.villages {
 		p.villages[v.town] = append(p.villages[v.town], vi)
 	}
@@ -91,11 +91,11 @@ func (g *Generator) pool() *memberPool {
 		vTotal += v.size
 	}
 	var uTotal float64
-	for i := range Townships {
+	for i := range g.towns {
 		uTotal += float64(g.pop[LastYear][i].resident)
 	}
 	var next int64
-	for i := range Townships {
+	for i := range g.towns {
 		var vs float64
 		for _, vi := range p.villages[i] {
 			vs += g.reg.villages[vi].size
@@ -140,7 +140,7 @@ func (g *Generator) eachMember(years []int, yield func(year int, m *Member) bool
 	pcg := rand.NewPCG(0, 0)
 	r := rand.New(pcg)
 	var m Member
-	for t := range Townships {
+	for t := range g.towns {
 		comms := make([][]int, len(years))
 		for i, y := range years {
 			comms[i] = g.reg.communitiesAt(t, y)

@@ -91,7 +91,7 @@ func (g *Generator) writeMembersCSV(out io.Writer, year int, bad bool, towns []s
 		if towns != nil {
 			b = append(b, towns[m.Town%len(towns)]...)
 		} else {
-			b = append(b, Townships[m.Town].Code...)
+			b = append(b, g.towns[m.Town].Code...)
 		}
 		b = append(b, ',')
 		b = append(b, m.Org...)
@@ -201,7 +201,7 @@ func (g *Generator) writeMemberArchive(dir string) (File, error) {
 			} else {
 				b.Field(9).AppendNull()
 			}
-			b.Field(10).(*array.StringBuilder).Append(Townships[m.Town].Code)
+			b.Field(10).(*array.StringBuilder).Append(g.towns[m.Town].Code)
 			b.Field(11).(*array.StringBuilder).Append(m.Org)
 			f.Rows++
 			return true

@@ -39,8 +39,10 @@ var (
 
 // Organisation is one organisation's row in the register at a year-end.
 type Organisation struct {
-	Index       int64
-	Town        int
+	Index int64
+	Town  int
+	// TownCode is the code of the township the organisation is in.
+	TownCode    string
 	Kind        int // index into orgKinds
 	Industry    string
 	Employees   int
@@ -60,7 +62,7 @@ type Organisation struct {
 // CreditCode is the organisation's unified social credit code (synthetic,
 // 18 characters).
 func (o *Organisation) CreditCode() string {
-	return fmt.Sprintf("%s%sMA%08d", orgKinds[o.Kind].Prefix, Townships[o.Town].Code[:6], o.Index)
+	return fmt.Sprintf("%s%sMA%08d", orgKinds[o.Kind].Prefix, o.TownCode[:6], o.Index)
 }
 
 // Name is the organisation's (synthetic) name.
@@ -73,7 +75,7 @@ func (o *Organisation) Name() string {
 // calls.
 func (g *Generator) Organisations(year int, yield func(*Organisation) bool) {
 	var wTotal float64
-	for i := range Townships {
+	for i := range g.towns {
 		wTotal += float64(g.pop[LastYear][i].resident)
 	}
 	var founding []float64
@@ -86,7 +88,7 @@ func (g *Generator) Organisations(year int, yield func(*Organisation) bool) {
 	r := rand.New(pcg)
 	var o Organisation
 	var next int64
-	for t := range Townships {
+	for t := range g.towns {
 		n := int64(math.Round(orgPool * g.scale * float64(g.pop[LastYear][t].resident) / wTotal))
 		for k := int64(0); k < n; k++ {
 			idx := next + k
@@ -104,7 +106,7 @@ func (g *Generator) Organisations(year int, yield func(*Organisation) bool) {
 }
 
 func (g *Generator) drawOrg(r *rand.Rand, o *Organisation, idx int64, town int, founding []float64) {
-	*o = Organisation{Index: idx, Town: town}
+	*o = Organisation{Index: idx, Town: town, TownCode: g.towns[town].Code}
 	x := r.Float64()
 	for i, k := range orgKinds {
 		if x < k.Share || i == len(orgKinds)-1 {

@@ -21,11 +21,13 @@ var OrgHeader = []string{"统一社会信用代码", "单位名称", "所属街�
 const (
 	orgBadYear = 2015
 	orgBadRow  = 37
-	orgBadCode = "310112199"
+	// orgBadCode is a township code that does not exist: the district's
+	// code with 199.
+	orgBadCode = "199"
 )
 
 func (o *Organisation) record() []string {
-	return []string{o.CreditCode(), o.Name(), Townships[o.Town].Code, orgKinds[o.Kind].Label, o.Industry,
+	return []string{o.CreditCode(), o.Name(), o.TownCode, orgKinds[o.Kind].Label, o.Industry,
 		strconv.Itoa(o.Employees), strconv.Itoa(o.Members), o.Mode, yesNo(o.Instructor), yesNo(o.InScope)}
 }
 
@@ -89,9 +91,9 @@ func (g *Generator) writeOrganisations(dir string) (File, error) {
 				err = sw.MergeCell(a, b)
 			}
 		}
-		put(fmt.Sprintf("%s两新组织党建工作情况统计表（%d年末）（示例数据）", DistrictName, y))
+		put(fmt.Sprintf("%s两新组织党建工作情况统计表（%d年末）（示例数据）", g.districtName, y))
 		merge("A1", "J1")
-		put(fmt.Sprintf("填报单位：%s委组织部（示例）    统计时点：%d年12月31日", DistrictName, y))
+		put(fmt.Sprintf("填报单位：%s委组织部（示例）    统计时点：%d年12月31日", g.districtName, y))
 		merge("A2", "J2")
 		put(OrgHeader[0], OrgHeader[1], OrgHeader[2], OrgHeader[3], OrgHeader[4], OrgHeader[5], "党建情况")
 		put(nil, nil, nil, nil, nil, nil, "正式党员（人）", "党组织组建方式", "是否派驻党建指导员", "是否纳入统计范围")
@@ -104,7 +106,7 @@ func (g *Generator) writeOrganisations(dir string) (File, error) {
 			n++
 			rec := o.record()
 			if y == orgBadYear && n == orgBadRow {
-				rec[2] = orgBadCode
+				rec[2] = g.districtCode + orgBadCode
 				f.Bad++
 			}
 			cells := make([]any, len(rec))

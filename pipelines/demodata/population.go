@@ -49,16 +49,16 @@ func (g *Generator) urbanRate(i, y int) float64 {
 func (g *Generator) population() map[int][]popRow {
 	out := map[int][]popRow{}
 	r := g.rng(1, 0)
-	noise := make([]float64, len(Townships))
+	noise := make([]float64, len(g.towns))
 	for i := range noise {
 		noise[i] = 0.9 + 0.2*r.Float64()
 	}
 	for y := FirstYear; y <= LastYear; y++ {
 		k := float64(y - FirstYear)
-		wRes := make([]float64, len(Townships))
-		wHuk := make([]float64, len(Townships))
+		wRes := make([]float64, len(g.towns))
+		wHuk := make([]float64, len(g.towns))
 		var sRes, sHuk float64
-		for i, t := range Townships {
+		for i, t := range g.towns {
 			wRes[i] = t.size * noise[i] * math.Exp(t.growth*k)
 			wHuk[i] = t.size * noise[i] * math.Exp(t.growth*k/3)
 			sRes += wRes[i]
@@ -69,16 +69,16 @@ func (g *Generator) population() map[int][]popRow {
 		ures := urbanSplit(res, interp(curveUrbanRate, float64(y)))
 		uhuk := urbanSplit(huk, interp(curveHukouUrbanRate, float64(y)))
 		area := interp(curveAreaKm2, float64(y))
-		areaW := make([]float64, len(Townships))
+		areaW := make([]float64, len(g.towns))
 		var sArea float64
-		for i := range Townships {
+		for i := range g.towns {
 			areaW[i] = float64(ures[i]) * (0.8 + 0.4*noise[len(noise)-1-i])
 			sArea += areaW[i]
 		}
 		// Tenths of a km², summing exactly to the district's area.
 		tenths := split(area*10, areaW, sArea)
-		rows := make([]popRow, len(Townships))
-		for i := range Townships {
+		rows := make([]popRow, len(g.towns))
+		for i := range g.towns {
 			rows[i] = popRow{
 				resident: res[i], urbanResident: ures[i], hukou: huk[i], urbanHukou: uhuk[i],
 				floating: max(res[i]-huk[i]*96/100, res[i]/50),
@@ -171,12 +171,12 @@ func (g *Generator) writePopulation(dir string) (File, error) {
 	w := csv.NewWriter(enc)
 	w.UseCRLF = true
 	lines := [][]string{
-		{fmt.Sprintf("%s各街镇人口与城市化情况（%d—%d年）（示例数据）", DistrictName, FirstYear, LastYear)},
+		{fmt.Sprintf("%s各街镇人口与城市化情况（%d—%d年）（示例数据）", g.districtName, FirstYear, LastYear)},
 		{"统计年度", "区划代码", "街镇名称", "常住人口（人）", "城镇常住人口（人）", "户籍人口（人）",
 			"城镇户籍人口（人）", "流动人口（人）", "城市化面积（平方公里）"},
 	}
 	for y := FirstYear; y <= LastYear; y++ {
-		for i, t := range Townships {
+		for i, t := range g.towns {
 			p := g.pop[y][i]
 			urban := strconv.FormatInt(p.urbanResident, 10)
 			if y == popBadYear && i == popBadTownship {

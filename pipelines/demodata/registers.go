@@ -63,18 +63,18 @@ var townOrgSettings = []string{"agency", "enterprise", "public_institution"}
 
 func (g *Generator) registers() *registers {
 	r := g.rng(3, 0)
-	reg := &registers{townOrgs: make([][]string, len(Townships))}
+	reg := &registers{townOrgs: make([][]string, len(g.towns))}
 
 	// Villages in 1992, by township rural population.
-	rural := make([]float64, len(Townships))
+	rural := make([]float64, len(g.towns))
 	var sum float64
-	for i := range Townships {
+	for i := range g.towns {
 		p := g.pop[FirstYear][i]
 		rural[i] = float64(p.resident - p.urbanResident)
 		sum += rural[i]
 	}
 	counts := split(villagesIn1992, rural, sum)
-	for i, t := range Townships {
+	for i, t := range g.towns {
 		for n := 1; n <= int(counts[i]); n++ {
 			// A village converts when its township's urbanisation passes a
 			// threshold of its own; some never do.
@@ -100,12 +100,12 @@ func (g *Generator) registers() *registers {
 
 	// Communities: year by year, converted villages become communities and new
 	// ones are set up until each serves about residentsPerCommunity.
-	next := make([]int, len(Townships))
-	have := make([]int, len(Townships))
+	next := make([]int, len(g.towns))
+	have := make([]int, len(g.towns))
 	found := func(town, year, fromVillage int) {
 		next[town]++
 		have[town]++
-		t := Townships[town]
+		t := g.towns[town]
 		name := fmt.Sprintf("示例%s第%d居委会", t.Name, next[town])
 		if fromVillage >= 0 {
 			name = fmt.Sprintf("示例%s第%d社区（原%s）", t.Name, next[town], reg.villages[fromVillage].name[len("示例"+t.Name):])
@@ -133,7 +133,7 @@ func (g *Generator) registers() *registers {
 				found(v.town, y, vi)
 			}
 		}
-		for i := range Townships {
+		for i := range g.towns {
 			want := int(math.Ceil(float64(g.pop[y][i].urbanResident) / residentsPerCommunity))
 			for have[i] < want {
 				found(i, y, -1)
@@ -142,7 +142,7 @@ func (g *Generator) registers() *registers {
 	}
 
 	// Township party branches of agencies, enterprises and public institutions.
-	for i, t := range Townships {
+	for i, t := range g.towns {
 		for n := range townOrgSettings {
 			reg.townOrgs[i] = append(reg.townOrgs[i], fmt.Sprintf("P%sE%02d", t.Code, n+1))
 		}

@@ -92,7 +92,7 @@ func (g *Generator) writePartyOrgs(dir string) (File, error) {
 		emit := func(code, name, setting string, town int, village bool, partner string) error {
 			n := members[y][code]
 			rec := partyOrgRecord{OrgCode: code, Name: name, Kind: orgKind(n), Setting: setting,
-				RegionCode: Townships[town].Code, Members: n,
+				RegionCode: g.towns[town].Code, Members: n,
 				SecretaryBirthYear: g.secretaryBirthYear(code, y, village),
 				SnapshotDate:       date, Note: "示例数据 synthetic"}
 			if partner != "" {
@@ -101,7 +101,7 @@ func (g *Generator) writePartyOrgs(dir string) (File, error) {
 			f.Rows++
 			return enc.Encode(rec)
 		}
-		for t, tn := range Townships {
+		for t, tn := range g.towns {
 			for vi, v := range reg.villages {
 				if v.town != t || !reg.villageAt(vi, y) {
 					continue
@@ -176,7 +176,7 @@ func (g *Generator) communityAt(ci, year int, sizes float64) communityRecord {
 	total := max(1, int(math.Round(float64(residents)/1800*c.compounds/2.5)))
 	share := clamp(interp(curveCompound, float64(year))*(0.8+0.4*(c.venueFactor-0.7)/0.6), 0, 1)
 	return communityRecord{
-		SnapshotDate: fmt.Sprintf("%d-12-31", year), RegionCode: Townships[c.town].Code,
+		SnapshotDate: fmt.Sprintf("%d-12-31", year), RegionCode: g.towns[c.town].Code,
 		CommunityCode: c.code, Name: c.name,
 		Staffing:    staffing{Staff: staff, FulltimeSocialWorkers: workers},
 		VenueM2:     math.Round(float64(households)/100*interp(curveVenuePer100, float64(year))*c.venueFactor/10) * 10,
@@ -193,7 +193,7 @@ func (g *Generator) writeCommunities(dir string) (File, error) {
 		About: fmt.Sprintf("community register, a snapshot per year %d-%d, JSON API page", RegisterFirstYear, LastYear)}
 	var recs []communityRecord
 	for _, y := range registerYears() {
-		for t := range Townships {
+		for t := range g.towns {
 			comms := g.reg.communitiesAt(t, y)
 			var sizes float64
 			for _, ci := range comms {

@@ -16,9 +16,22 @@ import (
 //go:embed *.csv README.md census
 var FS embed.FS
 
+// Place is a region's code and name.
+type Place struct{ Code, Name string }
+
 // Townships are the codes of the townships (街道, 镇, 乡) under the county
 // parent, from region_codes_township.csv, in code order.
 func Townships(parent string) ([]string, error) {
+	list, err := TownshipList(parent)
+	var codes []string
+	for _, p := range list {
+		codes = append(codes, p.Code)
+	}
+	return codes, err
+}
+
+// TownshipList are the townships under the county parent, codes and names.
+func TownshipList(parent string) ([]Place, error) {
 	f, err := FS.Open("region_codes_township.csv")
 	if err != nil {
 		return nil, err
@@ -28,14 +41,34 @@ func Townships(parent string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("refdata: region_codes_township.csv: %w", err)
 	}
-	var codes []string
+	var places []Place
 	for _, r := range rows[1:] {
 		if len(r) >= 5 && r[4] == parent {
-			codes = append(codes, r[0])
+			places = append(places, Place{r[0], r[1]})
 		}
 	}
-	if len(codes) == 0 {
+	if len(places) == 0 {
 		return nil, fmt.Errorf("refdata: no townships under %s", parent)
 	}
-	return codes, nil
+	return places, nil
+}
+
+// RegionName is the name of a region down to the counties, from
+// region_codes.csv.
+func RegionName(code string) (string, error) {
+	f, err := FS.Open("region_codes.csv")
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return "", fmt.Errorf("refdata: region_codes.csv: %w", err)
+	}
+	for _, r := range rows[1:] {
+		if len(r) >= 2 && r[0] == code {
+			return r[1], nil
+		}
+	}
+	return "", fmt.Errorf("no region %s in the GB/T 2260 codes", code)
 }

@@ -13,12 +13,17 @@ func init() {
 
 // writeDemoInputs writes the synthetic demo district's input files.
 func writeDemoInputs(ctx context.Context, e *Env, d *demo) error {
-	files, err := demodata.New(d.Data).Write(d.Dir)
+	g, err := demodata.NewDistrict(d.Data)
 	if err != nil {
 		return err
 	}
+	files, err := g.Write(d.Dir)
+	if err != nil {
+		return err
+	}
+	code, name := g.District()
 	fmt.Fprintf(e.Stdout, "\ndemo district inputs (示例数据 / synthetic: %s %s, real township codes, generated figures) in %s/inputs:\n",
-		demodata.DistrictCode, demodata.DistrictName, d.Dir)
+		code, name, d.Dir)
 	for _, f := range files {
 		bad := ""
 		if f.Bad > 0 {

@@ -24,11 +24,15 @@ func renderDemoReports(ctx context.Context, e *Env, d *demo) error {
 	start := time.Now()
 	// The country and every province from the censuses, and Shanghai down
 	// to the demo district's townships: 闵行区's page links to its reports.
+	regions := []reports.Subtree{
+		{Code: reports.CountryCode, Depth: 1},
+		{Code: "310000", Depth: reports.AllLevels},
+	}
+	if p := demoProvince(d.Data.District); p != "310000" {
+		regions = append(regions, reports.Subtree{Code: p, Depth: reports.AllLevels})
+	}
 	site, err := reports.Render(ctx, d.Warehouse.DB(), specs, reports.Options{Out: filepath.Join(d.Dir, "reports"), Lang: reports.Zh,
-		Regions: []reports.Subtree{
-			{Code: reports.CountryCode, Depth: 1},
-			{Code: "310000", Depth: reports.AllLevels},
-		}})
+		Regions: regions})
 	if err != nil {
 		return err
 	}
@@ -40,4 +44,12 @@ func renderDemoReports(ctx context.Context, e *Env, d *demo) error {
 	d.Index = abs
 	fmt.Fprintf(e.Stdout, "open %s\n", abs)
 	return nil
+}
+
+// demoProvince is the province of the demo district (--district).
+func demoProvince(district string) string {
+	if len(district) < 2 {
+		return "310000"
+	}
+	return district[:2] + "0000"
 }

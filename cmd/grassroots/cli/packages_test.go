@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -339,5 +340,50 @@ func editManifest(t *testing.T, change func(*packages.Manifest)) func(string, []
 		change(&m)
 		nb, _ := json.Marshal(m)
 		return nb
+	}
+}
+
+// From the command line only: two demo districts (--district), each its own
+// warehouse, report up to a city warehouse; status names both reported and
+// the other districts missing; the city's region page shows its party
+// figures as a partial sum of 2 of 16 districts, and who has reported.
+// A district with fewer townships than the demo's is refused.
+func TestReportingUpFromTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := run(t, "", "demo", "--out", filepath.Join(dir, "x"), "--district", "310105")
+	if code != 2 || !strings.Contains(stderr, "长宁区 has 10 townships") {
+		t.Fatalf("demo --district 310105: exit %d: %s", code, stderr)
+	}
+	city := filepath.Join(dir, "city.duckdb")
+	mustRun(t, "", "init", "--warehouse", city, "--region", "310000")
+	for i, d := range []string{"310115", "310117"} {
+		out := filepath.Join(dir, d)
+		say := mustRun(t, "", "demo", "--out", out, "--district", d, "--seed", fmt.Sprint(31+i), "--scale", "0.05", "--progress", "never")
+		if !strings.Contains(say, "synthetic: "+d) {
+			t.Fatalf("demo --district %s says:\n%s", d, say)
+		}
+		pkg := filepath.Join(dir, d+".zip")
+		mustRun(t, "", "export", "package", "--warehouse", filepath.Join(out, "grassroots.duckdb"), "--region", d, "--period", "2024", "--out", pkg)
+		if i == 0 {
+			mustRun(t, "", "run", "refdata_region", "refdata_region_township", "--project", out, "--warehouse", city, "--progress", "never")
+		}
+		mustRun(t, "", "import", "package", pkg, "--warehouse", city)
+	}
+	st := mustRun(t, "", "status", "--warehouse", city, "--period", "2024")
+	for _, want := range []string{"310115  浦东新区  2024  reported", "310117  松江区    2024  reported", "310112  闵行区    2024  missing", "2 of 16 reported"} {
+		if !strings.Contains(st, want) {
+			t.Errorf("status does not say %q:\n%s", want, st)
+		}
+	}
+	site := filepath.Join(dir, "site")
+	mustRun(t, "", "report", "--warehouse", city, "--region", "310000", "--out", site)
+	page, err := os.ReadFile(filepath.Join(site, "region-310000.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"部分汇总：16个区县中2个，不是该地区的数字", "16个区县中2个已报送", "浦东新区（310115）", "未报送"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the city's page does not say %q", want)
+		}
 	}
 }

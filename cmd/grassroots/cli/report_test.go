@@ -229,13 +229,15 @@ func TestDemoReports(t *testing.T) {
 
 // TestReportRegionSite: --region without report names writes a page per
 // region, from the region down to the lowest level with data, with the
-// reports of the county inside it, and says how many of each level.
+// reports of the county inside it, and says how many of each level (the
+// province's page too carries synthetic figures: its party indicators, summed
+// from the synthetic district and marked partial).
 func TestReportRegionSite(t *testing.T) {
 	w := indicatorFixture(t)
 	mustRun(t, "", "indicators", "compute", "--warehouse", w)
 	out := filepath.Join(t.TempDir(), "site")
 	stdout := mustRun(t, "", "report", "--warehouse", w, "--out", out, "--region", "310000")
-	if !strings.Contains(stdout, "region pages: 1 provinces, 1 counties, 2 townships, 3 with synthetic demo data") ||
+	if !strings.Contains(stdout, "region pages: 1 provinces, 1 counties, 2 townships, 4 with synthetic demo data") ||
 		!strings.Contains(stdout, "4 region pages and 3 reports in ") {
 		t.Errorf("report --region 310000 does not sum up the region pages:\n%s", stdout)
 	}
