@@ -141,22 +141,7 @@ func (v *validator) markComparison(k int, fail []bool) bool {
 		} else if x > y {
 			c = 1
 		}
-		var ok bool
-		switch cmp.op {
-		case "=":
-			ok = c == 0
-		case "<>", "!=":
-			ok = c != 0
-		case "<":
-			ok = c < 0
-		case "<=":
-			ok = c <= 0
-		case ">":
-			ok = c > 0
-		case ">=":
-			ok = c >= 0
-		}
-		if !ok {
+		if !spec.Holds(cmp.op, c) {
 			fail[r] = true
 		}
 	}

@@ -561,22 +561,27 @@ func (n *compare) eval(col func(string) Value) Value {
 	if !ok {
 		return Value{}
 	}
-	var b bool
-	switch n.op {
+	return Value{Kind: Bool, Bool: Holds(n.op, c)}
+}
+
+// Holds reports whether comparison op holds between two values that compare
+// as c (-1, 0, 1), as checks evaluate it.
+func Holds(op string, c int) bool {
+	switch op {
 	case "=":
-		b = c == 0
+		return c == 0
 	case "<>", "!=":
-		b = c != 0
+		return c != 0
 	case "<":
-		b = c < 0
+		return c < 0
 	case "<=":
-		b = c <= 0
+		return c <= 0
 	case ">":
-		b = c > 0
+		return c > 0
 	case ">=":
-		b = c >= 0
+		return c >= 0
 	}
-	return Value{Kind: Bool, Bool: b}
+	return false
 }
 
 type inList struct {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"runtime/debug"
 	"strconv"
@@ -452,15 +451,7 @@ func (tx *Tx) registerView(ctx context.Context, rdr array.RecordReader, name str
 		return nil, err
 	}
 	var release func()
-	err = conn.Raw(func(dc any) error {
-		c, ok := dc.(driver.Conn)
-		if !ok {
-			return errors.New("not a driver connection")
-		}
-		ar, err := duckdb.NewArrowFromConn(c)
-		if err != nil {
-			return err
-		}
+	err = withArrow(conn, func(ar *duckdb.Arrow) (err error) {
 		release, err = ar.RegisterView(rdr, name)
 		return err
 	})

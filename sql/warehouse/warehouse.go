@@ -287,15 +287,7 @@ func (w *Warehouse) QueryArrow(ctx context.Context, query string, args ...any) (
 		return nil, nil, err
 	}
 	var rdr array.RecordReader
-	err = conn.Raw(func(dc any) error {
-		c, ok := dc.(driver.Conn)
-		if !ok {
-			return errors.New("not a driver connection")
-		}
-		ar, err := duckdb.NewArrowFromConn(c)
-		if err != nil {
-			return err
-		}
+	err = withArrow(conn, func(ar *duckdb.Arrow) (err error) {
 		rdr, err = ar.QueryContext(ctx, query, args...)
 		return err
 	})
@@ -304,4 +296,19 @@ func (w *Warehouse) QueryArrow(ctx context.Context, query string, args ...any) (
 		return nil, nil, fmt.Errorf("warehouse: %w", err)
 	}
 	return rdr, func() { conn.Close() }, nil
+}
+
+// withArrow calls fn with DuckDB's Arrow interface on conn.
+func withArrow(conn *sql.Conn, fn func(ar *duckdb.Arrow) error) error {
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(driver.Conn)
+		if !ok {
+			return errors.New("not a driver connection")
+		}
+		ar, err := duckdb.NewArrowFromConn(c)
+		if err != nil {
+			return err
+		}
+		return fn(ar)
+	})
 }
