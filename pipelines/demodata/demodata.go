@@ -150,7 +150,7 @@ func NewDistrict(opts Options) (*Generator, error) {
 			return nil, fmt.Errorf("demodata: district %s %s: %w", opts.District, name, err)
 		}
 		if len(real) < len(Townships) {
-			return nil, fmt.Errorf("demodata: district %s %s has %d townships; the demo district has %d, so it needs a district with at least as many (such as 310115 浦东新区, 310117 松江区 or 310151 崇明区)",
+			return nil, fmt.Errorf("demodata: district %s %s has %d townships; the demo district has %d, so it needs a district with at least as many (310104 徐汇区 and 310106 静安区 have 14; a larger one, such as 310117 松江区, gets data for its first 14 and its own figures are partial sums)",
 				opts.District, name, len(real), len(Townships))
 		}
 		g.towns = make([]Township, len(Townships))

@@ -72,3 +72,20 @@ func RegionName(code string) (string, error) {
 	}
 	return "", fmt.Errorf("no region %s in the GB/T 2260 codes", code)
 }
+
+// PlaceName is the name of a region in the bundled GB/T 2260 codes (down to
+// the counties) or NBS township codes.
+func PlaceName(code string) (string, error) {
+	if len(code) == 9 {
+		ts, err := TownshipList(code[:6])
+		if err == nil {
+			for _, t := range ts {
+				if t.Code == code {
+					return t.Name, nil
+				}
+			}
+		}
+		return "", fmt.Errorf("no township %s in the NBS statistical division codes", code)
+	}
+	return RegionName(code)
+}

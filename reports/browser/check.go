@@ -165,7 +165,14 @@ func (b *Browser) Check(ctx context.Context, pageURL, site string, timeout time.
 	if err != nil {
 		return nil, err
 	}
-	if err := sleep(tctx, 500*time.Millisecond); err != nil {
+	// The quiet spell runs on the page's own clock: a timer of the page's
+	// that was due before it has fired when it ends, however slowly a busy
+	// machine runs the page; then a moment for its requests to be told.
+	if _, err := chromedp.Run(tctx, chromedp.Evaluate[bool](`new Promise(r => setTimeout(() => r(true), 500))`,
+		chromedp.EvalAwaitPromise)); err != nil {
+		return nil, fmt.Errorf("browser: %s: %w", pageURL, err)
+	}
+	if err := sleep(tctx, 150*time.Millisecond); err != nil {
 		return nil, err
 	}
 	mu.Lock()

@@ -67,7 +67,11 @@ func Export(ctx context.Context, w *warehouse.Warehouse, o ExportOptions, out st
 	m.ProducerHome = home
 	m.Producer = o.Producer
 	if m.Producer == "" {
-		m.Producer = fmt.Sprintf("grassroots warehouse %s (home region %s)", filepath.Base(w.Path()), home)
+		homeName := "全国"
+		if home != warehouse.Country {
+			_ = db.QueryRowContext(ctx, `SELECT name FROM region WHERE code = ?`, home).Scan(&homeName)
+		}
+		m.Producer = fmt.Sprintf("%s（%s）grassroots %s", homeName, home, filepath.Base(w.Path()))
 	}
 	var applied sql.NullString
 	if err := db.QueryRowContext(ctx, `SELECT max(version) FROM _migration`).Scan(&applied); err == nil {
@@ -126,8 +130,15 @@ func Export(ctx context.Context, w *warehouse.Warehouse, o ExportOptions, out st
 	}
 	rows.Close()
 	if m.Tables[0].Rows == 0 {
-		return nil, fmt.Errorf("package: the warehouse has no indicator values for %s (%s) in %s: compute them first (grassroots indicators compute)",
-			o.Region, m.RegionName, years)
+		var have sql.NullString
+		_ = db.QueryRowContext(ctx, `SELECT string_agg(DISTINCT CAST(year AS VARCHAR), ', ' ORDER BY CAST(year AS VARCHAR))
+			FROM indicator_value WHERE `+inR+` AND year IS NOT NULL`).Scan(&have)
+		if have.String == "" {
+			return nil, fmt.Errorf("package: the warehouse has no indicator values for %s (%s): load its data and compute them first (grassroots indicators compute)",
+				o.Region, m.RegionName)
+		}
+		return nil, fmt.Errorf("package: the warehouse has no indicator values for %s (%s) in %s; it has them for %s",
+			o.Region, m.RegionName, years, have.String)
 	}
 	return m, writeZip(out, dir, m)
 }
@@ -270,6 +281,9 @@ func writeZip(out, dir string, m *Manifest) error {
 	}
 	if err == nil {
 		err = tmp.Sync()
+	}
+	if err == nil {
+		err = tmp.Chmod(0o644) // a file to send, not a secret
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr

@@ -53,7 +53,7 @@ func Import(ctx context.Context, w *warehouse.Warehouse, path string, o ImportOp
 	}
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return res, fmt.Errorf("package %s: not a grassroots package, or truncated: %v", name, err)
+		return res, fmt.Errorf("package %s: not a grassroots package, or truncated (%v): ask the sender to export it again", name, err)
 	}
 	defer zr.Close()
 	m, err := readManifest(zr, name)
@@ -240,7 +240,7 @@ func readManifest(zr *zip.ReadCloser, name string) (*Manifest, error) {
 	dec := json.NewDecoder(io.LimitReader(rc, 16<<20))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("package %s: %s: %v", name, manifestName, err)
+		return nil, fmt.Errorf("package %s: %s is damaged (%v): ask the sender to export the package again", name, manifestName, err)
 	}
 	if m.Format != Format {
 		return nil, fmt.Errorf("package %s: format %q, not %q: not a grassroots package", name, m.Format, Format)
@@ -325,7 +325,7 @@ func extract(zr *zip.ReadCloser, t Table, dir, name string) (string, error) {
 		return "", fmt.Errorf("package %s: table %s: %v (truncated or damaged)", name, t.Name, err)
 	}
 	if sum := hex.EncodeToString(h.Sum(nil)); n != t.Bytes || sum != t.SHA256 {
-		return "", fmt.Errorf("package %s: table %s: checksum mismatch: the manifest says %d bytes, SHA-256 %s…; the file has %d bytes, SHA-256 %s…: the package was changed or damaged after it was made",
+		return "", fmt.Errorf("package %s: table %s: checksum mismatch: the manifest says %d bytes, SHA-256 %s…; the file has %d bytes, SHA-256 %s…: the package was changed or damaged after it was made; ask the sender to export it again",
 			name, t.Name, t.Bytes, short(t.SHA256), n, short(sum))
 	}
 	return p, f.Close()

@@ -91,7 +91,7 @@ On a terminal a live line on stderr shows each pipeline's run as it goes.`,
 			addProgressFlag(fs, &prog)
 			fs.Float64Var(&data.Scale, "scale", 1, "multiply the demo district's members and organisations (400: about 10M members and 2M organisations)")
 			fs.Uint64Var(&data.Seed, "seed", demodata.DefaultSeed, "seed of the demo district's generator")
-			fs.StringVar(&data.District, "district", demodata.DistrictCode, "put the synthetic district in this real county-level region (real township codes and names; it needs at least 14 townships, e.g. 310115 or 310117): several demo warehouses, each a district, to report up to a city")
+			fs.StringVar(&data.District, "district", demodata.DistrictCode, "put the synthetic district in this real county-level region (real township codes and names; it needs at least 14 townships: 310104 and 310106 have 14): several demo warehouses, each a district and its home region, to report up to a city")
 			return func(ctx context.Context, e *Env, args []string) error {
 				if len(args) > 0 {
 					return Usagef("demo takes no arguments")

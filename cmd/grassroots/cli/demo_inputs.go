@@ -22,7 +22,12 @@ func writeDemoInputs(ctx context.Context, e *Env, d *demo) error {
 		return err
 	}
 	code, name := g.District()
-	fmt.Fprintf(e.Stdout, "\ndemo district inputs (示例数据 / synthetic: %s %s, real township codes, generated figures) in %s/inputs:\n",
+	// The demo warehouse is the district's: it reports its figures up
+	// (grassroots export package) and takes no package from elsewhere.
+	if err := d.Warehouse.SetHome(ctx, code); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "\ndemo district inputs (示例数据 / synthetic: %s %s, real township codes, generated figures; the warehouse's home region) in %s/inputs:\n",
 		code, name, d.Dir)
 	for _, f := range files {
 		bad := ""

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"grassroots/pipelines/refdata"
 	piperun "grassroots/pipelines/run"
 	"grassroots/sql/packages"
 	"grassroots/sql/warehouse"
@@ -34,6 +35,16 @@ status shows it.`,
 			return func(ctx context.Context, e *Env, args []string) error {
 				if len(args) > 0 {
 					return Usagef("init takes no arguments")
+				}
+				if region != "" {
+					if err := packages.CheckCode(region); err != nil {
+						return Usagef("--region: %v", err)
+					}
+					if region != warehouse.Country {
+						if _, err := refdata.PlaceName(region); err != nil {
+							return Usagef("--region: %v", err)
+						}
+					}
 				}
 				path := e.warehousePath(path)
 				_, statErr := os.Stat(path)
@@ -65,7 +76,7 @@ status shows it.`,
 				if saltErr != nil {
 					fmt.Fprintf(e.Stdout, "created salt file %s for hashing member ids (back it up with the warehouse)\n", salt)
 				}
-				return setHome(ctx, e, w, region)
+				return setHome(ctx, e, w, region, statErr != nil)
 			}
 		},
 	})
@@ -73,7 +84,7 @@ status shows it.`,
 
 // setHome sets the home region when --region asks for one and says what it
 // is.
-func setHome(ctx context.Context, e *Env, w *warehouse.Warehouse, region string) error {
+func setHome(ctx context.Context, e *Env, w *warehouse.Warehouse, region string, created bool) error {
 	old, err := w.Home(ctx)
 	if err != nil {
 		return err
@@ -84,9 +95,6 @@ func setHome(ctx context.Context, e *Env, w *warehouse.Warehouse, region string)
 		}
 		return nil
 	}
-	if err := packages.CheckCode(region); err != nil {
-		return Usagef("--region: %v", err)
-	}
 	var outside sql.NullString
 	if err := w.DB().QueryRowContext(ctx, `SELECT min(package_region) FROM reported_package`).Scan(&outside); err == nil &&
 		outside.Valid && !packages.Below(outside.String, region) {
@@ -95,7 +103,11 @@ func setHome(ctx context.Context, e *Env, w *warehouse.Warehouse, region string)
 	if err := w.SetHome(ctx, region); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.Stdout, "home region %s%s (was %s)\n", region, regionName(ctx, w, region), old)
+	if created {
+		fmt.Fprintf(e.Stdout, "home region %s%s\n", region, regionName(ctx, w, region))
+	} else {
+		fmt.Fprintf(e.Stdout, "home region %s%s (was %s)\n", region, regionName(ctx, w, region), old)
+	}
 	return nil
 }
 
@@ -106,7 +118,9 @@ func regionName(ctx context.Context, w *warehouse.Warehouse, code string) string
 		return " 全国"
 	}
 	if err := w.DB().QueryRowContext(ctx, `SELECT name FROM region WHERE code = ?`, code).Scan(&n); err != nil {
-		return ""
+		if n, err = refdata.PlaceName(code); err != nil {
+			return ""
+		}
 	}
 	return " " + n
 }

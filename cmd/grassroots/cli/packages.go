@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"grassroots/pipelines/refdata"
 	"grassroots/pipelines/spec"
 	"grassroots/sql/indicators"
 	"grassroots/sql/packages"
@@ -216,8 +217,10 @@ func status(ctx context.Context, e *Env, w *warehouse.Warehouse, years []int, fo
 	homeName := name.String
 	if homeName == "" && home == warehouse.Country {
 		homeName = "全国"
+	} else if homeName == "" {
+		homeName, _ = refdata.PlaceName(home)
 	}
-	fmt.Fprintf(e.Stdout, "warehouse %s\nhome region %s %s; schema %s\n\n", w.Path(), home, homeName, schema.String)
+	fmt.Fprintf(e.Stdout, "warehouse %s\nhome region %s; schema %s\n\n", w.Path(), strings.TrimSpace(home+" "+homeName), schema.String)
 
 	yearsSQL := "SELECT DISTINCT year FROM reported_package"
 	if len(years) > 0 {

@@ -354,23 +354,33 @@ func TestReportingUpFromTheCommandLine(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "长宁区 has 10 townships") {
 		t.Fatalf("demo --district 310105: exit %d: %s", code, stderr)
 	}
+	// A demo warehouse is its district's: it takes no package, and
+	// reports nothing above its home.
 	city := filepath.Join(dir, "city.duckdb")
 	mustRun(t, "", "init", "--warehouse", city, "--region", "310000")
-	for i, d := range []string{"310115", "310117"} {
+	for i, d := range []string{"310104", "310106"} {
 		out := filepath.Join(dir, d)
 		say := mustRun(t, "", "demo", "--out", out, "--district", d, "--seed", fmt.Sprint(31+i), "--scale", "0.05", "--progress", "never")
 		if !strings.Contains(say, "synthetic: "+d) {
 			t.Fatalf("demo --district %s says:\n%s", d, say)
 		}
 		pkg := filepath.Join(dir, d+".zip")
-		mustRun(t, "", "export", "package", "--warehouse", filepath.Join(out, "grassroots.duckdb"), "--region", d, "--period", "2024", "--out", pkg)
+		wh := filepath.Join(out, "grassroots.duckdb")
+		mustRun(t, "", "export", "package", "--warehouse", wh, "--region", d, "--period", "2024", "--out", pkg)
+		if code, _, stderr := run(t, "", "export", "package", "--warehouse", wh, "--region", "310000", "--period", "2024",
+			"--out", filepath.Join(dir, "x.zip")); code != 1 || !strings.Contains(stderr, "is not this warehouse's home region "+d) {
+			t.Errorf("a district's demo exports Shanghai: exit %d: %s", code, stderr)
+		}
+		if code, _, stderr := run(t, "", "import", "package", pkg, "--warehouse", wh); code != 1 || !strings.Contains(stderr, "is not below this warehouse's home region "+d) {
+			t.Errorf("a district's demo imports its own package: exit %d: %s", code, stderr)
+		}
 		if i == 0 {
 			mustRun(t, "", "run", "refdata_region", "refdata_region_township", "--project", out, "--warehouse", city, "--progress", "never")
 		}
 		mustRun(t, "", "import", "package", pkg, "--warehouse", city)
 	}
 	st := mustRun(t, "", "status", "--warehouse", city, "--period", "2024")
-	for _, want := range []string{"310115  浦东新区  2024  reported", "310117  松江区    2024  reported", "310112  闵行区    2024  missing", "2 of 16 reported"} {
+	for _, want := range []string{"310104  徐汇区    2024  reported", "310106  静安区    2024  reported", "310112  闵行区    2024  missing", "2 of 16 reported"} {
 		if !strings.Contains(st, want) {
 			t.Errorf("status does not say %q:\n%s", want, st)
 		}
@@ -381,7 +391,7 @@ func TestReportingUpFromTheCommandLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"部分汇总：16个区县中2个，不是该地区的数字", "16个区县中2个已报送", "浦东新区（310115）", "未报送"} {
+	for _, want := range []string{"部分汇总：16个区县中2个，不是该地区的数字", "16个区县中2个已报送", "徐汇区（310104）", "未报送", "徐汇区（310104）grassroots"} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the city's page does not say %q", want)
 		}

@@ -97,9 +97,11 @@ reject_threshold: 5%
 // terminal, nothing at all is written to stderr.
 func TestProgressOnTerminalNotOnPipe(t *testing.T) {
 	if testing.Short() {
-		t.Skip("loads 600,000 rows three times: not in -short")
+		t.Skip("loads 2,000,000 rows three times: not in -short")
 	}
-	const n = 600_000
+	// Enough rows that reading lasts well over the 200 ms before a line
+	// shows the time left, on a fast machine too.
+	const n = 2_000_000
 	project, wh := progressProject(t, n)
 	args := []string{"run", "series", "--project", project, "--warehouse", wh, "--force"}
 
@@ -126,7 +128,7 @@ func TestProgressOnTerminalNotOnPipe(t *testing.T) {
 	}
 
 	t.Run("terminal", func(t *testing.T) {
-		screen, tty := openPTY(t, 100)
+		screen, tty := openPTY(t, 160)
 		defer screen.Close()
 		code, stdout, got := runOn(t, tty, screen)
 		checkStdout(t, code, stdout)
@@ -134,7 +136,7 @@ func TestProgressOnTerminalNotOnPipe(t *testing.T) {
 			t.Fatalf("no line redrawn in place; the terminal received:\n%q", got)
 		}
 		// Every line is drawn after a carriage return and erase line, fits
-		// in 99 columns and shows the counters.
+		// in 159 columns and shows the counters.
 		lineRE := regexp.MustCompile(`^series  (hashing|reading|writing)  ([0-9,]+) rows(  ([0-9,]+) quarantined)?  [0-9.]+ [KM]?B of [0-9.]+ MB \(\d+%\)`)
 		draws := strings.Split(got, eraseLine)
 		var rows []string
@@ -143,8 +145,8 @@ func TestProgressOnTerminalNotOnPipe(t *testing.T) {
 			if d == "" {
 				continue
 			}
-			if displayWidth(d) > 99 {
-				t.Errorf("line of %d columns on a terminal of 100: %q", displayWidth(d), d)
+			if displayWidth(d) > 159 {
+				t.Errorf("line of %d columns on a terminal of 160: %q", displayWidth(d), d)
 			}
 			if !strings.HasPrefix(d, "series  reading") && !strings.HasPrefix(d, "series  writing") {
 				continue
@@ -188,7 +190,7 @@ func TestProgressOnTerminalNotOnPipe(t *testing.T) {
 	})
 
 	t.Run("terminal, --progress never", func(t *testing.T) {
-		screen, tty := openPTY(t, 100)
+		screen, tty := openPTY(t, 160)
 		defer screen.Close()
 		code, stdout, got := runOn(t, tty, screen, "--progress", "never")
 		checkStdout(t, code, stdout)
