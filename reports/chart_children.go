@@ -224,6 +224,11 @@ func buildChildren(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	}
 	b.Note = strings.Join(notes, " · ")
 	b.Sources = indicatorSource(l, infos, c.Indicators)
+	if rs, err := reportedSource(ctx, q.Cache, l, q.Region.Code); err != nil {
+		return err
+	} else if rs != "" {
+		b.Sources = append(b.Sources, rs)
+	}
 	return nil
 }
 

@@ -97,6 +97,11 @@ func buildFigures(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	}
 	b.Table = tab
 	b.Sources = indicatorSource(l, infos, used)
+	if rs, err := reportedSource(ctx, q.Cache, l, q.Region.Code); err != nil {
+		return err
+	} else if rs != "" {
+		b.Sources = append(b.Sources, rs)
+	}
 	return nil
 }
 

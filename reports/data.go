@@ -189,6 +189,34 @@ func indicatorSource(l Lang, infos map[string]indicatorInfo, codes []string) []s
 	return out
 }
 
+// reportedSource names the packages reported up from below region that
+// figures of the region may be summed from ("" when none arrived).
+func reportedSource(ctx context.Context, c *Cache, l Lang, region string) (string, error) {
+	_, pkgs, err := c.packagesIn(ctx)
+	if err != nil || len(pkgs) == 0 {
+		return "", err
+	}
+	pre := region
+	if len(pre) == 6 {
+		for len(pre) > 2 && strings.HasSuffix(pre, "00") {
+			pre = pre[:len(pre)-2]
+		}
+		if pre == "00" {
+			pre = ""
+		}
+	}
+	var codes []string
+	for _, p := range pkgs {
+		if strings.HasPrefix(p.Region, pre) && !slices.Contains(codes, p.Region) {
+			codes = append(codes, p.Region)
+		}
+	}
+	if len(codes) == 0 {
+		return "", nil
+	}
+	return fmt.Sprintf(tr(l, "reported_source"), strings.Join(codes, ", ")), nil
+}
+
 // maxDate keeps the latest of period strings (years and ISO dates compare
 // well enough as text once years are padded to dates).
 func maxDate(a, b string) string {

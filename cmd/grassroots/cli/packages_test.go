@@ -391,7 +391,8 @@ func TestReportingUpFromTheCommandLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"部分汇总：16个区县中2个，不是该地区的数字", "16个区县中2个已报送", "徐汇区（310104）", "未报送", "徐汇区（310104）grassroots"} {
+	for _, want := range []string{"部分汇总：16个区县中2个，不是该地区的数字", "16个区县中2个已报送", "徐汇区（310104）", "未报送",
+		"徐汇区（310104）grassroots", "数字含下级报送上来的数据包（reported_value）：310104, 310106"} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the city's page does not say %q", want)
 		}
