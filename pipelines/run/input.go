@@ -33,7 +33,7 @@ type input struct {
 	// for a local file, pending computes it (the run calls it beside the
 	// load, see checkInput).
 	hash    string
-	pending func() (string, error)
+	pending func(ctx context.Context) (string, error)
 	// tmp is the temporary copy ("" for a local file); remove deletes it.
 	tmp string
 	// url is the address tmp was downloaded from.
@@ -56,7 +56,7 @@ func stageInput(ctx context.Context, cfg *sources.Config, s *spec.Spec, project 
 			return nil, err
 		}
 		path := cfg.Path
-		return &input{outside: outside, pending: func() (string, error) { return fetch.Hash(ctx, path, nil) }}, nil
+		return &input{outside: outside, pending: func(ctx context.Context) (string, error) { return fetch.Hash(ctx, path, nil) }}, nil
 	}
 	loc := cfg.Location()
 	f, err := os.CreateTemp("", "grassroots-input-*"+urlExt(loc))

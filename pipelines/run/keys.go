@@ -161,7 +161,9 @@ func (k *keyCheck) put(h uint64, row int64) {
 	if h == 0 {
 		h = 1 // as keySet stores it
 	}
-	b := k.buckets[h>>57%uint64(len(k.buckets))]
+	// The bucket from the hash's high bits; a bucket's table probes with
+	// its low ones.
+	b := k.buckets[(h>>32)%uint64(len(k.buckets))]
 	b.buf = binary.LittleEndian.AppendUint64(b.buf, h)
 	b.buf = binary.LittleEndian.AppendUint64(b.buf, uint64(row))
 	b.n++

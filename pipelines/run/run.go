@@ -295,8 +295,10 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 	// A local input is hashed while it is read (see checkInput): the load
 	// starts at once, and stops if the input turns out unchanged.
 	loadCtx, cancelLoad := context.WithCancelCause(ctx)
-	defer cancelLoad(nil)
-	hc := checkInput(ctx, w, s, o.Force, out.RunID, out.Input, period, in, cancelLoad)
+	hc := checkInput(loadCtx, w, s, o.Force, out.RunID, out.Input, period, in, cancelLoad)
+	// However the run ends, the hashing stops and is waited for: nothing
+	// of it runs on after the run.
+	defer func() { cancelLoad(nil); hc.wait() }()
 	if in.pending == nil {
 		if hc.wait(); hc.err != nil {
 			return fail(hc.err)
@@ -375,6 +377,13 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 			if hc.prev != 0 {
 				return errUnchanged
 			}
+			if in.pending != nil {
+				// With the rows: a crash after the commit leaves no
+				// run whose input has no hash.
+				if _, err := tx.ExecContext(ctx, `UPDATE _run SET input_hash = ? WHERE run_id = ?`, hc.hash, out.RunID); err != nil {
+					return fmt.Errorf("run: record the input hash: %w", err)
+				}
+			}
 			if refreshes(s, o) {
 				if err := tx.MarkRefreshPending(ctx, out.RunID); err != nil {
 					return err
@@ -399,11 +408,6 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		}
 		if hc.err != nil && err != nil {
 			err = hc.err // why the load was stopped
-		}
-		if hc.err == nil {
-			if serr := w.SetInputHash(bg, out.RunID, hc.hash); serr != nil && err == nil {
-				err = serr
-			}
 		}
 	}
 	out.Read = v.Read()
@@ -489,7 +493,7 @@ func checkInput(ctx context.Context, w *warehouse.Warehouse, s *spec.Spec, force
 		return c
 	}
 	go func() {
-		content, err := in.pending()
+		content, err := in.pending(ctx)
 		if err != nil {
 			c.err = fmt.Errorf("input %s: %w", input, err)
 			close(c.done)

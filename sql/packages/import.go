@@ -148,6 +148,34 @@ func Import(ctx context.Context, w *warehouse.Warehouse, path string, o ImportOp
 				return fmt.Errorf("package %s: table %s has rows of region %s, which is not %s or below it", name, t.Name, outside.String, m.Region)
 			}
 		}
+		// Rows of years the manifest does not name would be left out:
+		// refused instead.
+		for _, t := range m.Tables {
+			if t.Name == "region" {
+				continue
+			}
+			var other sql.NullInt64
+			if err := scanRow(ctx, tx, []any{&other}, `SELECT min(year) FROM read_parquet(?) WHERE year IS NULL OR year NOT IN (`+yearList(m.Years)+`)`,
+				files[t.Name]); err != nil {
+				return fmt.Errorf("package %s: table %s: %w", name, t.Name, err)
+			}
+			if other.Valid {
+				return fmt.Errorf("package %s: table %s has rows of %d, a year its manifest does not name (%s)", name, t.Name, other.Int64, yearList(m.Years))
+			}
+		}
+		// A package of a region above or below one already in for the
+		// same years would report its figures twice.
+		var overlap sql.NullString
+		if err := scanRow(ctx, tx, []any{&overlap}, `SELECT min(package_region) FROM reported_package
+			WHERE package_region <> ? AND year IN (`+yearList(m.Years)+`)
+			  AND (starts_with(package_region, ?) OR starts_with(?, `+prefixSQL("package_region")+`))`,
+			m.Region, prefix(m.Region), m.Region); err != nil {
+			return fmt.Errorf("package %s: %w", name, err)
+		}
+		if overlap.Valid {
+			return fmt.Errorf("package %s: region %s overlaps the package of %s already imported for these years (one lies within the other), so their figures would count twice; import one level only, or revert the other's run (grassroots runs revert)",
+				name, m.Region, overlap.String)
+		}
 		iv := files["indicator_value"]
 		if err := checkClash(ctx, tx, iv, name); err != nil {
 			return err
@@ -372,4 +400,9 @@ func scanRow(ctx context.Context, tx *warehouse.Tx, dst []any, query string, arg
 		return err
 	}
 	return row.Scan(dst...)
+}
+
+// prefixSQL is SQL for prefix(code) of a code column.
+func prefixSQL(col string) string {
+	return "CASE WHEN length(" + col + ") = 6 THEN regexp_replace(" + col + ", '(00)+$', '') ELSE " + col + " END"
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"os"
@@ -95,10 +94,15 @@ func setHome(ctx context.Context, e *Env, w *warehouse.Warehouse, region string,
 		}
 		return nil
 	}
-	var outside sql.NullString
-	if err := w.DB().QueryRowContext(ctx, `SELECT min(package_region) FROM reported_package`).Scan(&outside); err == nil &&
-		outside.Valid && !packages.Below(outside.String, region) {
-		return fmt.Errorf("--region %s: the warehouse holds a package of %s, which is not below %s", region, outside.String, region)
+	rows, err := w.DB().QueryContext(ctx, `SELECT DISTINCT package_region FROM reported_package ORDER BY 1`)
+	if err == nil {
+		defer rows.Close()
+		for rows.Next() {
+			var pr string
+			if rows.Scan(&pr) == nil && !packages.Below(pr, region) {
+				return fmt.Errorf("--region %s: the warehouse holds a package of %s, which is not below %s", region, pr, region)
+			}
+		}
 	}
 	if err := w.SetHome(ctx, region); err != nil {
 		return err

@@ -236,6 +236,9 @@ func TestImportPackageRefusals(t *testing.T) {
 		{"microdata", "holds party_member.parquet, microdata", func() []byte {
 			return rezip(t, good, func(name string, b []byte) []byte { return b }, "party_member.parquet")
 		}},
+		{"rows of a year not named", "has rows of 2024, a year its manifest does not name (2023)", func() []byte {
+			return rezip(t, good, editManifest(t, func(m *packages.Manifest) { m.Years = []int{2023} }))
+		}},
 		{"microdata in the manifest", "holds table party_member, microdata", func() []byte {
 			return rezip(t, good, editManifest(t, func(m *packages.Manifest) {
 				m.Tables = append(m.Tables, packages.Table{Name: "party_member", File: "party_member.parquet"})
@@ -270,6 +273,17 @@ func TestImportPackageRefusals(t *testing.T) {
 	if out := mustRun(t, "", "sql", "--warehouse", city, "--format", "csv", "SELECT count(*) FROM reported_value"); out != "count_star()\n0\n" {
 		t.Fatalf("refused packages left rows: %s", out)
 	}
+	// A township's package, within the district whose package is in,
+	// would count its figures twice.
+	town := filepath.Join(dir, "township.zip")
+	mustRun(t, "", "export", "package", "--warehouse", wh, "--region", "310104003", "--period", "2024", "--out", town)
+	mustRun(t, "", "import", "package", pkg, "--warehouse", city)
+	code, _, stderr = run(t, "", "import", "package", town, "--warehouse", city)
+	if code != 1 || !strings.Contains(stderr, "region 310104003 overlaps the package of 310104") {
+		t.Fatalf("a township's package over its district's: exit %d: %s", code, stderr)
+	}
+	mustRun(t, "", "runs", "revert", lastRun(t, city, "import package"), "--warehouse", city)
+
 	// The good one goes in; a corrected package of the same region and
 	// year (here: made again by another producer) replaces it, rows and
 	// record, and the earlier one is kept in the history.
@@ -290,8 +304,10 @@ func TestImportPackageRefusals(t *testing.T) {
 	if err := w.DB().QueryRow(`SELECT count(*), any_value(producer) FROM reported_package WHERE package_region = '310104'`).Scan(&n, &producer); err != nil || n != 1 || producer != "徐汇区委组织部" {
 		t.Fatalf("reported_package: %d current rows by %q, want 1 by the corrected package's producer (%v)", n, producer, err)
 	}
-	if err := w.DB().QueryRow(`SELECT count(*) FROM reported_package_history WHERE package_region = '310104'`).Scan(&hist); err != nil || hist != 2 {
-		t.Fatalf("reported_package_history: %d rows, want 2 (%v)", hist, err)
+	// In the history: the import reverted above, the good one, the
+	// corrected one.
+	if err := w.DB().QueryRow(`SELECT count(*) FROM reported_package_history WHERE package_region = '310104'`).Scan(&hist); err != nil || hist != 3 {
+		t.Fatalf("reported_package_history: %d rows, want 3 (%v)", hist, err)
 	}
 	var dup int
 	if err := w.DB().QueryRow(`SELECT count(*) FROM (SELECT indicator, region_code, period, vintage FROM reported_value
@@ -397,4 +413,13 @@ func TestReportingUpFromTheCommandLine(t *testing.T) {
 			t.Errorf("the city's page does not say %q", want)
 		}
 	}
+}
+
+// lastRun is the id of the newest succeeded run of pipeline in the warehouse.
+func lastRun(t *testing.T, wh, pipeline string) string {
+	t.Helper()
+	out := mustRun(t, "", "sql", "--warehouse", wh, "--format", "csv",
+		"SELECT max(run_id) FROM _run WHERE pipeline = '"+pipeline+"' AND status = 'succeeded'")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	return lines[len(lines)-1]
 }
