@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -327,41 +328,16 @@ func capGoMemory() func() {
 	})
 }
 
-// capMemory lowers DuckDB's memory limit to the load's cap for the duration of
-// the load, unless it is already lower, and returns what restores it. The
-// limit is the database's: queries running in this process meanwhile share
-// the cap (and spill to disk sooner); it is restored when the load ends. A
-// failure to read or set the limit leaves it as it was: it costs memory, not
-// correctness.
+// capMemory caps DuckDB's memory limit for the duration of the load (see
+// LimitMemory) and returns what lifts the cap. The limit is the database's:
+// queries running in this process meanwhile share the cap (and spill to disk
+// sooner).
 func (tx *Tx) capMemory(ctx context.Context) func() {
-	noop := func() {}
 	var threads int64
 	if err := tx.conn.QueryRowContext(ctx, `SELECT current_setting('threads')::BIGINT`).Scan(&threads); err != nil {
-		return noop
+		return func() {}
 	}
-	limit := max(LoadMemoryMin, threads*LoadMemoryPerThread)
-	cur, ok := tx.memoryLimit(ctx)
-	if b, parsed := parseBytes(cur); !ok || !parsed || b <= limit {
-		return noop
-	}
-	// The limit is restored by SET to the value it had before the first load
-	// of this process: RESET updates the setting but not the buffer pool's
-	// limit (the capped pool then fails to pin blocks for what follows), and
-	// DuckDB renders limits rounded, so setting back each load's own reading
-	// would wear the limit down load after load; one remembered rendering
-	// reads back the same every time.
-	tx.w.memOnce.Do(func() { tx.w.memBefore = cur })
-	restore := "SET GLOBAL memory_limit = " + quoteString(tx.w.memBefore)
-	undo := func() {
-		// On a connection of its own: the load's may sit in a failed
-		// transaction, where every statement is refused.
-		_, _ = tx.w.db.ExecContext(context.WithoutCancel(ctx), restore)
-	}
-	if _, err := tx.conn.ExecContext(ctx, fmt.Sprintf("SET GLOBAL memory_limit = '%dMiB'", limit>>20)); err != nil {
-		undo()
-		return noop
-	}
-	return undo
+	return tx.w.LimitMemory(ctx, max(LoadMemoryMin, threads*LoadMemoryPerThread))
 }
 
 // unordered turns preserve_insertion_order off for the load (see
@@ -388,32 +364,56 @@ func (tx *Tx) unordered(ctx context.Context) func() {
 // periods need little memory; what does not fit spills to disk.
 const ComputeMemory = 192 << 20
 
-// LimitMemory lowers DuckDB's memory limit to limit, unless it is lower
-// already, and returns what restores it (see capMemory).
+// LimitMemory caps DuckDB's memory limit at limit until the returned func
+// is called. Caps overlap (a load and an indicator refresh in the daemon):
+// the limit in force is the lowest of the caps held and of the limit from
+// before the first, which comes back when the last cap ends. A failure to
+// read or set the limit leaves it as it was: it costs memory, not
+// correctness.
+//
+// The limit is restored by SET to the value it had before the first cap of
+// this process: RESET updates the setting but not the buffer pool's limit
+// (the capped pool then fails to pin blocks for what follows), and DuckDB
+// renders limits rounded, so setting back each cap's own reading would wear
+// the limit down cap after cap; one remembered rendering reads back the same
+// every time. The SET runs on a connection of its own: a load's may sit in a
+// failed transaction, where every statement is refused.
 func (w *Warehouse) LimitMemory(ctx context.Context, limit int64) func() {
 	noop := func() {}
 	if w.readOnly {
 		return noop
 	}
-	var cur string
-	if err := w.db.QueryRowContext(ctx, `SELECT current_setting('memory_limit')`).Scan(&cur); err != nil {
+	w.memMu.Lock()
+	defer w.memMu.Unlock()
+	if w.memBefore == "" {
+		if err := w.db.QueryRowContext(ctx, `SELECT current_setting('memory_limit')`).Scan(&w.memBefore); err != nil {
+			w.memBefore = ""
+			return noop
+		}
+	}
+	if b, ok := parseBytes(w.memBefore); !ok || b <= limit {
 		return noop
 	}
-	if b, parsed := parseBytes(cur); !parsed || b <= limit {
-		return noop
-	}
-	w.memOnce.Do(func() { w.memBefore = cur })
-	restore := "SET GLOBAL memory_limit = " + quoteString(w.memBefore)
-	if _, err := w.db.ExecContext(ctx, fmt.Sprintf("SET GLOBAL memory_limit = '%dMiB'", limit>>20)); err != nil {
-		return noop
-	}
-	return func() { _, _ = w.db.ExecContext(context.WithoutCancel(ctx), restore) }
+	w.memCaps = append(w.memCaps, limit)
+	w.applyMemory(ctx)
+	return sync.OnceFunc(func() {
+		w.memMu.Lock()
+		defer w.memMu.Unlock()
+		if k := slices.Index(w.memCaps, limit); k >= 0 {
+			w.memCaps = slices.Delete(w.memCaps, k, k+1)
+		}
+		w.applyMemory(context.WithoutCancel(ctx))
+	})
 }
 
-func (tx *Tx) memoryLimit(ctx context.Context) (string, bool) {
-	var s string
-	err := tx.conn.QueryRowContext(ctx, `SELECT current_setting('memory_limit')`).Scan(&s)
-	return s, err == nil
+// applyMemory sets DuckDB's limit to the lowest cap held, or back to the
+// limit from before the first; w.memMu is held.
+func (w *Warehouse) applyMemory(ctx context.Context) {
+	set := "SET GLOBAL memory_limit = " + quoteString(w.memBefore)
+	if len(w.memCaps) > 0 {
+		set = fmt.Sprintf("SET GLOBAL memory_limit = '%dMiB'", slices.Min(w.memCaps)>>20)
+	}
+	_, _ = w.db.ExecContext(ctx, set)
 }
 
 // parseBytes reads DuckDB's rendering of a memory size ("19.1 GiB", "512.0 MiB").

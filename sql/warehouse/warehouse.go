@@ -71,8 +71,9 @@ type Warehouse struct {
 	writeMu sync.Mutex // one write transaction at a time
 	refs    int        // guarded by registry.mu
 
-	memOnce   sync.Once // memBefore is read once, before the first load's cap
-	memBefore string    // DuckDB's memory_limit as it was before any load
+	memMu     sync.Mutex // guards memBefore and memCaps (see LimitMemory)
+	memBefore string     // DuckDB's memory_limit as it was before the first cap
+	memCaps   []int64    // the memory caps held now
 }
 
 type options struct {

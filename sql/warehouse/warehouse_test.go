@@ -463,3 +463,36 @@ func TestAllowDirectoryWritesThereOnly(t *testing.T) {
 		}
 	}
 }
+
+// Memory caps overlap (a load and an indicator refresh in the daemon): the
+// lowest cap held is in force, lifting one leaves the others', and the
+// limit from before comes back when the last ends, whatever the order.
+func TestMemoryCapsOverlap(t *testing.T) {
+	ctx := context.Background()
+	w, _ := openTemp(t)
+	limit := func() string {
+		var s string
+		if err := w.DB().QueryRow(`SELECT current_setting('memory_limit')`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	// DuckDB renders limits rounded: the first restore may read back a
+	// tenth of a unit lower than the default (see TestLoadRestoresSettings).
+	w.LimitMemory(ctx, 64<<20)()
+	before := limit()
+	load := w.LimitMemory(ctx, 128<<20)
+	refresh := w.LimitMemory(ctx, 192<<20)
+	if got := limit(); got != "128.0 MiB" {
+		t.Fatalf("with caps of 128 and 192 MiB held the limit is %s", got)
+	}
+	load()
+	if got := limit(); got != "192.0 MiB" {
+		t.Fatalf("after the 128 MiB cap ends, with 192 MiB held, the limit is %s", got)
+	}
+	load() // twice: no effect
+	refresh()
+	if got := limit(); got != before {
+		t.Fatalf("after every cap ended the limit is %s, want %s as before", got, before)
+	}
+}
