@@ -18,18 +18,18 @@ import (
 // Phase is what a run is doing.
 type Phase int32
 
-// The phases of a run, in order. A local input is hashed (read once) and then
-// read; an input at a URL is downloaded to a temporary copy and then read.
+// The phases of a run, in order. A local input is read (and hashed beside
+// the load); an input at a URL is downloaded to a temporary copy and then
+// read.
 const (
 	Starting    Phase = iota // recorded, the input not opened yet
-	Hashing                  // reading a local input once for its content hash
 	Downloading              // copying the input from its URL
 	Reading                  // reading, checking and loading rows
 	Writing                  // every row read: the load, quarantine and commit finish
 	Refreshing               // committed: refreshing indicators and reports
 )
 
-var phaseNames = [...]string{"starting", "hashing", "downloading", "reading", "writing", "refreshing"}
+var phaseNames = [...]string{"starting", "downloading", "reading", "writing", "refreshing"}
 
 func (p Phase) String() string {
 	if p < 0 || int(p) >= len(phaseNames) {
@@ -63,7 +63,7 @@ func New(pipeline, period, description string) *Counters {
 }
 
 // SetPhase enters phase p, and rates are measured from now. A phase that
-// reads the input (hashing, downloading, reading) counts its bytes from 0
+// reads the input (downloading, reading) counts its bytes from 0
 // (each reads its own: the download, then the copy); the phases after it
 // keep the bytes the reading counted.
 func (c *Counters) SetPhase(p Phase) {

@@ -18,12 +18,12 @@ func TestCounters(t *testing.T) {
 	if s := c.Snapshot(); s.Phase != Starting || s.Size != -1 || s.Pipeline != "members" || s.Period != "2023" {
 		t.Errorf("new: %+v", s)
 	}
-	c.SetPhase(Hashing)
+	c.SetPhase(Downloading)
 	c.SetSize(100)
 	c.AddBytes(100)
-	c.SetPhase(Reading) // the bytes of the hashing are not the reading's
+	c.SetPhase(Reading) // the bytes of the download are not the reading's
 	if s := c.Snapshot(); s.Bytes != 0 || s.Size != -1 {
-		t.Errorf("reading after hashing: %d of %d bytes", s.Bytes, s.Size)
+		t.Errorf("reading after downloading: %d of %d bytes", s.Bytes, s.Size)
 	}
 	c.SetSize(100)
 	c.AddBytes(40)

@@ -140,7 +140,7 @@ func TestLiveLinesBlock(t *testing.T) {
 	a, b := progress.New("alpha", "", ""), progress.New("beta", "2023", "")
 	l.Started(a)
 	l.Started(b)
-	a.SetPhase(progress.Hashing)
+	a.SetPhase(progress.Downloading)
 	a.AddBytes(1536)
 	waitScreen := func(want ...string) {
 		t.Helper()
@@ -156,9 +156,9 @@ func TestLiveLinesBlock(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	waitScreen("alpha  hashing  1.5 KB", "beta [2023]  starting")
+	waitScreen("alpha  downloading  1.5 KB", "beta [2023]  starting")
 	io.WriteString(log, "level=INFO msg=run pipeline=gamma\n")
-	waitScreen("level=INFO msg=run pipeline=gamma", "alpha  hashing  1.5 KB", "beta [2023]  starting")
+	waitScreen("level=INFO msg=run pipeline=gamma", "alpha  downloading  1.5 KB", "beta [2023]  starting")
 	l.Finished(a) // at once, not at the next tick
 	if got := replay(t, out.String()); strings.Join(got, "\n") != "level=INFO msg=run pipeline=gamma\nbeta [2023]  starting" {
 		t.Fatalf("screen right after the run ended:\n%s", strings.Join(got, "\n"))
