@@ -206,7 +206,10 @@ func writeParquet(ctx context.Context, w *warehouse.Warehouse, query, path strin
 		return t, err
 	}
 	defer f.Close()
-	pw, err := pqarrow.NewFileWriter(rdr.Schema(), f,
+	// Hashed and counted as it is written, not read back.
+	h := sha256.New()
+	cw := &countWriter{w: io.MultiWriter(f, h)}
+	pw, err := pqarrow.NewFileWriter(rdr.Schema(), cw,
 		parquet.NewWriterProperties(parquet.WithCreatedBy("grassroots"), parquet.WithCompression(compress.Codecs.Zstd)),
 		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
@@ -227,20 +230,20 @@ func writeParquet(ctx context.Context, w *warehouse.Warehouse, query, path strin
 	if err := pw.Close(); err != nil {
 		return t, err
 	}
-	sum, n, err := fileSHA256(path)
-	t.SHA256, t.Bytes = sum, n
-	return t, err
+	t.SHA256, t.Bytes = hex.EncodeToString(h.Sum(nil)), cw.n
+	return t, f.Close()
 }
 
-func fileSHA256(path string) (string, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	return hex.EncodeToString(h.Sum(nil)), n, err
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // writeZip writes the package: the manifest first, then the tables, stored

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 
+	"grassroots/sources/fetch"
 	"grassroots/sql/warehouse"
 )
 
@@ -47,7 +48,7 @@ type Result struct {
 func Import(ctx context.Context, w *warehouse.Warehouse, path string, o ImportOptions) (Result, error) {
 	var res Result
 	name := filepath.Base(path)
-	fileSum, _, err := fileSHA256(path)
+	fileSum, err := fetch.Hash(ctx, path, nil)
 	if err != nil {
 		return res, fmt.Errorf("package %s: %w", name, err)
 	}
@@ -168,7 +169,7 @@ func Import(ctx context.Context, w *warehouse.Warehouse, path string, o ImportOp
 		var overlap sql.NullString
 		if err := scanRow(ctx, tx, []any{&overlap}, `SELECT min(package_region) FROM reported_package
 			WHERE package_region <> ? AND year IN (`+yearList(m.Years)+`)
-			  AND (starts_with(package_region, ?) OR starts_with(?, `+prefixSQL("package_region")+`))`,
+			  AND (starts_with(package_region, ?) OR starts_with(?, `+PrefixSQL("package_region")+`))`,
 			m.Region, prefix(m.Region), m.Region); err != nil {
 			return fmt.Errorf("package %s: %w", name, err)
 		}
@@ -400,9 +401,4 @@ func scanRow(ctx context.Context, tx *warehouse.Tx, dst []any, query string, arg
 		return err
 	}
 	return row.Scan(dst...)
-}
-
-// prefixSQL is SQL for prefix(code) of a code column.
-func prefixSQL(col string) string {
-	return "CASE WHEN length(" + col + ") = 6 THEN regexp_replace(" + col + ", '(00)+$', '') ELSE " + col + " END"
 }

@@ -100,6 +100,12 @@ func prefix(code string) string {
 	return p
 }
 
+// PrefixSQL is SQL for the prefix of a column of region codes, as prefix
+// computes it (the country's is empty).
+func PrefixSQL(col string) string {
+	return "CASE WHEN length(" + col + ") = 6 THEN regexp_replace(" + col + ", '(00)+$', '') ELSE " + col + " END"
+}
+
 // Below reports whether region code lies below (not at) home.
 func Below(code, home string) bool {
 	if code == home {

@@ -244,7 +244,7 @@ func status(ctx context.Context, e *Env, w *warehouse.Warehouse, years []int, fo
 	SELECT r.code, r.name FROM region r JOIN k0 ON r.parent_code = k0.code AND k0.name IN ('市辖区', '县')
 ), ys AS (` + yearsSQL + `),
 pk AS (
-	SELECT k.code AS child, p.* FROM reported_package p JOIN kids k ON starts_with(p.package_region, ` + prefixSQL("k.code") + `)
+	SELECT k.code AS child, p.* FROM reported_package p JOIN kids k ON starts_with(p.package_region, ` + packages.PrefixSQL("k.code") + `)
 )
 SELECT k.code AS region, k.name, y.year,
        CASE WHEN count(pk.package_region) = 0 THEN 'missing'
@@ -300,10 +300,4 @@ func filterKids(years []int) string {
 		return ""
 	}
 	return "WHERE pk.package_region IS NOT NULL"
-}
-
-// prefixSQL is SQL for the code prefix of the regions at and below code
-// (see packages.Below): 310000 → 31, 310100 → 3101.
-func prefixSQL(code string) string {
-	return "CASE WHEN length(" + code + ") = 6 THEN regexp_replace(" + code + ", '(00)+$', '') ELSE " + code + " END"
 }
