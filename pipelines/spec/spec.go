@@ -318,6 +318,7 @@ func Parse(file string, b []byte) (*Spec, error) {
 	}
 	if decoded {
 		ps = append(ps, s.check()...)
+		s.defaultStatusRule()
 	}
 	if len(ps) > 0 {
 		sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
@@ -414,6 +415,9 @@ func (s *Spec) check() Problems {
 			at(fmt.Sprintf("source.columns[%d].name", i), "run_id is set by the load, not read")
 		}
 	}
+
+	// Observation status: a constant or recoded value must be a known code.
+	s.checkStatus(at)
 
 	// Recode.
 	for _, c := range sortedKeys(s.Recode) {

@@ -58,11 +58,29 @@ type Indicator struct {
 	Period       string   // year or snapshot
 	Vintages     []string // vintage preference for the default series; "" is the vintage-less series
 	Notes        string
+	// Precision is the number of decimals a value is shown with (@precision;
+	// by default 1 for rates in % and differences in pp, as NBS prints them,
+	// 0 for counts, 2 otherwise). Exports keep full precision beside it.
+	Precision int
 
 	Query     string         // the SELECT
 	Path      string         // file name, e.g. urban.rate_resident.sql
 	QueryLine int            // line of the file where the query starts
 	KeyLine   map[string]int // line of each header key
+}
+
+// DefaultPrecision is the number of decimals a value in unit is shown with
+// when its definition gives no @precision: one for rates (%) and their
+// differences (pp), as the statistical bureaus print them (67.0, +0.9); none
+// for counts of persons or units; two for anything else.
+func DefaultPrecision(unit string) int {
+	switch unit {
+	case "%", "pp":
+		return 1
+	case "persons", "units", "count", "人", "个", "家":
+		return 0
+	}
+	return 2
 }
 
 // Reads reports whether the indicator reads table t.
@@ -103,7 +121,7 @@ var keys = map[string]bool{
 	"code": true, "name_zh": true, "name_en": true, "unit": true, "direction": true,
 	"aggregation": true, "numerator": true, "source_tables": true, "period": true,
 	"scale": false, "weight": false, "denominator": false, "depends_on": false,
-	"vintages": false, "notes": false,
+	"vintages": false, "notes": false, "precision": false,
 }
 
 var keyOrder = []string{"code", "name_zh", "name_en", "unit", "direction", "aggregation",
@@ -218,6 +236,15 @@ func Parse(name string, src []byte) (*Indicator, error) {
 		}
 		if len(ind.DependsOn) > 0 && ind.Aggregation != None {
 			bad(at["depends_on"], 0, "an indicator computed from other indicators has @aggregation none (they are rolled up already)")
+		}
+	}
+	ind.Precision = DefaultPrecision(ind.Unit)
+	if s, ok := vals["precision"]; ok {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > 6 {
+			bad(at["precision"], 0, "@precision %q: want a number of decimals from 0 to 6", s)
+		} else {
+			ind.Precision = n
 		}
 	}
 	if v, ok := vals["vintages"]; ok {

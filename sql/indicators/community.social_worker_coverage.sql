@@ -13,7 +13,8 @@
 SELECT region_code, strftime(snapshot_date, '%Y-%m-%d') AS period, year(snapshot_date) AS year,
        count(*) FILTER (fulltime_social_workers >= 1) AS numerator,
        count(*) AS denominator,
-       bool_or(is_synthetic) AS is_synthetic
+       bool_or(is_synthetic) AS is_synthetic,
+       weakest_status(status) AS status
 FROM community
 WHERE fulltime_social_workers IS NOT NULL
 GROUP BY region_code, snapshot_date

@@ -3,6 +3,7 @@
 -- @name_en: Staff per community
 -- @unit: 人
 -- @direction: higher_better
+-- @precision: 1
 -- @aggregation: weighted_mean
 -- @weight: communities that report their staff
 -- @numerator: community staff (persons)
@@ -13,7 +14,8 @@
 SELECT region_code, strftime(snapshot_date, '%Y-%m-%d') AS period, year(snapshot_date) AS year,
        sum(staff) AS numerator,
        count(*) AS denominator,
-       bool_or(is_synthetic) AS is_synthetic
+       bool_or(is_synthetic) AS is_synthetic,
+       weakest_status(status) AS status
 FROM community
 WHERE staff IS NOT NULL
 GROUP BY region_code, snapshot_date

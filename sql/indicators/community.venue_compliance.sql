@@ -13,7 +13,8 @@
 SELECT region_code, strftime(snapshot_date, '%Y-%m-%d') AS period, year(snapshot_date) AS year,
        count(*) FILTER (venue_m2 IS NOT NULL AND households > 0 AND venue_m2 >= 30.0 * households / 100) AS numerator,
        count(*) FILTER (venue_m2 IS NOT NULL AND households > 0) AS denominator,
-       bool_or(is_synthetic) AS is_synthetic
+       bool_or(is_synthetic) AS is_synthetic,
+       weakest_status(status) AS status
 FROM community
 GROUP BY region_code, snapshot_date
 -- nothing to count (0 of 0) where every community has no households yet;

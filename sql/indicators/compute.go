@@ -82,6 +82,10 @@ func compute(ctx context.Context, w *warehouse.Warehouse, o Options, cat, sel []
 	}
 	st.RunID = o.RunID
 	defer w.LimitMemory(ctx, warehouse.ComputeMemory)()
+	home, err := w.Home(ctx)
+	if err != nil {
+		return st, err
+	}
 	closure, drop, err := buildClosure(ctx, w)
 	if err != nil {
 		return st, err
@@ -111,7 +115,7 @@ func compute(ctx context.Context, w *warehouse.Warehouse, o Options, cat, sel []
 			return err
 		}
 		for _, ind := range sel {
-			is, err := computeOne(ctx, tx, ind, closure, o.RunID, values)
+			is, err := computeOne(ctx, tx, ind, closure, home, o.RunID, values)
 			if err != nil {
 				return err
 			}
@@ -195,9 +199,9 @@ func writeCatalogue(ctx context.Context, tx *warehouse.Tx, cat []*Indicator) err
 	if len(cat) == 0 {
 		return nil
 	}
-	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	rows := make([]string, 0, len(cat))
-	args := make([]any, 0, 16*len(cat))
+	args := make([]any, 0, 17*len(cat))
 	for _, ind := range cat {
 		def := ind.Numerator
 		if ind.Denominator != "" {
@@ -207,10 +211,10 @@ func writeCatalogue(ctx context.Context, tx *warehouse.Tx, cat []*Indicator) err
 		args = append(args, ind.Code, ind.NameZh, ind.NameEn, ind.Unit, ind.Direction, ind.Scale, ind.Aggregation,
 			ind.Numerator, nullable(ind.Denominator), strings.Join(ind.SourceTables, ", "), nullable(ind.Notes),
 			def, nullable(ind.Weight), ind.Period, nullable(strings.Join(ind.Vintages, ",")),
-			nullable(strings.Join(ind.DependsOn, ", ")))
+			nullable(strings.Join(ind.DependsOn, ", ")), ind.Precision)
 	}
 	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO indicator (code, name_zh, name_en, unit, direction, scale,
-		aggregation, numerator, denominator, source_tables, notes, definition, weight, period_kind, vintages, depends_on)
+		aggregation, numerator, denominator, source_tables, notes, definition, weight, period_kind, vintages, depends_on, precision)
 		VALUES `+strings.Join(rows, ",\n\t\t"), args...)
 	if err != nil {
 		return fmt.Errorf("indicators: catalogue: %w", err)
@@ -243,11 +247,11 @@ func RefreshMemberProfile(ctx context.Context, tx *warehouse.Tx, run int64) erro
 	// pass over party_member. Ages are summed as whole days, exact in any
 	// order, and turned into years once: a parallel sum of per-member years
 	// (doubles) differs in its last bits from run to run.
-	_, err = tx.ExecContext(ctx, `INSERT INTO `+table+` (region_code, as_of_date, year, is_synthetic, run_id,
+	_, err = tx.ExecContext(ctx, `INSERT INTO `+table+` (region_code, as_of_date, year, is_synthetic, status, run_id,
 		       members, aged_members, age_sum, age_le35, age_ge55, age_ge61,
 		       edu_known, edu_junior_or_below, edu_college_plus, floating, in_service, in_service_reported,
 		       rural_members, rural_aged_members, rural_age_ge55, rural_edu_known, rural_edu_junior_or_below)
-		SELECT region_code, snapshot_date, year(snapshot_date), is_synthetic, ?::BIGINT,
+		SELECT region_code, snapshot_date, year(snapshot_date), is_synthetic, status, ?::BIGINT,
 		       count(*), count(birth_month), sum(snapshot_date - birth_month) / 365.2425,
 		       count(*) FILTER (birth_month > snapshot_date - INTERVAL 36 YEAR),
 		       count(*) FILTER (birth_month <= snapshot_date - INTERVAL 55 YEAR),
@@ -263,7 +267,7 @@ func RefreshMemberProfile(ctx context.Context, tx *warehouse.Tx, run int64) erro
 		       count(education) FILTER (category = 'rural'),
 		       count(*) FILTER (category = 'rural' AND education IN ('primary_or_below', 'junior_high'))
 		FROM party_member
-		GROUP BY region_code, snapshot_date, is_synthetic`, run)
+		GROUP BY region_code, snapshot_date, is_synthetic, status`, run)
 	if err != nil {
 		return fmt.Errorf("indicators: member_profile: %w", err)
 	}
@@ -273,7 +277,11 @@ func RefreshMemberProfile(ctx context.Context, tx *warehouse.Tx, run int64) erro
 // outputColumns are the columns a query may return; the first four are required.
 // partial is true where an input of a derived indicator (one with
 // @depends_on) was a partial roll-up; such a query must return it.
-var outputColumns = []string{"region_code", "period", "numerator", "denominator", "year", "vintage", "flags", "is_synthetic", "partial"}
+// status is the observation status of the row (observation_status.code):
+// the weakest of the figures it was computed from (weakest_status() over
+// the rows a query sums, weaker_status(a, b) for two); without it a row is
+// final, or synthetic where is_synthetic.
+var outputColumns = []string{"region_code", "period", "numerator", "denominator", "year", "vintage", "flags", "is_synthetic", "partial", "status"}
 
 // CheckColumns checks the column names a query returns: the four required,
 // only known ones, none twice.
@@ -339,7 +347,7 @@ func Columns(ctx context.Context, tx *warehouse.Tx, ind *Indicator) ([]string, e
 
 // computeOne inserts ind's values into table (indicator_value's, as
 // tx.Table names it for the run).
-func computeOne(ctx context.Context, tx *warehouse.Tx, ind *Indicator, closure string, runID int64, table string) (IndicatorStats, error) {
+func computeOne(ctx context.Context, tx *warehouse.Tx, ind *Indicator, closure, home string, runID int64, table string) (IndicatorStats, error) {
 	start := time.Now()
 	is := IndicatorStats{Code: ind.Code}
 	cols, ok := columnCache.Load(source(ind))
@@ -351,7 +359,7 @@ func computeOne(ctx context.Context, tx *warehouse.Tx, ind *Indicator, closure s
 		cols = c
 		columnCache.Store(source(ind), c)
 	}
-	res, err := tx.ExecContext(ctx, insertSQL(ind, cols.([]string), closure, runID, table))
+	res, err := tx.ExecContext(ctx, insertSQL(ind, cols.([]string), closure, home, runID, table))
 	if err != nil {
 		return is, fmt.Errorf("indicators: %s: %w", ind.Path, err)
 	}
@@ -455,7 +463,7 @@ func checkValues(ctx context.Context, tx *warehouse.Tx, sel []*Indicator, list s
 
 // insertSQL builds the statement that evaluates ind's query, rolls it up and
 // writes indicator_value.
-func insertSQL(ind *Indicator, cols []string, closure string, runID int64, table string) string {
+func insertSQL(ind *Indicator, cols []string, closure, home string, runID int64, table string) string {
 	has := map[string]bool{}
 	for _, c := range cols {
 		has[c] = true
@@ -467,6 +475,7 @@ func insertSQL(ind *Indicator, cols []string, closure string, runID int64, table
 		return dflt
 	}
 	scale := strconv.FormatFloat(ind.Scale, 'g', -1, 64)
+	synthetic := pick("is_synthetic", "coalesce(CAST(is_synthetic AS BOOLEAN), false)", "false")
 	flags := pick("flags", "coalesce(CAST(flags AS VARCHAR), '')", "''")
 	if has["partial"] {
 		// The partial mark leads, so that everything that leaves partial
@@ -476,7 +485,7 @@ func insertSQL(ind *Indicator, cols []string, closure string, runID int64, table
 	}
 	var b strings.Builder
 	b.WriteString(`INSERT INTO ` + table + ` (indicator, region_code, period, year, vintage, numerator, denominator,
-	value, unit, flags, is_rollup, is_synthetic, reported, expected, beside_own, computed_at, run_id)
+	value, unit, flags, is_rollup, is_synthetic, status, reported, expected, beside_own, computed_at, run_id)
 WITH `)
 	if len(ind.DependsOn) > 0 {
 		b.WriteString(inputRelation(ind) + ", ")
@@ -489,13 +498,14 @@ WITH `)
 	SELECT CAST(region_code AS VARCHAR) AS region_code, CAST(period AS VARCHAR) AS period,
 	       %s AS year, %s AS vintage,
 	       CAST(numerator AS DOUBLE) AS numerator, CAST(denominator AS DOUBLE) AS denominator,
-	       %s AS flags, %s AS is_synthetic
+	       %s AS flags, %s AS is_synthetic, %s AS status
 	FROM q WHERE region_code IS NOT NULL AND period IS NOT NULL%s
 )`,
 		pick("year", "CAST(year AS INTEGER)", "TRY_CAST(left(CAST(period AS VARCHAR), 4) AS INTEGER)"),
 		pick("vintage", "coalesce(CAST(vintage AS VARCHAR), '')", "''"),
 		flags,
-		pick("is_synthetic", "coalesce(CAST(is_synthetic AS BOOLEAN), false)", "false"),
+		synthetic,
+		"weaker_status("+pick("status", "CAST(status AS VARCHAR)", "NULL")+", CASE WHEN "+synthetic+" THEN 'synthetic' END)",
 		reportedRows(ind, pick("vintage", "coalesce(CAST(q.vintage AS VARCHAR), '')", "''")))
 
 	if ind.Aggregation == None {
@@ -524,9 +534,14 @@ WITH `)
 	       -- in a fixed order: a parallel sum of doubles differs in its last
 	       -- bits from run to run, and a re-run must give the same warehouse
 	       sum(u.numerator ORDER BY u.region_code) AS numerator, sum(u.denominator ORDER BY u.region_code) AS denominator,
-	       count(DISTINCT u.child) AS contributing, max(u.children) AS children, bool_or(u.is_synthetic) AS is_synthetic
+	       count(DISTINCT u.child) AS contributing, max(u.children) AS children, bool_or(u.is_synthetic) AS is_synthetic,
+	       weakest_status(u.status) AS status
 	FROM uc u
 	WHERE %s
+	  -- synthetic figures go no higher than the warehouse's home region, and
+	  -- never into a province or the country (see syntheticLevel)
+	  AND NOT (u.is_synthetic AND u.ancestor IN (SELECT ancestor FROM `+closure+` WHERE code = %s AND depth > 0
+	                                             UNION ALL SELECT code FROM region WHERE level < %d))
 	GROUP BY u.ancestor, u.period, u.vintage
 ), below AS (
 	-- a roll-up is partial too where a region between it and the data is
@@ -539,7 +554,7 @@ WITH `)
 	SELECT r.region_code, r.period, r.year, r.vintage, r.numerator, r.denominator,
 	       CASE WHEN r.contributing < r.children THEN 'partial: ' || r.contributing || ' of ' || r.children || ' sub-regions'
 	            WHEN b.partial THEN 'partial: sub-regions missing further down' ELSE '' END AS flags,
-	       r.is_synthetic, true AS is_rollup,
+	       r.is_synthetic, r.status, true AS is_rollup,
 	       CAST(r.contributing AS INTEGER) AS reported, CAST(r.children AS INTEGER) AS expected,
 	       -- the region has a figure of its own: the sum of its children
 	       -- stands beside it, never instead of it
@@ -551,7 +566,7 @@ WITH `)
 	SELECT *, false AS is_rollup, NULL::INTEGER AS reported, NULL::INTEGER AS expected, false AS beside_own FROM base
 	UNION ALL
 	SELECT * FROM roll
-)`, denOK)
+)`, denOK, sqlList([]string{home}), syntheticLevel)
 	}
 	value := fmt.Sprintf("CASE WHEN denominator = 0 THEN NULL ELSE numerator / denominator * %s END", scale)
 	if ind.Aggregation == Sum || ind.Aggregation == None {
@@ -560,7 +575,7 @@ WITH `)
 	fmt.Fprintf(&b, `
 SELECT %s, region_code, period, year, vintage, numerator, denominator, %s, %s,
        CASE WHEN denominator = 0 THEN concat_ws('; ', nullif(flags, ''), 'zero denominator') ELSE flags END,
-       is_rollup, is_synthetic, reported, expected, beside_own, now(), %d::BIGINT
+       is_rollup, is_synthetic, status, reported, expected, beside_own, now(), %d::BIGINT
 FROM allrows
 -- a region present in the source with nothing to count (0 of 0) counts as
 -- reporting in its parents' roll-ups but has no value of its own
@@ -580,7 +595,8 @@ func reportedRows(ind *Indicator, ownVintage string) string {
 	return `
 	UNION ALL
 	SELECT r.region_code, r.period, r.year, r.vintage, r.numerator, r.denominator,
-	       concat_ws('; ', nullif(r.flags, ''), 'reported by ' || r.package_region), r.is_synthetic
+	       concat_ws('; ', nullif(r.flags, ''), 'reported by ' || r.package_region), r.is_synthetic,
+	       weaker_status(r.status, CASE WHEN r.is_synthetic THEN 'synthetic' END)
 	FROM reported_value r
 	WHERE r.indicator = ` + sqlList([]string{ind.Code}) + ` AND NOT r.is_derived
 	  AND NOT EXISTS (SELECT 1 FROM q WHERE CAST(q.region_code AS VARCHAR) = r.region_code
@@ -622,6 +638,13 @@ func refreshAlerts(ctx context.Context, tx *warehouse.Tx, list string, runID int
 	}
 	return res.RowsAffected()
 }
+
+// syntheticLevel: synthetic figures never roll up into a region of a lower
+// level than this (0 the country, 1 a province), nor above the warehouse's
+// home region: a sum of demo data must never read as a province's or the
+// country's figure. A city can sum its synthetic districts (the reporting-up
+// walkthrough), flagged synthetic and partial.
+const syntheticLevel = 2
 
 var closureSeq atomic.Int64
 

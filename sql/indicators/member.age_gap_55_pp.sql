@@ -15,7 +15,8 @@ SELECT m.region_code, m.period, m.year, m.vintage,
        NULL::DOUBLE AS denominator,
        'members ' || m.period || ', census ' || p.period AS flags,
        m.partial OR p.partial AS partial,
-       m.is_synthetic OR p.is_synthetic AS is_synthetic
+       m.is_synthetic OR p.is_synthetic AS is_synthetic,
+       weaker_status(m.status, p.status) AS status
 FROM indicator_input m
 JOIN indicator_input p
   ON p.indicator = 'population.adult_share_55_plus' AND p.region_code = m.region_code AND p.year = m.year AND p.partial = m.partial

@@ -13,6 +13,7 @@
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
        sum(in_service_reported) AS numerator,
        sum(in_service) AS denominator,
-       bool_or(is_synthetic) AS is_synthetic
+       bool_or(is_synthetic) AS is_synthetic,
+       weakest_status(status) AS status
 FROM member_profile
 GROUP BY region_code, as_of_date, year

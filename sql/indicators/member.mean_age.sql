@@ -3,6 +3,7 @@
 -- @name_en: Mean age of members
 -- @unit: 岁
 -- @direction: neutral
+-- @precision: 1
 -- @aggregation: weighted_mean
 -- @weight: members with a known birth month
 -- @numerator: sum of members' exact ages at the snapshot (years)
@@ -13,7 +14,8 @@
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
        sum(age_sum) AS numerator,
        sum(aged_members) AS denominator,
-       bool_or(is_synthetic) AS is_synthetic
+       bool_or(is_synthetic) AS is_synthetic,
+       weakest_status(status) AS status
 FROM member_profile
 GROUP BY region_code, as_of_date, year
 HAVING sum(aged_members) > 0

@@ -13,7 +13,8 @@
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
        sum(rural_edu_junior_or_below) AS numerator,
        sum(rural_edu_known) AS denominator,
-       bool_or(is_synthetic) AS is_synthetic
+       bool_or(is_synthetic) AS is_synthetic,
+       weakest_status(status) AS status
 FROM member_profile
 GROUP BY region_code, as_of_date, year
 -- nothing to count (0 of 0) without rural members; unknown, so no row, where

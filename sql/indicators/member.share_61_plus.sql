@@ -14,7 +14,8 @@
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
        sum(age_ge61) AS numerator,
        sum(aged_members) AS denominator,
-       bool_or(is_synthetic) AS is_synthetic
+       bool_or(is_synthetic) AS is_synthetic,
+       weakest_status(status) AS status
 FROM member_profile
 GROUP BY region_code, as_of_date, year
 HAVING sum(aged_members) > 0
@@ -22,7 +23,8 @@ UNION ALL
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, origin AS vintage,
        max(members) FILTER (dimension = 'age' AND band = 'ge61') AS numerator,
        max(members) FILTER (dimension = 'total') AS denominator,
-       bool_or(is_synthetic) AS is_synthetic
+       bool_or(is_synthetic) AS is_synthetic,
+       weakest_status(status) AS status
 FROM member_published
 GROUP BY region_code, as_of_date, year, origin
 HAVING max(members) FILTER (dimension = 'age' AND band = 'ge61') IS NOT NULL AND max(members) FILTER (dimension = 'total') > 0

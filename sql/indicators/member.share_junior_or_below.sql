@@ -14,7 +14,8 @@
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, '' AS vintage,
        sum(edu_junior_or_below) AS numerator,
        sum(edu_known) AS denominator,
-       bool_or(is_synthetic) AS is_synthetic
+       bool_or(is_synthetic) AS is_synthetic,
+       weakest_status(status) AS status
 FROM member_profile
 GROUP BY region_code, as_of_date, year
 HAVING sum(edu_known) > 0
@@ -22,7 +23,8 @@ UNION ALL
 SELECT region_code, strftime(as_of_date, '%Y-%m-%d') AS period, year, origin AS vintage,
        max(members) FILTER (dimension = 'education' AND band = 'junior_or_below') AS numerator,
        max(members) FILTER (dimension = 'total') AS denominator,
-       bool_or(is_synthetic) AS is_synthetic
+       bool_or(is_synthetic) AS is_synthetic,
+       weakest_status(status) AS status
 FROM member_published
 GROUP BY region_code, as_of_date, year, origin
 HAVING max(members) FILTER (dimension = 'education' AND band = 'junior_or_below') IS NOT NULL AND max(members) FILTER (dimension = 'total') > 0

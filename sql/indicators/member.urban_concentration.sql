@@ -12,7 +12,8 @@
 -- @notes: "××% of people and ××% of members live in the city": above 1, members are more urban than the population. Members count where their village or community has an urban-rural class; the share above a township is partial where a sub-region (down to townships) has no such members, as a roll-up is. The urbanisation rate is the region's own series (vintage empty) where it has one, else the first of NBS_data_portal_revised, first_release (named in flags) — only for a complete member share. A partial member share is paired only with a partial urbanisation rate of the region's own series, and flagged partial. Computed at every level, not rolled up.
 WITH RECURSIVE p AS (
     SELECT p.region_code, p.as_of_date, p.year, r.urban_rural_class LIKE '1%' AS urban,
-           sum(p.members) AS members, bool_or(p.is_synthetic) AS is_synthetic
+           sum(p.members) AS members, bool_or(p.is_synthetic) AS is_synthetic,
+           weakest_status(p.status) AS status
     FROM member_profile p
     JOIN region r ON r.code = p.region_code AND r.urban_rural_class IS NOT NULL
     GROUP BY ALL
@@ -42,11 +43,12 @@ WITH RECURSIVE p AS (
     SELECT a.ancestor AS region_code, p.as_of_date, p.year,
            sum(p.members) FILTER (p.urban) AS urban_members,
            sum(p.members) AS members,
-           bool_or(p.is_synthetic) AS is_synthetic
+           bool_or(p.is_synthetic) AS is_synthetic,
+           weakest_status(p.status) AS status
     FROM p JOIN up a ON a.code = p.region_code
     GROUP BY a.ancestor, p.as_of_date, p.year
 ), u AS (
-    SELECT region_code, year, vintage, value, partial, vintage_rank, is_synthetic
+    SELECT region_code, year, vintage, value, partial, vintage_rank, is_synthetic, status
     FROM indicator_input
     WHERE indicator = 'urban.rate_resident' AND length(period) = 4 AND value > 0
 )
@@ -55,7 +57,8 @@ SELECT m.region_code, strftime(m.as_of_date, '%Y-%m-%d') AS period, m.year, '' A
        u.value AS denominator,
        CASE WHEN u.vintage = '' THEN '' ELSE 'urbanisation vintage ' || u.vintage END AS flags,
        u.partial AS partial,
-       m.is_synthetic OR u.is_synthetic AS is_synthetic
+       m.is_synthetic OR u.is_synthetic AS is_synthetic,
+       weaker_status(m.status, u.status) AS status
 FROM m
 LEFT JOIN below b ON b.code = m.region_code AND b.as_of_date = m.as_of_date
 JOIN u ON u.region_code = m.region_code AND u.year = m.year

@@ -4,6 +4,7 @@
 -- @unit: 人/百人
 -- @scale: 100
 -- @direction: higher_better
+-- @precision: 1
 -- @aggregation: ratio
 -- @numerator: formal party members working in organisations in scope
 -- @denominator: employees of organisations in scope that report employees
@@ -13,7 +14,8 @@
 SELECT region_code, strftime(snapshot_date, '%Y-%m-%d') AS period, year(snapshot_date) AS year,
        coalesce(sum(coalesce(formal_members, 0)) FILTER (in_scope AND employees > 0), 0) AS numerator,
        coalesce(sum(employees) FILTER (in_scope AND employees > 0), 0) AS denominator,
-       bool_or(is_synthetic) AS is_synthetic
+       bool_or(is_synthetic) AS is_synthetic,
+       weakest_status(status) AS status
 FROM organisation
 GROUP BY region_code, snapshot_date
 -- nothing to count (0 of 0) where no organisation is in scope; unknown, so

@@ -12,6 +12,7 @@
 SELECT region_code, strftime(snapshot_date, '%Y-%m-%d') AS period, year(snapshot_date) AS year,
        count(*) FILTER (coalesce(formal_members, 0) >= 3 AND party_org_mode = 'none') AS numerator,
        NULL::DOUBLE AS denominator,
-       bool_or(is_synthetic) AS is_synthetic
+       bool_or(is_synthetic) AS is_synthetic,
+       weakest_status(status) AS status
 FROM organisation
 GROUP BY region_code, snapshot_date

@@ -13,6 +13,7 @@
 SELECT region_code, strftime(snapshot_date, '%Y-%m-%d') AS period, year(snapshot_date) AS year,
        count(*) FILTER ((in_scope) AND (party_org_mode IN ('single', 'joint', 'affiliated') OR instructor_assigned)) AS numerator,
        count(*) FILTER (in_scope) AS denominator,
-       bool_or(is_synthetic) AS is_synthetic
+       bool_or(is_synthetic) AS is_synthetic,
+       weakest_status(status) AS status
 FROM organisation
 GROUP BY region_code, snapshot_date

@@ -35,8 +35,8 @@ func TestDerivedFollowPartialInputs(t *testing.T) {
 	db := w.DB()
 	exec(t, db, fixture[0], `INSERT INTO population_history (region_code, year, vintage, resident_pop, urban_resident_pop,
 		hukou_pop, urban_hukou_pop, published_hukou_urban_rate_pct, is_synthetic) VALUES
-		('310112', 2019, 'demo',  980000,  862400, 500000, 390000, NULL, true),
-		('310112', 2020, 'demo', 1000000,  900000, 500000, 400000, NULL, true),
+		('310112', 2019, 'demo',  980000,  862400, 500000, 390000, NULL, false),
+		('310112', 2020, 'demo', 1000000,  900000, 500000, 400000, NULL, false),
 		('000000', 2019, 'NBS_data_portal_revised', 1000, 600, NULL, NULL, NULL, false),
 		('000000', 2020, 'NBS_data_portal_revised', 1000, 640, NULL, NULL, NULL, false),
 		('000000', 2020, 'hukou_rate_release', NULL, NULL, NULL, NULL, 45.4, false)`)

@@ -13,7 +13,8 @@
 SELECT region_code, strftime(snapshot_date, '%Y-%m-%d') AS period, year(snapshot_date) AS year,
        coalesce(sum(compounds_with_branch) FILTER (compounds > 0 AND compounds_with_branch IS NOT NULL), 0) AS numerator,
        coalesce(sum(compounds) FILTER (compounds > 0 AND compounds_with_branch IS NOT NULL), 0) AS denominator,
-       bool_or(is_synthetic) AS is_synthetic
+       bool_or(is_synthetic) AS is_synthetic,
+       weakest_status(status) AS status
 FROM community
 GROUP BY region_code, snapshot_date
 -- nothing to count (0 of 0) where every community reports no compounds;

@@ -13,6 +13,7 @@
 SELECT region_code, strftime(snapshot_date, '%Y-%m-%d') AS period, year(snapshot_date) AS year,
        count(*) FILTER (setting = 'village' AND urban_partner_code IS NOT NULL AND urban_partner_code <> '') AS numerator,
        count(*) FILTER (setting = 'village') AS denominator,
-       bool_or(is_synthetic) AS is_synthetic
+       bool_or(is_synthetic) AS is_synthetic,
+       weakest_status(status) AS status
 FROM party_org
 GROUP BY region_code, snapshot_date

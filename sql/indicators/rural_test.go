@@ -23,23 +23,23 @@ var ruralMembers = `INSERT INTO party_member_history (snapshot_date, region_code
 		in_service, floating, reported_to_community, is_synthetic) VALUES
 		-- 三村: 3 rural members, 2 of them 55+ and at junior high or below;
 		-- 2 younger college-educated members of other categories
-		('2024-06-30', '310112101201', 'r1', '1950-03-01', 'primary_or_below', 'rural',      false, false, NULL,  true),
-		('2024-06-30', '310112101201', 'r2', '1960-01-01', 'junior_high',      'rural',      false, false, NULL,  true),
-		('2024-06-30', '310112101201', 'r3', '1990-05-01', 'senior_high',      'rural',      true,  false, true,  true),
-		('2024-06-30', '310112101201', 'a1', '1985-06-01', 'bachelor',         'agency',     true,  false, true,  true),
-		('2024-06-30', '310112101201', 'a2', '1992-01-01', 'college',          'enterprise', true,  false, false, true),
+		('2024-06-30', '310112101201', 'r1', '1950-03-01', 'primary_or_below', 'rural',      false, false, NULL, false),
+		('2024-06-30', '310112101201', 'r2', '1960-01-01', 'junior_high',      'rural',      false, false, NULL, false),
+		('2024-06-30', '310112101201', 'r3', '1990-05-01', 'senior_high',      'rural',      true,  false, true, false),
+		('2024-06-30', '310112101201', 'a1', '1985-06-01', 'bachelor',         'agency',     true,  false, true, false),
+		('2024-06-30', '310112101201', 'a2', '1992-01-01', 'college',          'enterprise', true,  false, false, false),
 		-- 一社区: 5 rural members, one of them with neither birth month nor
 		-- education (in neither denominator); 2 retired members, both 55+
-		('2024-06-30', '310112101001', 'r4', '1955-01-01', 'junior_high',      'rural',      false, false, NULL,  true),
-		('2024-06-30', '310112101001', 'r5', '1980-01-01', 'junior_high',      'rural',      true,  false, true,  true),
-		('2024-06-30', '310112101001', 'r6', '1988-01-01', 'junior_high',      'rural',      true,  false, true,  true),
-		('2024-06-30', '310112101001', 'r7', '1991-01-01', 'primary_or_below', 'rural',      true,  false, false, true),
-		('2024-06-30', '310112101001', 'r8', NULL,         NULL,               'rural',      false, false, NULL,  true),
-		('2024-06-30', '310112101001', 't1', '1940-01-01', 'junior_high',      'retired',    false, false, NULL,  true),
-		('2024-06-30', '310112101001', 't2', '1945-01-01', 'primary_or_below', 'retired',    false, false, NULL,  true),
+		('2024-06-30', '310112101001', 'r4', '1955-01-01', 'junior_high',      'rural',      false, false, NULL, false),
+		('2024-06-30', '310112101001', 'r5', '1980-01-01', 'junior_high',      'rural',      true,  false, true, false),
+		('2024-06-30', '310112101001', 'r6', '1988-01-01', 'junior_high',      'rural',      true,  false, true, false),
+		('2024-06-30', '310112101001', 'r7', '1991-01-01', 'primary_or_below', 'rural',      true,  false, false, false),
+		('2024-06-30', '310112101001', 'r8', NULL,         NULL,               'rural',      false, false, NULL, false),
+		('2024-06-30', '310112101001', 't1', '1940-01-01', 'junior_high',      'retired',    false, false, NULL, false),
+		('2024-06-30', '310112101001', 't2', '1945-01-01', 'primary_or_below', 'retired',    false, false, NULL, false),
 		-- 二社区 and 乙区: members, none of them rural
-		('2024-06-30', '310112101002', 'c1', '1950-01-01', 'junior_high',      'community',  false, false, NULL,  true),
-		('2024-06-30', '310104',       'g1', '1970-01-01', 'postgraduate',     'agency',     true,  false, true,  true)`
+		('2024-06-30', '310112101002', 'c1', '1950-01-01', 'junior_high',      'community',  false, false, NULL, false),
+		('2024-06-30', '310104',       'g1', '1970-01-01', 'postgraduate',     'agency',     true,  false, true, false)`
 
 // TestRuralShares: the rural shares count rural members only, roll up as
 // Σnumerator/Σdenominator, treat a region without rural members as reporting

@@ -15,6 +15,6 @@ SELECT region_code,
        year, vintage,
        urbanised_area_km2 AS numerator,
        NULL::DOUBLE AS denominator,
-       is_synthetic
+       is_synthetic, status
 FROM population
 WHERE urbanised_area_km2 IS NOT NULL

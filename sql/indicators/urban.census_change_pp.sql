@@ -14,11 +14,12 @@ SELECT region_code, period, year, vintage,
        value - prev_value AS numerator,
        NULL::DOUBLE AS denominator,
        partial OR prev_partial AS partial,
-       is_synthetic OR prev_synthetic AS is_synthetic
+       is_synthetic OR prev_synthetic AS is_synthetic,
+       weaker_status(status, prev_status) AS status
 FROM (
-    SELECT region_code, period, year, vintage, value, partial, is_synthetic,
+    SELECT region_code, period, year, vintage, value, partial, is_synthetic, status,
            lag(value) OVER w AS prev_value, lag(year) OVER w AS prev_year,
-           lag(partial) OVER w AS prev_partial, lag(is_synthetic) OVER w AS prev_synthetic
+           lag(partial) OVER w AS prev_partial, lag(is_synthetic) OVER w AS prev_synthetic, lag(status) OVER w AS prev_status
     FROM indicator_input
     WHERE indicator = 'urban.rate_census' AND value IS NOT NULL AND year IN (2010, 2020)
     WINDOW w AS (PARTITION BY region_code, vintage, partial ORDER BY year)

@@ -16,6 +16,6 @@ SELECT region_code,
        year, vintage,
        floating_pop AS numerator,
        resident_pop AS denominator,
-       is_synthetic
+       is_synthetic, status
 FROM population
 WHERE floating_pop IS NOT NULL AND resident_pop IS NOT NULL

@@ -15,7 +15,8 @@ SELECT r.region_code, r.period, r.year, r.vintage,
        NULL::DOUBLE AS denominator,
        CASE WHEN h.vintage = r.vintage THEN '' ELSE 'hukou vintage ' || h.vintage END AS flags,
        r.partial OR h.partial AS partial,
-       r.is_synthetic OR h.is_synthetic AS is_synthetic
+       r.is_synthetic OR h.is_synthetic AS is_synthetic,
+       weaker_status(r.status, h.status) AS status
 FROM indicator_input r
 JOIN indicator_input h
   ON h.indicator = 'urban.rate_hukou' AND h.region_code = r.region_code AND h.period = r.period

@@ -11,9 +11,9 @@
 -- @vintages: NBS_data_portal_revised, first_release, CSY1998_p105
 -- @notes: Year-end values only (census dates are left out); where years are missing in a vintage the change is spread evenly over the gap and flagged "over N years". Never compares two vintages, nor a region's own figure with a partial roll-up: a partial rate is compared only with the previous partial rate of its vintage, and the change is flagged partial.
 WITH y AS (
-    SELECT region_code, period, year, vintage, value, partial, is_synthetic,
+    SELECT region_code, period, year, vintage, value, partial, is_synthetic, status,
            lag(value) OVER w AS prev_value, lag(year) OVER w AS prev_year,
-           lag(is_synthetic) OVER w AS prev_synthetic
+           lag(is_synthetic) OVER w AS prev_synthetic, lag(status) OVER w AS prev_status
     FROM indicator_input
     WHERE indicator = 'urban.rate_resident' AND length(period) = 4 AND value IS NOT NULL
     WINDOW w AS (PARTITION BY region_code, vintage, partial ORDER BY year)
@@ -23,6 +23,7 @@ SELECT region_code, period, year, vintage,
        NULL::DOUBLE AS denominator,
        CASE WHEN year - prev_year > 1 THEN 'over ' || (year - prev_year) || ' years' ELSE '' END AS flags,
        partial,
-       is_synthetic OR prev_synthetic AS is_synthetic
+       is_synthetic OR prev_synthetic AS is_synthetic,
+       weaker_status(status, prev_status) AS status
 FROM y
 WHERE prev_value IS NOT NULL

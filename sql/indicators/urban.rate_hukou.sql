@@ -20,7 +20,7 @@ SELECT region_code,
        CASE WHEN urban_hukou_pop IS NOT NULL AND hukou_pop IS NOT NULL THEN hukou_pop
             ELSE 100 END AS denominator,
        CASE WHEN urban_hukou_pop IS NOT NULL AND hukou_pop IS NOT NULL THEN '' ELSE 'published' END AS flags,
-       is_synthetic
+       is_synthetic, status
 FROM population
 WHERE (urban_hukou_pop IS NOT NULL AND hukou_pop IS NOT NULL)
    OR published_hukou_urban_rate_pct IS NOT NULL

@@ -17,6 +17,6 @@ SELECT region_code,
        year, vintage,
        urban_resident_pop AS numerator,
        resident_pop AS denominator,
-       is_synthetic
+       is_synthetic, status
 FROM population
 WHERE urban_resident_pop IS NOT NULL AND resident_pop IS NOT NULL
