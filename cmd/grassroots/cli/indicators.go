@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -343,33 +345,71 @@ func showIndicator(ctx context.Context, e *Env, db *sql.DB, ind *indicators.Indi
 			return Usagef("--vintage %q: %s has %s for region %s", vintage, ind.Code, vintageList(vintages), region)
 		}
 	}
+	// The default series first; after it, newer values of another vintage
+	// (a first release the revised series has not reached), named as such.
+	newer := vintage == ""
+	shown := fmt.Sprintf("round(c.value, %d)", ind.Precision)
+	if format == "table" {
+		shown = fmt.Sprintf("printf('%%.%df', round(c.value, %d))", ind.Precision, ind.Precision)
+	}
 	res, err := queryResult(ctx, db, `SELECT c.region_code AS region, r.name AS 区划, c.period, c.vintage,
-		round(c.value, 4) AS value, c.unit, iv.numerator, iv.denominator,
+		`+shown+` AS value, c.unit, coalesce(st.symbol, '') AS sym, coalesce(iv.status, 'final') AS status,
+		iv.numerator, iv.denominator, round(c.value, 6) AS value_exact,
 		round(c.change, 4) AS change, c.change_unit, round(c.change_per_year, 4) AS per_year,
 		round(c.cagr_pct, 3) AS "cagr_%",
 		t.target_value AS target, t.target_year, round(t.distance, 4) AS distance,
-		round(t.pace_needed, 4) AS pace_needed, t.projected_year, t.status,
+		round(t.pace_needed, 4) AS pace_needed, t.projected_year, t.status AS target_status,
 		round(b.value, 4) AS children_sum,
 		CASE WHEN b.expected IS NOT NULL THEN b.reported || '/' || b.expected END AS children,
-		trim(concat_ws(' ', CASE WHEN iv.is_rollup THEN 'roll-up of ' || iv.reported || ' of ' || iv.expected || ' sub-regions' END,
+		trim(concat_ws(' ', CASE WHEN c.vintage <> $3 AND $3 <> 'all' THEN 'newer than the ' || CASE WHEN $3 = '' THEN 'own' ELSE $3 END || ' series, from ' || c.vintage || ';' END,
+		     CASE WHEN iv.is_rollup THEN 'roll-up of ' || iv.reported || ' of ' || iv.expected || ' sub-regions' END,
 		     CASE WHEN iv.is_synthetic THEN 'synthetic' END, nullif(iv.flags, ''),
 		     CASE WHEN b.value IS NOT NULL THEN 'children_sum: the sum of its sub-regions, beside its own figure' ||
-		          CASE WHEN b.flags <> '' THEN ' (' || b.flags || ')' ELSE '' END END)) AS notes
+		          CASE WHEN b.flags <> '' THEN ' (' || b.flags || ')' ELSE '' END END,
+		     (SELECT string_agg(f.note_zh, '；' ORDER BY f.note_zh) FROM footnote f WHERE f.indicator = c.indicator
+		        AND coalesce(f.region_code, c.region_code) = c.region_code AND coalesce(f.period, c.period) = c.period
+		        AND coalesce(f.vintage, c.vintage) = c.vintage))) AS notes
 		FROM indicator_change c
 		JOIN indicator_value iv ON iv.indicator = c.indicator AND iv.region_code = c.region_code
 		 AND iv.period = c.period AND iv.vintage = c.vintage AND NOT iv.beside_own
+		LEFT JOIN observation_status st ON st.code = iv.status
 		LEFT JOIN indicator_value b ON b.indicator = c.indicator AND b.region_code = c.region_code
 		 AND b.period = c.period AND b.vintage = c.vintage AND b.beside_own
 		LEFT JOIN region r ON r.code = c.region_code
 		LEFT JOIN indicator_target_status t ON t.indicator = c.indicator AND t.region_code = c.region_code
 		 AND t.period = c.period AND t.vintage = c.vintage
-		WHERE c.indicator = $1 AND c.region_code = $2 AND ($3 = 'all' OR c.vintage = $3)
+		WHERE c.indicator = $1 AND c.region_code = $2
+		  AND ($3 = 'all' OR c.vintage = $3 OR ($6 AND EXISTS (SELECT 1 FROM indicator_newer n
+		       WHERE n.indicator = c.indicator AND n.region_code = c.region_code AND n.period = c.period AND n.vintage = c.vintage)))
 		  AND ($4 = 0 OR c.year >= $4) AND ($5 = 0 OR c.year <= $5)
-		ORDER BY c.vintage, c.period, t.target_year`, ind.Code, region, chosen, from, to)
+		ORDER BY c.vintage <> $3, c.vintage, c.period, t.target_year`, ind.Code, region, chosen, from, to, newer)
 	if err != nil {
 		return err
 	}
 	res.Blank = true
+	var elsewhere []string
+	if len(res.Rows) == 0 && chosen != "all" {
+		// Nothing of this vintage in these years: say which vintage has them.
+		rows, err := db.QueryContext(ctx, `SELECT vintage, min(period), max(period) FROM indicator_value
+			WHERE indicator = $1 AND region_code = $2 AND vintage <> $3 AND NOT beside_own
+			  AND ($4 = 0 OR year >= $4) AND ($5 = 0 OR year <= $5) GROUP BY vintage ORDER BY vintage`, ind.Code, region, chosen, from, to)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var v, lo, hi string
+			if err := rows.Scan(&v, &lo, &hi); err != nil {
+				rows.Close()
+				return err
+			}
+			span := lo
+			if hi != lo {
+				span += "–" + hi
+			}
+			elsewhere = append(elsewhere, fmt.Sprintf("%s (%s; --vintage %s)", vintageName(v), span, v))
+		}
+		rows.Close()
+	}
 	if format != "table" {
 		return res.Write(e.Stdout, format)
 	}
@@ -385,6 +425,9 @@ func showIndicator(ctx context.Context, e *Env, db *sql.DB, ind *indicators.Indi
 	}
 	if chosen != "all" {
 		fmt.Fprintf(e.Stdout, "  vintage: %s", vintageName(chosen))
+		if later := otherVintages(res, chosen); len(later[0]) > 0 {
+			fmt.Fprintf(e.Stdout, "; %s has no value for %s, shown from %s", vintageName(chosen), strings.Join(later[1], ", "), strings.Join(later[0], ", "))
+		}
 		if len(vintages) > 1 {
 			var others []string
 			for _, v := range vintages {
@@ -396,8 +439,73 @@ func showIndicator(ctx context.Context, e *Env, db *sql.DB, ind *indicators.Indi
 		}
 		fmt.Fprintln(e.Stdout)
 	}
+	if len(elsewhere) > 0 {
+		fmt.Fprintf(e.Stdout, "  no value of %s in these years; other vintages have: %s\n", vintageName(chosen), strings.Join(elsewhere, ", "))
+	}
 	fmt.Fprintln(e.Stdout)
-	return res.Write(e.Stdout, format)
+	if err := res.Write(e.Stdout, format); err != nil {
+		return err
+	}
+	return writeLegend(ctx, e.Stdout, db, res)
+}
+
+// writeLegend prints what the status symbols in res's sym column mean.
+func writeLegend(ctx context.Context, w io.Writer, db *sql.DB, res *Result) error {
+	sc := slices.Index(res.Columns, "sym")
+	if sc < 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, row := range res.Rows {
+		if s, _ := row[sc].(string); s != "" {
+			seen[s] = true
+		}
+	}
+	if len(seen) == 0 {
+		return nil
+	}
+	rows, err := db.QueryContext(ctx, `SELECT symbol, label_zh, label_en FROM observation_status WHERE symbol <> '' ORDER BY rank`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var parts []string
+	for rows.Next() {
+		var sym, zh, en string
+		if err := rows.Scan(&sym, &zh, &en); err != nil {
+			return err
+		}
+		if seen[sym] {
+			parts = append(parts, sym+" "+zh+" ("+en+")")
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(w, "\n  %s\n", strings.Join(parts, "  "))
+	}
+	return rows.Err()
+}
+
+// otherVintages returns, for the rows of res of another vintage than chosen
+// (newer values the default series has not reached), those vintages and
+// their periods.
+func otherVintages(res *Result, chosen string) [2][]string {
+	vc, pc := slices.Index(res.Columns, "vintage"), slices.Index(res.Columns, "period")
+	var out [2][]string
+	if vc < 0 || pc < 0 {
+		return out
+	}
+	for _, row := range res.Rows {
+		v, _ := row[vc].(string)
+		p, _ := row[pc].(string)
+		if v == chosen {
+			continue
+		}
+		if !slices.Contains(out[0], v) {
+			out[0] = append(out[0], v)
+		}
+		out[1] = append(out[1], p)
+	}
+	return out
 }
 
 func vintageName(v string) string {

@@ -79,7 +79,8 @@ func TestIndicatorsComputeShowAlerts(t *testing.T) {
 		col[c] = i
 	}
 	last := recs[2]
-	if last[col["period"]] != "2016" || last[col["value"]] != "57.3497" || last[col["status"]] != "on_track" ||
+	if last[col["period"]] != "2016" || last[col["value"]] != "57.3" || last[col["value_exact"]] != "57.349697" ||
+		last[col["target_status"]] != "on_track" || last[col["status"]] != "final" ||
 		last[col["change"]] != "4.7796" || last[col["per_year"]] != "1.1949" || last[col["projected_year"]] != "2019" {
 		t.Fatalf("2016 row: %v", last)
 	}
@@ -90,7 +91,7 @@ func TestIndicatorsComputeShowAlerts(t *testing.T) {
 
 	// The district's 55+ share: township 甲镇 2 of 3 members, the district 2 of 4.
 	out = mustRun(t, "", "indicators", "show", "member.share_55_plus", "--warehouse", w, "--region", "310112", "--format", "csv")
-	if !strings.Contains(out, "310112,闵行区,2024-06-30,,50,%,2,4,") || !strings.Contains(out, "roll-up of 2 of 2 sub-regions synthetic") {
+	if !strings.Contains(out, "310112,闵行区,2024-06-30,,50,%,s,synthetic,2,4,") || !strings.Contains(out, "roll-up of 2 of 2 sub-regions synthetic") {
 		t.Fatalf("district 55+ share:\n%s", out)
 	}
 
@@ -110,6 +111,45 @@ func TestIndicatorsComputeShowAlerts(t *testing.T) {
 	code, _, errs = run(t, "", "indicators", "show", "urban.rate_resident", "--warehouse", w, "--vintage", "census_2020")
 	if code != 2 || !strings.Contains(errs, "has first_release for region 000000") {
 		t.Fatalf("show of a missing vintage: exit %d, %q", code, errs)
+	}
+}
+
+// The preferred vintage ends in 2023; 2024 exists only as a first release:
+// show --from 2024 prints it from that vintage, at the published precision,
+// with its status symbol and the legend, and says so.
+func TestShowNewerVintageAndStatus(t *testing.T) {
+	w := filepath.Join(t.TempDir(), "w.duckdb")
+	mustRun(t, "", "init", "--warehouse", w)
+	mustRun(t, "", "sql", "--write", "--warehouse", w, `
+		INSERT INTO region_history (code, name, level, level_name, parent_code) VALUES ('000000', '全国', 0, 'country', NULL);
+		INSERT INTO population_history (region_code, year, vintage, resident_pop, urban_resident_pop, status) VALUES
+			('000000', 2022, 'NBS_data_portal_revised', 1411750000, 920710000, 'revised'),
+			('000000', 2023, 'NBS_data_portal_revised', 1409670000, 932670000, 'revised'),
+			('000000', 2023, 'first_release', 1409670000, 932670000, 'preliminary'),
+			('000000', 2024, 'first_release', 1408280000, 943500000, 'preliminary');
+		INSERT INTO footnote (indicator, region_code, period, note_zh) VALUES
+			('urban.rate_resident', '000000', '2024', '2024年为统计公报初步数');`)
+	mustRun(t, "", "indicators", "compute", "--warehouse", w, "urban.rate_resident")
+	out := mustRun(t, "", "indicators", "show", "urban.rate_resident", "--region", "000000", "--from", "2024", "--warehouse", w)
+	for _, want := range []string{"NBS_data_portal_revised has no value for 2024, shown from first_release",
+		"2024    first_release  67.0", " p ", "preliminary", "(1 row)", "p 快报数 (preliminary)",
+		"newer than the NBS_data_portal_revised series, from first_release", "2024年为统计公报初步数"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show --from 2024 lacks %q:\n%s", want, out)
+		}
+	}
+	out = mustRun(t, "", "indicators", "show", "urban.rate_resident", "--region", "000000", "--from", "2022", "--warehouse", w)
+	for _, want := range []string{"2022    NBS_data_portal_revised  65.2", "2023    NBS_data_portal_revised  66.2", "(3 rows)", "r 修订数 (revised)  p 快报数 (preliminary)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show --from 2022 lacks %q:\n%s", want, out)
+		}
+	}
+	// An explicit vintage shows that vintage only; none in the years asked
+	// says which vintage has them.
+	out = mustRun(t, "", "indicators", "show", "urban.rate_resident", "--region", "000000", "--from", "2024",
+		"--vintage", "NBS_data_portal_revised", "--warehouse", w)
+	if !strings.Contains(out, "(0 rows)") || !strings.Contains(out, "other vintages have: first_release (2024; --vintage first_release)") {
+		t.Errorf("show --vintage NBS_data_portal_revised --from 2024:\n%s", out)
 	}
 }
 
