@@ -77,10 +77,20 @@ func isNumericType(t string) bool {
 
 // text renders one value for table, CSV and Markdown output; null reports
 // whether it was NULL.
+// Fixed is a number shown with a fixed number of decimals, as published
+// (67.0, not 67 or 66.9966): in tables and CSV as text, in workbooks as a
+// number with that number format.
+type Fixed struct {
+	V        float64
+	Decimals int
+}
+
 func text(v any, typ string) (s string, null bool) {
 	switch x := v.(type) {
 	case nil:
 		return "", true
+	case Fixed:
+		return strconv.FormatFloat(x.V, 'f', x.Decimals, 64), false
 	case string:
 		return x, false
 	case []byte:

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -144,6 +145,45 @@ func TestShowNewerVintageAndStatus(t *testing.T) {
 			t.Errorf("show --from 2022 lacks %q:\n%s", want, out)
 		}
 	}
+	// The export: the value as published with its symbol, full precision
+	// beside it, and the legend of the symbols in a sheet of its own.
+	xl := filepath.Join(t.TempDir(), "i.xlsx")
+	mustRun(t, "", "export", "indicators", "--warehouse", w, "--out", xl)
+	f, err := excelize.OpenFile(xl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("指标数据")
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, c := range rows[0] {
+		col[c] = i
+	}
+	var found bool
+	for n, r := range rows[1:] {
+		if r[col["时期"]] != "2024" || r[col["指标代码"]] != "urban.rate_resident" {
+			continue
+		}
+		found = true
+		cell, _ := excelize.CoordinatesToCellName(col["数值"]+1, n+2)
+		shown, _ := f.GetCellValue("指标数据", cell) // formatted as Excel shows it
+		if shown != "67.0" || r[col["标志"]] != "p" || r[col["数据状态"]] != "快报数" ||
+			!strings.HasPrefix(r[col["数值（全精度）"]], "66.9966") || r[col["数据口径"]] != "first_release" ||
+			!strings.Contains(r[col["数据说明"]], "首选口径尚无该期数据，取自first_release") || r[col["脚注"]] != "2024年为统计公报初步数" {
+			t.Errorf("2024 row of the export: shown %q, %v", shown, r)
+		}
+	}
+	if !found {
+		t.Errorf("the export has no 2024 value:\n%v", rows)
+	}
+	legend, err := f.GetRows("符号说明")
+	if err != nil || len(legend) < 6 || !slices.ContainsFunc(legend, func(r []string) bool { return len(r) > 1 && r[0] == "p" && r[1] == "快报数" }) {
+		t.Errorf("legend sheet: %v %v", legend, err)
+	}
+
 	// An explicit vintage shows that vintage only; none in the years asked
 	// says which vintage has them.
 	out = mustRun(t, "", "indicators", "show", "urban.rate_resident", "--region", "000000", "--from", "2024",
@@ -178,7 +218,7 @@ func TestIndicatorsWorklistAndExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if got := strings.Join(x.GetSheetList(), ","); got != "指标数据,指标说明" {
+	if got := strings.Join(x.GetSheetList(), ","); got != "指标数据,指标说明,符号说明" {
 		t.Fatalf("sheets %s", got)
 	}
 	rows, err := x.GetRows("指标数据")
@@ -193,7 +233,8 @@ func TestIndicatorsWorklistAndExport(t *testing.T) {
 		if r[0] == "org.coverage_economic" && r[3] == "310112" {
 			found = true
 			// 1 of 4 non-public enterprises has a party organisation.
-			if r[2] != "%" || r[7] != "25" || !strings.Contains(r[len(r)-1], "合成数据") {
+			// Shown as published, one decimal; synthetic, and so marked s.
+			if r[2] != "%" || r[7] != "25.0" || r[8] != "s" || r[9] != "示例数据" || !slices.Contains(r, "合成数据（演示用）") {
 				t.Fatalf("economic coverage row %v", r)
 			}
 		}

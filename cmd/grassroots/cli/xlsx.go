@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -31,6 +32,22 @@ func (r *Result) WriteXLSX(w io.Writer, sheet string) error {
 	if err != nil {
 		return err
 	}
+	fixed := map[int]int{} // decimals → style
+	fixedStyle := func(d int) int {
+		if id, ok := fixed[d]; ok {
+			return id
+		}
+		f := "0"
+		if d > 0 {
+			f += "." + strings.Repeat("0", d)
+		}
+		id, err := x.NewStyle(&excelize.Style{CustomNumFmt: &f})
+		if err != nil {
+			return 0
+		}
+		fixed[d] = id
+		return id
+	}
 	sw, err := x.NewStreamWriter(sheet)
 	if err != nil {
 		return err
@@ -45,7 +62,11 @@ func (r *Result) WriteXLSX(w io.Writer, sheet string) error {
 	for n, row := range r.Rows {
 		cells := make([]any, len(row))
 		for i, v := range row {
-			cells[i] = xlsxValue(v, r.Types[i], dateStyle)
+			if f, ok := v.(Fixed); ok {
+				cells[i] = excelize.Cell{StyleID: fixedStyle(f.Decimals), Value: f.V}
+			} else {
+				cells[i] = xlsxValue(v, r.Types[i], dateStyle)
+			}
 			s, _ := text(v, r.Types[i])
 			widths[i] = max(widths[i], min(displayWidth(s), 60))
 		}
