@@ -15,6 +15,8 @@ var labels = map[string][2]string{
 	"index_title":       {"grassroots 报告", "grassroots reports"},
 	"index_intro":       {"本目录列出全部报告，每份报告注明数据日期。页面离线可用，可直接打印（A4）。", "Every report, with the date of its data. The pages work offline and print on A4."},
 	"report":            {"报告", "Report"},
+	"audit":             {"数据审核报告", "Data audit report (数据审核报告)"},
+	"audit_findings":    {"最近一次审核发现 %d 条问题，按错误、提示分列，附建议核查；可直接打印（A4）。", "%d findings of the last audit, errors first, each with what to check; prints on A4."},
 	"region":            {"地区", "Region"},
 	"charts":            {"图表数", "Charts"},
 	"contains_synth":    {"含示例数据", "includes synthetic data"},

@@ -84,6 +84,10 @@ type Site struct {
 	Pages []*Page
 	// Regions are the region pages, each region before those below it.
 	Regions []RegionPage
+	// Audit is the path of the audit report (数据审核报告), written when
+	// the warehouse holds an audit; Findings how many it lists.
+	Audit    string
+	Findings int
 }
 
 // Build reads the warehouse for one report and returns its page, not yet
@@ -271,6 +275,18 @@ func Render(ctx context.Context, db *sql.DB, specs []*Spec, o Options) (*Site, e
 		if err := writeFile(filepath.Join(o.Out, p.File), b); err != nil {
 			return nil, err
 		}
+	}
+	if ok, err := HasAudit(ctx, db); err != nil {
+		return nil, err
+	} else if ok {
+		a, err := ReadAudit(ctx, db, "", "")
+		if err != nil {
+			return nil, err
+		}
+		if site.Audit, err = WriteAudit(o.Out, a); err != nil {
+			return nil, err
+		}
+		site.Findings = a.Total
 	}
 	b, err := indexHTML(site, o.Lang)
 	if err != nil {
@@ -473,11 +489,13 @@ func indexHTML(site *Site, l Lang) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	err := indexTmpl.Execute(&buf, struct {
-		Lang    Lang
-		L       func(string) string
-		Pages   []*Page
-		Regions []indexRegion
-	}{l, func(k string) string { return tr(l, k) }, site.Pages, roots})
+		Lang     Lang
+		L        func(string) string
+		Pages    []*Page
+		Regions  []indexRegion
+		Audit    string
+		Findings int
+	}{l, func(k string) string { return tr(l, k) }, site.Pages, roots, site.Audit, site.Findings})
 	if err != nil {
 		return nil, fmt.Errorf("reports: index: %w", err)
 	}
@@ -646,7 +664,9 @@ var indexTmpl = template.Must(template.New("index").Funcs(funcs).Parse(`<!DOCTYP
 {{range .Pages}}<tr><td><a href="{{.File}}">{{.Title}}</a>{{with .Spec.Description.In $.Lang}}<br><span class="meta">{{.}}</span>{{end}}</td><td>{{.Region.Name}}</td><td>{{if .DataDate}}{{.DataDate}}{{else}}{{call $.L "none"}}{{end}}{{if .Synthetic}} <span class="badge">{{call $.L "contains_synth"}}</span>{{end}}</td><td class="num">{{len .Blocks}}</td></tr>
 {{end}}</tbody>
 </table>{{end}}
-<footer>{{call .L "generated_by"}}</footer>
+{{if .Audit}}<h2>{{call .L "audit"}}</h2>
+<p class="meta"><a href="audit.html">{{call .L "audit"}}</a>：{{printf (call .L "audit_findings") .Findings}}</p>
+{{end}}<footer>{{call .L "generated_by"}}</footer>
 </body>
 </html>
 `))

@@ -156,6 +156,54 @@ const (
 	popBadTownship = 11 // 马桥镇
 )
 
+// Mistakes that pass row validation and that only the audit (sql/audit)
+// finds: in auditRuralYear the rural population of the township with most
+// rural residents is written with two digits swapped (urban + rural is then
+// not the resident population: population.urban_rural_sum), and in
+// auditHukouYear the urban hukou population of the township with most hukou
+// residents is written with its last digit dropped (its hukou urbanisation
+// rate falls by tens of points and rises back the year after:
+// urban.rate_change).
+const (
+	auditRuralYear = 2016
+	auditHukouYear = 2018
+)
+
+// mostRural is the township with most rural residents in year y.
+func (g *Generator) mostRural(y int) int {
+	best := 0
+	for i, p := range g.pop[y] {
+		if p.resident-p.urbanResident > g.pop[y][best].resident-g.pop[y][best].urbanResident {
+			best = i
+		}
+	}
+	return best
+}
+
+// mostHukou is the township with most hukou residents in year y.
+func (g *Generator) mostHukou(y int) int {
+	best := 0
+	for i, p := range g.pop[y] {
+		if p.hukou > g.pop[y][best].hukou {
+			best = i
+		}
+	}
+	return best
+}
+
+// swapDigits swaps the first two adjacent differing digits of s after its
+// first digit (a typing slip that keeps the number's length).
+func swapDigits(s string) string {
+	b := []byte(s)
+	for k := 1; k+1 < len(b); k++ {
+		if b[k] != b[k+1] {
+			b[k], b[k+1] = b[k+1], b[k]
+			return string(b)
+		}
+	}
+	return s
+}
+
 // writePopulation writes the township population table as a statistics
 // system exports it: GBK, CRLF, a title line, Chinese headers with units, one
 // row per township and year, a footnote.
@@ -173,8 +221,9 @@ func (g *Generator) writePopulation(dir string) (File, error) {
 	lines := [][]string{
 		{fmt.Sprintf("%s各街镇人口与城市化情况（%d—%d年）（示例数据）", g.districtName, FirstYear, LastYear)},
 		{"统计年度", "区划代码", "街镇名称", "常住人口（人）", "城镇常住人口（人）", "户籍人口（人）",
-			"城镇户籍人口（人）", "流动人口（人）", "城市化面积（平方公里）"},
+			"城镇户籍人口（人）", "流动人口（人）", "城市化面积（平方公里）", "乡村常住人口（人）"},
 	}
+	ruralSlip, hukouSlip := g.mostRural(auditRuralYear), g.mostHukou(auditHukouYear)
 	for y := FirstYear; y <= LastYear; y++ {
 		for i, t := range g.towns {
 			p := g.pop[y][i]
@@ -183,10 +232,18 @@ func (g *Generator) writePopulation(dir string) (File, error) {
 				urban += urban[len(urban)-2:]
 				f.Bad++
 			}
+			rural := strconv.FormatInt(p.resident-p.urbanResident, 10)
+			if y == auditRuralYear && i == ruralSlip {
+				rural = swapDigits(rural)
+			}
+			urbanHukou := strconv.FormatInt(p.urbanHukou, 10)
+			if y == auditHukouYear && i == hukouSlip {
+				urbanHukou = urbanHukou[:len(urbanHukou)-1]
+			}
 			lines = append(lines, []string{strconv.Itoa(y), t.Code, t.Name,
 				strconv.FormatInt(p.resident, 10), urban, strconv.FormatInt(p.hukou, 10),
-				strconv.FormatInt(p.urbanHukou, 10), strconv.FormatInt(p.floating, 10),
-				strconv.FormatFloat(p.areaKm2, 'f', 1, 64)})
+				urbanHukou, strconv.FormatInt(p.floating, 10),
+				strconv.FormatFloat(p.areaKm2, 'f', 1, 64), rural})
 			f.Rows++
 		}
 	}

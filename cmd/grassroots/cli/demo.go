@@ -43,6 +43,7 @@ type demo struct {
 	Read, Loaded, Quarantined  int64
 	QuarantineRuns             []int64 // runs that quarantined rows
 	Indicators, Values, Alerts int64
+	Findings                   int64 // of the audit
 	Index                      string
 }
 
@@ -55,6 +56,7 @@ func (d *demo) summary(e *Env) {
 		fmt.Fprintf(e.Stdout, "               grassroots quarantine %d --warehouse %s\n", id, d.Path)
 	}
 	fmt.Fprintf(e.Stdout, "  indicators   %d computed, %d values, %d alerts raised\n", d.Indicators, d.Values, d.Alerts)
+	fmt.Fprintf(e.Stdout, "  audit        %d findings (grassroots audit)\n", d.Findings)
 	fmt.Fprintf(e.Stdout, "  warehouse    %s\n", d.Path)
 	if d.Index != "" {
 		fmt.Fprintf(e.Stdout, "  reports      %s\n", d.Index)

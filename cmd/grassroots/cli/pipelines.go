@@ -25,7 +25,9 @@ func addProjectFlag(fs *flag.FlagSet, p *string) {
 // recomputes the indicators the spec's refresh names ("auto" or "*": every
 // indicator that reads the pipeline's table) in a run of their own (pipeline
 // "indicators", committed like any run, so a refresh cut off is never half
-// seen), and re-renders the reports it names into DIR/site.
+// seen), runs the audit over the result (pipeline "audit"; errors raise
+// alerts), and re-renders the reports it names into DIR/site (the audit
+// report with them).
 func refreshAfterRun(e *Env, project string) piperun.RefreshFunc {
 	return func(ctx context.Context, w *warehouse.Warehouse, s *spec.Spec, by piperun.RunRef) error {
 		var errs []error
@@ -42,6 +44,11 @@ func refreshAfterRun(e *Env, project string) piperun.RefreshFunc {
 					errs = append(errs, fmt.Errorf("refresh indicators: %w", err))
 				} else {
 					e.Log.Debug("indicators refreshed", "pipeline", s.Name, "run", by.ID, "indicators", len(st.Indicators), "values", st.Values)
+					// The refreshed figures are audited at once: errors
+					// become alerts before anyone reads them.
+					if err := auditAfterRefresh(ctx, e, w, by.Trigger); err != nil {
+						errs = append(errs, fmt.Errorf("refresh: %w", err))
+					}
 				}
 			}
 		}
