@@ -29,6 +29,10 @@ func buildFigures(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	}
 	tab := &Table{Columns: []string{tr(l, "indicator"), tr(l, "period"), tr(l, "own_figure"), tr(l, "rollup_figure"), tr(l, "remark")},
 		Numeric: []bool{false, false, true, false, false}, Short: []bool{false, true, false, false, false}, LinkCol: 0, BarCol: -1}
+	sm, err := newStatusMarks(ctx, q.Cache)
+	if err != nil {
+		return err
+	}
 	var used []string
 	for _, code := range c.Indicators {
 		info := infos[code]
@@ -55,7 +59,7 @@ func buildFigures(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 			row := []string{info.name(l), p, tr(l, "none"), tr(l, "none"), ""}
 			synthetic := false
 			if own != nil {
-				row[2] = Precise(own.Value.Float64, info.Unit, l)
+				row[2] = withSymbol(Precise(own.Value.Float64, info.Unit, l), sm.symbol(own.Status))
 				synthetic = own.Synthetic
 			}
 			if sum != nil {
@@ -63,9 +67,10 @@ func buildFigures(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 				if err != nil {
 					return err
 				}
-				row[3] = Precise(sum.Value.Float64, info.Unit, l) + "（" + txt + "）"
+				v := withSymbol(Precise(sum.Value.Float64, info.Unit, l), sm.symbol(sum.Status))
+				row[3] = v + "（" + txt + "）"
 				if l == En {
-					row[3] = Precise(sum.Value.Float64, info.Unit, l) + " (" + txt + ")"
+					row[3] = v + " (" + txt + ")"
 				}
 				synthetic = synthetic || sum.Synthetic
 			}
@@ -101,6 +106,9 @@ func buildFigures(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 		return err
 	} else if rs != "" {
 		b.Sources = append(b.Sources, rs)
+	}
+	if lg := sm.legend(l); lg != "" {
+		b.Footnotes = append(b.Footnotes, lg)
 	}
 	return nil
 }

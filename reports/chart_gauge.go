@@ -25,6 +25,10 @@ func buildGauge(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	if err != nil {
 		return err
 	}
+	sm, err := newStatusMarks(ctx, q.Cache)
+	if err != nil {
+		return err
+	}
 	ts, err := targets(ctx, q.Cache, q.Region.Code, c.Indicators)
 	if err != nil {
 		return err
@@ -89,7 +93,7 @@ func buildGauge(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 		if row.Vintage != "" {
 			when += tr(l, "comma") + vintageLabel(l, row.Vintage)
 		}
-		notes = append(notes, fmt.Sprintf("%s %s（%s）→ %s%s %s：%s", infos[code].name(l), Value(v, infos[code].Unit, l), when,
+		notes = append(notes, fmt.Sprintf("%s %s（%s）→ %s%s %s：%s", infos[code].name(l), withSymbol(Value(v, infos[code].Unit, l), sm.symbol(row.Status)), when,
 			whose, t.yearLabel(l), Value(t.Value, infos[code].Unit, l), status))
 		shown = append(shown, code)
 	}
@@ -99,6 +103,9 @@ func buildGauge(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	}
 	if len(noValue) > 0 {
 		notes = append(notes, trf(l, "no_data", q.Region.Name+" "+strings.Join(noValue, "、")))
+	}
+	if lg := sm.legend(l); lg != "" {
+		b.Footnotes = append(b.Footnotes, lg)
 	}
 	if len(gs) == 0 {
 		b.Empty = strings.Join(notes, "；")

@@ -31,6 +31,11 @@ func buildTrend(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	}
 	type key struct{ ind, vintage string }
 	points := map[key][][2]float64{}
+	symbols := map[key]map[int]string{}
+	sm, err := newStatusMarks(ctx, q.Cache)
+	if err != nil {
+		return err
+	}
 	var order []key
 	for _, v := range vs {
 		if !slices.Contains(c.Indicators, v.Indicator) || !v.Year.Valid || v.Year.Int64 < int64(c.From) || v.Year.Int64 > int64(to) || !v.Value.Valid {
@@ -41,6 +46,12 @@ func buildTrend(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 			order = append(order, k)
 		}
 		points[k] = append(points[k], [2]float64{float64(v.Year.Int64), v.Value.Float64})
+		if sym := sm.symbol(v.Status); sym != "" {
+			if symbols[k] == nil {
+				symbols[k] = map[int]string{}
+			}
+			symbols[k][int(v.Year.Int64)] = sym
+		}
 		b.Synthetic = b.Synthetic || v.Synthetic
 		b.DataDate = maxDate(b.DataDate, v.Period)
 	}
@@ -67,7 +78,8 @@ func buildTrend(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 			if k.vintage != "" {
 				name += " · " + vintageLabel(l, k.vintage)
 			}
-			series = append(series, trendSeries{Key: code, Name: name, Points: points[k], Dashed: i > 0 && len(c.Indicators) == 2})
+			series = append(series, trendSeries{Key: code, Name: name, Points: points[k], Dashed: i > 0 && len(c.Indicators) == 2,
+				Symbols: symbols[k]})
 		}
 	}
 	ts, err := targets(ctx, q.Cache, q.Region.Code, c.Indicators)
@@ -84,5 +96,8 @@ func buildTrend(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	}
 	b.Option = trendOption(l, series, marks, pct)
 	b.Sources = src.list
+	if lg := sm.legend(l); lg != "" {
+		b.Footnotes = append(b.Footnotes, lg)
+	}
 	return nil
 }

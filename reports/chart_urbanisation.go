@@ -69,6 +69,11 @@ func buildUrbanisation(ctx context.Context, q *Query, c ChartSpec, b *Block) err
 	}
 	var order []key
 	points := map[key][][2]float64{}
+	symbols := map[key]map[int]string{}
+	marks0, err := newStatusMarks(ctx, q.Cache)
+	if err != nil {
+		return err
+	}
 	var src sourceSet
 	for _, row := range ps {
 		if row.Year < c.From || row.Year > to {
@@ -88,6 +93,12 @@ func buildUrbanisation(ctx context.Context, q *Query, c ChartSpec, b *Block) err
 				order = append(order, k)
 			}
 			points[k] = append(points[k], [2]float64{float64(year), s.v.Float64})
+			if sym := marks0.symbol(row.Status); sym != "" {
+				if symbols[k] == nil {
+					symbols[k] = map[int]string{}
+				}
+				symbols[k][year] = sym
+			}
 			b.DataDate = maxDate(b.DataDate, row.Date)
 		}
 		b.Synthetic = b.Synthetic || row.Synthetic
@@ -120,7 +131,7 @@ func buildUrbanisation(ctx context.Context, q *Query, c ChartSpec, b *Block) err
 			}
 			p := points[k]
 			sortPoints(p)
-			series = append(series, trendSeries{Key: code, Name: name, Points: p, Dashed: hukou, Color: colour[k.label]})
+			series = append(series, trendSeries{Key: code, Name: name, Points: p, Dashed: hukou, Color: colour[k.label], Symbols: symbols[k]})
 		}
 	}
 	codes := []string{"urban.rate_resident", "urban.rate_hukou"}
@@ -150,6 +161,9 @@ func buildUrbanisation(ctx context.Context, q *Query, c ChartSpec, b *Block) err
 		notes = append(notes, tr(l, "vintage_note"))
 	}
 	b.Note = strings.Join(notes, " ")
+	if lg := marks0.legend(l); lg != "" {
+		b.Footnotes = append(b.Footnotes, lg)
+	}
 	return nil
 }
 
@@ -187,6 +201,7 @@ func summedPopulation(ctx context.Context, q *Query) ([]populationRow, int, erro
 			r.Huk = v.Value
 		}
 		r.Synthetic = r.Synthetic || v.Synthetic
+		r.Status = v.Status
 	}
 	if len(keys) == 0 {
 		return nil, 0, nil

@@ -99,6 +99,11 @@ type valueRow struct {
 	// Rollup: summed from the region's sub-regions, as it has no rows of
 	// its own for this indicator.
 	Rollup bool
+	// Status is the value's observation status; Newer marks a value newer
+	// than the region's series, of another vintage (indicator_newer: a
+	// first release beyond a revised series), drawn as a series of its own.
+	Status string
+	Newer  bool
 }
 
 // seriesView is where every chart reads indicator values: one vintage per
@@ -111,13 +116,15 @@ const seriesView = "indicator_series"
 func (c *Cache) values(ctx context.Context, region string) ([]valueRow, error) {
 	return cached(ctx, c, "values", region, func(ctx context.Context, codes []string) (map[string][]valueRow, error) {
 		out := map[string][]valueRow{}
-		err := query(ctx, c.db, seriesView, `SELECT region_code, indicator, vintage, year, period, value, is_synthetic, is_rollup
-			FROM `+seriesView+` WHERE list_contains(?, region_code)
-			ORDER BY region_code, indicator, vintage, year, period`,
+		err := query(ctx, c.db, seriesView, `SELECT region_code, indicator, vintage, year, period, value, is_synthetic, is_rollup,
+			       coalesce(status, 'final'), newer
+			FROM (SELECT *, false AS newer FROM `+seriesView+` UNION ALL SELECT *, true FROM indicator_newer)
+			WHERE list_contains(?, region_code)
+			ORDER BY region_code, indicator, newer, vintage, year, period`,
 			func(rows *sql.Rows) error {
 				var r string
 				var v valueRow
-				if err := rows.Scan(&r, &v.Indicator, &v.Vintage, &v.Year, &v.Period, &v.Value, &v.Synthetic, &v.Rollup); err != nil {
+				if err := rows.Scan(&r, &v.Indicator, &v.Vintage, &v.Year, &v.Period, &v.Value, &v.Synthetic, &v.Rollup, &v.Status, &v.Newer); err != nil {
 					return err
 				}
 				out[r] = append(out[r], v)
@@ -220,6 +227,7 @@ type populationRow struct {
 	Resident, Huk sql.NullFloat64
 	Synthetic     bool
 	Source, Date  string
+	Status        string // observation status: final where the row has none
 }
 
 // population is the region's population rows by year and vintage, with the
@@ -231,14 +239,15 @@ func (c *Cache) population(ctx context.Context, region string) ([]populationRow,
 			SELECT region_code, year, vintage,
 			       coalesce(published_urban_rate_pct, 100 * urban_resident_pop / nullif(resident_pop, 0)),
 			       coalesce(published_hukou_urban_rate_pct, 100 * urban_hukou_pop / nullif(hukou_pop, 0)),
-			       is_synthetic, coalesce(source, ''), coalesce(CAST(reference_date AS VARCHAR), CAST(year AS VARCHAR))
+			       is_synthetic, coalesce(source, ''), coalesce(CAST(reference_date AS VARCHAR), CAST(year AS VARCHAR)),
+			       coalesce(status, 'final')
 			FROM population
 			WHERE list_contains(?, region_code)
 			ORDER BY region_code, year, vintage`,
 			func(rows *sql.Rows) error {
 				var r string
 				var p populationRow
-				if err := rows.Scan(&r, &p.Year, &p.Vintage, &p.Resident, &p.Huk, &p.Synthetic, &p.Source, &p.Date); err != nil {
+				if err := rows.Scan(&r, &p.Year, &p.Vintage, &p.Resident, &p.Huk, &p.Synthetic, &p.Source, &p.Date, &p.Status); err != nil {
 					return err
 				}
 				out[r] = append(out[r], p)

@@ -45,6 +45,8 @@ type figure struct {
 	BesideOwn bool
 	// InSeries: the row is the region's figure (indicator_series).
 	InSeries bool
+	// Status is the value's observation status (final where none).
+	Status string
 	// Reported and Expected count, on a roll-up, the sub-regions that
 	// contributed and those the region has (0 where the warehouse does
 	// not say).
@@ -82,12 +84,12 @@ func (c *Cache) regionFigures(ctx context.Context) (map[string]*regionFigs, erro
 	q := fmt.Sprintf(`
 		SELECT iv.region_code, iv.indicator, iv.period, iv.year, iv.vintage, coalesce(iv.unit, ''), iv.flags, iv.value,
 		       iv.is_rollup, iv.is_synthetic, coalesce(%s, false), coalesce(%s, 0), coalesce(%s, 0),
-		       s.region_code IS NOT NULL
+		       s.region_code IS NOT NULL, coalesce(%s, 'final')
 		FROM indicator_value iv
 		LEFT JOIN %s s ON s.indicator = iv.indicator AND s.region_code = iv.region_code AND s.period = iv.period
 		     AND s.vintage = iv.vintage AND s.is_rollup = iv.is_rollup
 		ORDER BY iv.region_code, iv.indicator, iv.period, iv.is_rollup, iv.vintage`,
-		col("beside_own", "false"), col("reported", "NULL"), col("expected", "NULL"), seriesView)
+		col("beside_own", "false"), col("reported", "NULL"), col("expected", "NULL"), col("status", "NULL"), seriesView)
 	return cached(ctx, c, "region_figures", "", func(ctx context.Context, _ []string) (map[string]map[string]*regionFigs, error) {
 		out := map[string]*regionFigs{}
 		err := query(ctx, c.db, "indicator_value", q, func(rows *sql.Rows) error {
@@ -95,7 +97,7 @@ func (c *Cache) regionFigures(ctx context.Context) (map[string]*regionFigs, erro
 			var f figure
 			var reported, expected int64
 			if err := rows.Scan(&r, &f.Indicator, &f.Period, &f.Year, &f.Vintage, &f.Unit, &f.Flags, &f.Value,
-				&f.Rollup, &f.Synthetic, &f.BesideOwn, &reported, &expected, &f.InSeries); err != nil {
+				&f.Rollup, &f.Synthetic, &f.BesideOwn, &reported, &expected, &f.InSeries, &f.Status); err != nil {
 				return err
 			}
 			f.Reported, f.Expected = int(reported), int(expected)

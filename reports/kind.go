@@ -86,6 +86,9 @@ type Block struct {
 	Sources   []string
 	DataDate  string
 	Synthetic bool
+	// Footnotes are printed under the chart: the legend of the status
+	// symbols it shows (p 快报数 …) and notes on its figures.
+	Footnotes []string
 	// Assets are the scripts of assets/ the chart needs besides ECharts
 	// (a map).
 	Assets []string

@@ -367,7 +367,7 @@ type blockData struct {
 	Synthetic                              bool
 	Height                                 int
 	Table                                  *Table
-	Sources                                []string
+	Sources, Footnotes                     []string
 	Rows                                   template.HTML // the table's rows, printed (see tableBody)
 }
 
@@ -424,7 +424,7 @@ func PageHTML(p *Page, o Options) ([]byte, error) {
 	scripts := []string{assets.ECharts}
 	for _, b := range p.Blocks {
 		bd := blockData{ID: b.ID, Kind: b.Kind, Title: b.Title, Note: b.Note, Empty: b.Empty, DataDate: b.DataDate,
-			Synthetic: b.Synthetic, Height: b.Height, Table: b.Table, Sources: b.Sources}
+			Synthetic: b.Synthetic, Height: b.Height, Table: b.Table, Sources: b.Sources, Footnotes: b.Footnotes}
 		if b.Table != nil && b.Empty == "" {
 			bd.Rows = tableBody(b.Table, tr(l, "synthetic_short"))
 		}
@@ -520,7 +520,7 @@ body { font-family: "Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","P
 header.page { border-bottom: 3px solid var(--accent); margin-bottom: 16px; }
 h1 { font-size: 24px; margin: 8px 0 4px; }
 h2 { font-size: 18px; margin: 0 0 4px; }
-.meta, .note, .source, .date { color: var(--muted); font-size: 13px; margin: 2px 0; }
+.meta, .note, .source, .date, .footnote { color: var(--muted); font-size: 13px; margin: 2px 0; }
 nav a, a { color: #1d4f91; }
 section.block { border: 1px solid var(--line); border-radius: 4px; padding: 12px 16px; margin: 16px 0; break-inside: avoid; page-break-inside: avoid; }
 .chart { width: 100%; }
@@ -611,7 +611,8 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!DOCTYPE 
 {{if .Table.More}}<p class="note">{{printf (call $.L "more_rows") .Table.More (len .Table.Rows)}}</p>{{end}}
 {{else}}<div class="chart" id="{{.ID}}" style="height:{{.Height}}px"></div>
 {{end}}
-{{if .DataDate}}<p class="date">{{call $.L "data_date"}}：{{.DataDate}}{{if not .Synthetic}} · <span class="badge real">{{call $.L "real"}}</span>{{end}}</p>{{end}}
+{{range .Footnotes}}<p class="footnote">{{.}}</p>
+{{end}}{{if .DataDate}}<p class="date">{{call $.L "data_date"}}：{{.DataDate}}{{if not .Synthetic}} · <span class="badge real">{{call $.L "real"}}</span>{{end}}</p>{{end}}
 {{if eq (len .Sources) 1}}<p class="source">{{call $.L "source"}}：{{index .Sources 0}}</p>
 {{else if .Sources}}<details class="sources"><summary>{{printf (call $.L "sources") (len .Sources)}}：{{index .Sources 0}} …</summary><ul>{{range .Sources}}<li>{{.}}</li>{{end}}</ul></details>
 {{end}}

@@ -111,6 +111,8 @@ func TestNationalPageShowsNoPartialRollup(t *testing.T) {
 	// The province map reads the census; the fixture's made-up census
 	// figures of some provinces are synthetic, the published ones are not.
 	mustExec(t, db, `DELETE FROM indicator_value_history WHERE indicator = 'urban.rate_census' AND is_synthetic`)
+	// First releases are preliminary (as the national pipeline marks them).
+	mustExec(t, db, `UPDATE indicator_value_history SET status = 'preliminary' WHERE vintage IN ('first_release', 'hukou_rate_release')`)
 	s := builtinSpec(t, "national")
 	for i := 0; i < 3; i++ { // the gauge once read whichever vintage came first
 		p, err := Build(context.Background(), db, s, s.Region, Zh)
@@ -120,16 +122,30 @@ func TestNationalPageShowsNoPartialRollup(t *testing.T) {
 		if p.Synthetic {
 			t.Fatal("the national page is marked synthetic")
 		}
+		// What the reader sees: the symbol beside the preliminary value and
+		// the legend under the chart.
+		page, err := PageHTML(p, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"常住人口城镇化率 67.0% p（2024", `<p class="footnote">注：p 快报数。</p>`} {
+			if !strings.Contains(string(page), want) {
+				t.Errorf("the national page lacks %q", want)
+			}
+		}
 		for _, b := range p.Blocks {
 			if b.Synthetic {
 				t.Errorf("chart %s (%s) shows synthetic data", b.ID, b.Title)
 			}
 			switch b.Kind {
 			case "gauge":
-				for _, want := range []string{"常住人口城镇化率 66.2%（2023，国家统计局年度数据（普查后修订））", "户籍人口城镇化率 45.4%（2020，户籍城镇化率发布）"} {
+				for _, want := range []string{"常住人口城镇化率 67.0% p（2024，年度统计公报首次发布）", "户籍人口城镇化率 45.4% p（2020，户籍城镇化率发布）"} {
 					if !strings.Contains(b.Note, want) {
 						t.Errorf("gauge note %q lacks %q", b.Note, want)
 					}
+				}
+				if len(b.Footnotes) != 1 || b.Footnotes[0] != "注：p 快报数。" {
+					t.Errorf("gauge footnotes %q, want the legend of p", b.Footnotes)
 				}
 				if strings.Contains(b.Note, "90.8") || strings.Contains(b.Note, "78.6") {
 					t.Errorf("gauge shows the partial roll-up: %q", b.Note)

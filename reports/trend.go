@@ -16,6 +16,25 @@ type trendSeries struct {
 	Points [][2]float64
 	Dashed bool
 	Color  string // empty: the palette's next colour
+	// Symbols are the status symbols of points that are not final, by
+	// year: one shared by every point goes after the series' name (legend
+	// and tooltip), others are printed at their points.
+	Symbols map[int]string
+}
+
+// uniformSymbol is the symbol every point of sr has ("" when none, or when
+// they differ).
+func (sr trendSeries) uniformSymbol() string {
+	s := ""
+	for i, p := range sr.Points {
+		sym := sr.Symbols[int(p[0])]
+		if i == 0 {
+			s = sym
+		} else if sym != s {
+			return ""
+		}
+	}
+	return s
 }
 
 // trendMark is a target drawn on a trend chart: a horizontal line at the
@@ -63,7 +82,11 @@ func trendOption(l Lang, series []trendSeries, marks []trendMark, pct bool) map[
 		for _, p := range sr.Points {
 			data[int(p[0]-minX)] = opts.LineData{Value: round(p[1], 2)}
 		}
-		line.AddSeries(sr.Name, data)
+		name := sr.Name
+		if u := sr.uniformSymbol(); u != "" {
+			name += "（" + u + "）"
+		}
+		line.AddSeries(name, data)
 	}
 	o := toOption(line)
 	legendRows := (len(series) + 2) / 3
@@ -96,6 +119,17 @@ func trendOption(l Lang, series []trendSeries, marks []trendMark, pct bool) map[
 		}
 		if len(s.Points) == 1 {
 			so["symbolSize"] = 9
+		}
+		if len(s.Symbols) > 0 && s.uniformSymbol() == "" {
+			// mixed statuses: the symbol printed at each point that has one
+			if items, ok := so["data"].([]any); ok {
+				for _, p := range s.Points {
+					if sym := s.Symbols[int(p[0])]; sym != "" {
+						items[int(p[0]-minX)] = map[string]any{"value": round(p[1], 2),
+							"label": map[string]any{"show": true, "formatter": sym, "position": "top", "fontSize": 10}}
+					}
+				}
+			}
 		}
 		if attached[s.Key] {
 			continue
