@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -99,5 +100,22 @@ func buildTrend(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	if lg := sm.legend(l); lg != "" {
 		b.Footnotes = append(b.Footnotes, lg)
 	}
+	notes, err := shownNotes(ctx, q.Cache, l, q.Region.Code, func(ind, vintage, period string) bool {
+		for k, ps := range points {
+			if k.ind != ind || (vintage != "" && vintage != k.vintage) {
+				continue
+			}
+			for _, p := range ps {
+				if period == "" || period == strconv.Itoa(int(p[0])) {
+					return true
+				}
+			}
+		}
+		return false
+	})
+	if err != nil {
+		return err
+	}
+	b.Footnotes = append(b.Footnotes, notes...)
 	return nil
 }

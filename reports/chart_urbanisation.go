@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -70,6 +71,7 @@ func buildUrbanisation(ctx context.Context, q *Query, c ChartSpec, b *Block) err
 	var order []key
 	points := map[key][][2]float64{}
 	symbols := map[key]map[int]string{}
+	drawn := map[[2]string]map[string]bool{} // (indicator, vintage) → years
 	marks0, err := newStatusMarks(ctx, q.Cache)
 	if err != nil {
 		return err
@@ -93,6 +95,14 @@ func buildUrbanisation(ctx context.Context, q *Query, c ChartSpec, b *Block) err
 				order = append(order, k)
 			}
 			points[k] = append(points[k], [2]float64{float64(year), s.v.Float64})
+			dk := [2]string{"urban.rate_resident", row.Vintage}
+			if s.hukou {
+				dk[0] = "urban.rate_hukou"
+			}
+			if drawn[dk] == nil {
+				drawn[dk] = map[string]bool{}
+			}
+			drawn[dk][strconv.Itoa(year)] = true
 			if sym := marks0.symbol(row.Status); sym != "" {
 				if symbols[k] == nil {
 					symbols[k] = map[int]string{}
@@ -164,6 +174,18 @@ func buildUrbanisation(ctx context.Context, q *Query, c ChartSpec, b *Block) err
 	if lg := marks0.legend(l); lg != "" {
 		b.Footnotes = append(b.Footnotes, lg)
 	}
+	notes, err = shownNotes(ctx, q.Cache, l, q.Region.Code, func(ind, vintage, period string) bool {
+		for k, years := range drawn {
+			if k[0] == ind && (vintage == "" || vintage == k[1]) && (period == "" || years[period]) {
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		return err
+	}
+	b.Footnotes = append(b.Footnotes, notes...)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -91,4 +92,59 @@ func withSymbol(text, sym string) string {
 		return text
 	}
 	return text + " " + sym
+}
+
+// footnoteRow is a row of footnote: empty Region, Period or Vintage apply to all.
+type footnoteRow struct {
+	Indicator, Region, Period, Vintage, NoteZh, NoteEn string
+}
+
+// footnotes reads the footnote table once per cache (none in a warehouse
+// made before it existed).
+func (c *Cache) footnotes(ctx context.Context) ([]footnoteRow, error) {
+	cols, err := c.columns(ctx, "footnote")
+	if err != nil || len(cols) == 0 {
+		return nil, err
+	}
+	return cached(ctx, c, "footnotes", "", func(ctx context.Context, _ []string) (map[string][]footnoteRow, error) {
+		var out []footnoteRow
+		err := query(ctx, c.db, "footnote", `SELECT indicator, coalesce(region_code, ''), coalesce(period, ''),
+			coalesce(vintage, ''), note_zh, coalesce(note_en, '') FROM footnote ORDER BY ALL`,
+			func(rows *sql.Rows) error {
+				var f footnoteRow
+				if err := rows.Scan(&f.Indicator, &f.Region, &f.Period, &f.Vintage, &f.NoteZh, &f.NoteEn); err != nil {
+					return err
+				}
+				out = append(out, f)
+				return nil
+			})
+		return map[string][]footnoteRow{"": out}, err
+	})
+}
+
+// shownNotes are the notes on what a block shows of a region: for each
+// (indicator, vintage, period) shown, the notes that apply to it, each once,
+// in the order of the table.
+func shownNotes(ctx context.Context, c *Cache, l Lang, region string, shown func(indicator, vintage, period string) bool) ([]string, error) {
+	fs, err := c.footnotes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range fs {
+		if f.Region != "" && f.Region != region {
+			continue
+		}
+		if !shown(f.Indicator, f.Vintage, f.Period) {
+			continue
+		}
+		n := f.NoteZh
+		if l == En && f.NoteEn != "" {
+			n = f.NoteEn
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
 }

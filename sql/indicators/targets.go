@@ -176,10 +176,40 @@ func ReadAlertRules(fsys fs.FS, name string) ([]AlertRule, error) {
 	return rs, err
 }
 
-// LoadTargets writes the bundled targets and alert rules into the warehouse in
-// one transaction. A target replaces the one of the same indicator, region and
-// target year; a rule replaces the one of the same indicator and comparator;
-// others are kept. It returns how many of each it wrote.
+// Footnote is a note on a series or a value (a row of notes.csv and of
+// table footnote); an empty region, period or vintage applies to all.
+type Footnote struct {
+	Indicator, Region, Period, Vintage string
+	NoteZh, NoteEn, Source             string
+}
+
+var noteHeader = []string{"indicator", "region_code", "period", "vintage", "note_zh", "note_en", "source"}
+
+// Footnotes reads the bundled notes (notes.csv).
+func Footnotes() ([]Footnote, error) { return ReadFootnotes(FS, "notes.csv") }
+
+// ReadFootnotes reads a notes file (the header of notes.csv) from fsys.
+func ReadFootnotes(fsys fs.FS, name string) ([]Footnote, error) {
+	var ns []Footnote
+	err := readCSV(fsys, name, noteHeader, func(line int, rec []string) error {
+		n := Footnote{Indicator: rec[0], Region: rec[1], Period: rec[2], Vintage: rec[3], NoteZh: rec[4], NoteEn: rec[5], Source: rec[6]}
+		if _, err := Lookup(n.Indicator); err != nil {
+			return fmt.Errorf("no indicator %q", n.Indicator)
+		}
+		if strings.TrimSpace(n.NoteZh) == "" {
+			return errors.New("note_zh is empty")
+		}
+		ns = append(ns, n)
+		return nil
+	})
+	return ns, err
+}
+
+// LoadTargets writes the bundled targets, alert rules and footnotes into the
+// warehouse in one transaction. A target replaces the one of the same
+// indicator, region and target year; a rule replaces the one of the same
+// indicator and comparator; a note the one on the same series or value;
+// others are kept. It returns how many targets and rules it wrote.
 func LoadTargets(ctx context.Context, w *warehouse.Warehouse) (targets, rules int, err error) {
 	ts, err := Targets()
 	if err != nil {
@@ -189,7 +219,22 @@ func LoadTargets(ctx context.Context, w *warehouse.Warehouse) (targets, rules in
 	if err != nil {
 		return 0, 0, err
 	}
+	ns, err := Footnotes()
+	if err != nil {
+		return 0, 0, err
+	}
 	err = w.Update(ctx, func(ctx context.Context, tx *warehouse.Tx) error {
+		for _, n := range ns {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM footnote WHERE indicator = ? AND region_code IS NOT DISTINCT FROM ?
+				AND period IS NOT DISTINCT FROM ? AND vintage IS NOT DISTINCT FROM ?`,
+				n.Indicator, nullable(n.Region), nullable(n.Period), nullable(n.Vintage)); err != nil {
+				return fmt.Errorf("indicators: notes: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO footnote VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				n.Indicator, nullable(n.Region), nullable(n.Period), nullable(n.Vintage), n.NoteZh, nullable(n.NoteEn), nullable(n.Source)); err != nil {
+				return fmt.Errorf("indicators: notes: %w", err)
+			}
+		}
 		for _, t := range ts {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM target WHERE indicator = ? AND region_code = ?
 				AND target_year IS NOT DISTINCT FROM ?`, t.Indicator, t.Region, t.TargetYear); err != nil {

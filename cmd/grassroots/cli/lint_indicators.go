@@ -67,15 +67,18 @@ func lintIndicators(ctx context.Context, dir string) ([]Problem, error) {
 	if _, err := indicators.Load(fsys); err != nil {
 		add(err)
 	}
-	for _, f := range []string{"targets.csv", "alerts.csv"} {
+	for _, f := range []string{"targets.csv", "alerts.csv", "notes.csv"} {
 		if _, err := fs.Stat(fsys, f); err != nil {
 			continue
 		}
 		var err error
-		if f == "targets.csv" {
+		switch f {
+		case "targets.csv":
 			_, err = indicators.ReadTargets(fsys, f)
-		} else {
+		case "alerts.csv":
 			_, err = indicators.ReadAlertRules(fsys, f)
+		default:
+			_, err = indicators.ReadFootnotes(fsys, f)
 		}
 		for _, e := range flattenErrors(err) {
 			problems = append(problems, Problem{Path: filepath.Join(rel, f),
