@@ -222,7 +222,7 @@ func TestDemoReports(t *testing.T) {
 	// the country's published series, not the district's partial roll-up.
 	show := mustRun(t, "", "indicators", "show", "urban.rate_resident", "--warehouse",
 		filepath.Join(dir, "grassroots.duckdb"), "--from", "2020", "--to", "2020", "--format", "csv")
-	if !strings.Contains(show, "\n000000,全国,2020,NBS_data_portal_revised,63.8898,") {
+	if !strings.Contains(show, "\n000000,全国,2020,NBS_data_portal_revised,63.9,%,r,revised,") {
 		t.Errorf("indicators show without --region:\n%s", show)
 	}
 }
