@@ -194,7 +194,41 @@ func TestRunRefreshesIndicatorsInARunOfTheirOwn(t *testing.T) {
 	}
 	got = mustRun(t, "", "sql", "--warehouse", wh, "--format", "csv",
 		`select run_id, pipeline, trigger, status, refresh from _run order by 1`)
-	if got != "run_id,pipeline,trigger,status,refresh\n1,pop,cli,succeeded,done\n2,indicators,cli,succeeded,\n" {
+	if got != "run_id,pipeline,trigger,status,refresh\n1,pop,cli,succeeded,done\n2,indicators,cli,succeeded,\n3,audit,cli,succeeded,\n" {
 		t.Fatalf("runs recorded:\n%s", got)
+	}
+}
+
+// A run's refresh audits what it loaded: a row whose urban and rural
+// residents do not add up to its residents passes the row checks, is
+// loaded, and the audit after the refresh raises it as an alert; the
+// corrected file clears it.
+func TestRunRefreshAuditsAndRaisesAlerts(t *testing.T) {
+	project, wh := refreshingProject(t)
+	yaml := filepath.Join(project, "pipelines", "pop.yaml")
+	b, err := os.ReadFile(yaml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := strings.Replace(string(b), "    - {name: is_synthetic", "    - {name: rural_resident_pop, from: 乡村人口, type: float, unit: 万人}\n    - {name: is_synthetic", 1)
+	write := func(rows string) {
+		t.Helper()
+		if err := os.WriteFile(yaml, []byte(spec), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(project, "pop.csv"), []byte("区划代码,年份,常住人口,城镇人口,乡村人口\n"+rows), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("310112001,2024,12.9,11.0,2.5\n310112501,2024,3.0,2.1,0.9\n")
+	mustRun(t, "", "run", "pop", "--project", project, "--warehouse", wh)
+	alerts := mustRun(t, "", "indicators", "alerts", "--warehouse", wh, "--format", "csv")
+	if !strings.Contains(alerts, "audit:population.urban_rural_sum") || !strings.Contains(alerts, "310112001") || strings.Contains(alerts, "310112501") {
+		t.Fatalf("alerts after a run loading a row that does not add up:\n%s", alerts)
+	}
+	write("310112001,2024,12.9,11.0,1.9\n310112501,2024,3.0,2.1,0.9\n")
+	mustRun(t, "", "run", "pop", "--project", project, "--warehouse", wh)
+	if alerts := mustRun(t, "", "indicators", "alerts", "--warehouse", wh, "--format", "csv"); strings.Contains(alerts, "audit:") {
+		t.Fatalf("the corrected file left an audit alert:\n%s", alerts)
 	}
 }
