@@ -539,7 +539,7 @@ WITH `)
 	FROM uc u
 	WHERE %s
 	  -- synthetic figures go no higher than the warehouse's home region, and
-	  -- never into a province or the country (see syntheticLevel)
+	  -- never into the country (see syntheticLevel)
 	  AND NOT (u.is_synthetic AND u.ancestor IN (SELECT ancestor FROM `+closure+` WHERE code = %s AND depth > 0
 	                                             UNION ALL SELECT code FROM region WHERE level < %d))
 	GROUP BY u.ancestor, u.period, u.vintage
@@ -640,11 +640,12 @@ func refreshAlerts(ctx context.Context, tx *warehouse.Tx, list string, runID int
 }
 
 // syntheticLevel: synthetic figures never roll up into a region of a lower
-// level than this (0 the country, 1 a province), nor above the warehouse's
-// home region: a sum of demo data must never read as a province's or the
-// country's figure. A city can sum its synthetic districts (the reporting-up
-// walkthrough), flagged synthetic and partial.
-const syntheticLevel = 2
+// level than this (0, the country), nor above the warehouse's home region: a
+// sum of demo data must never read as the country's figure, nor as any figure
+// above the region the warehouse is for. A city (Shanghai, a province-level
+// municipality) can sum its synthetic districts — the reporting-up
+// walkthrough — flagged synthetic and partial.
+const syntheticLevel = 1
 
 var closureSeq atomic.Int64
 
