@@ -58,6 +58,9 @@ type Indicator struct {
 	Period       string   // year or snapshot
 	Vintages     []string // vintage preference for the default series; "" is the vintage-less series
 	Notes        string
+	// Persons names what counts persons: "numerator", "denominator" or
+	// both (@persons), for small-cell suppression (see persons.go).
+	Persons []string
 
 	Query     string         // the SELECT
 	Path      string         // file name, e.g. urban.rate_resident.sql
@@ -104,6 +107,7 @@ var keys = map[string]bool{
 	"aggregation": true, "numerator": true, "source_tables": true, "period": true,
 	"scale": false, "weight": false, "denominator": false, "depends_on": false,
 	"vintages": false, "notes": false,
+	"persons": false, // see persons.go
 }
 
 var keyOrder = []string{"code", "name_zh", "name_en", "unit", "direction", "aggregation",
@@ -220,6 +224,7 @@ func Parse(name string, src []byte) (*Indicator, error) {
 			bad(at["depends_on"], 0, "an indicator computed from other indicators has @aggregation none (they are rolled up already)")
 		}
 	}
+	ind.Persons = parsePersons(vals["persons"], at["persons"], bad)
 	if v, ok := vals["vintages"]; ok {
 		for _, s := range strings.Split(v, ",") {
 			ind.Vintages = append(ind.Vintages, strings.TrimSpace(s))
