@@ -86,6 +86,9 @@ type Block struct {
 	Sources   []string
 	DataDate  string
 	Synthetic bool
+	// Footnote, when set, is printed under the chart: what "<3" and "—"
+	// mean where small cells are hidden (see smallcells.go).
+	Footnote string
 	// Assets are the scripts of assets/ the chart needs besides ECharts
 	// (a map).
 	Assets []string

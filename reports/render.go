@@ -152,6 +152,9 @@ func buildBlock(ctx context.Context, cache *Cache, s *Spec, i int, c ChartSpec, 
 	if err := k.Build(ctx, &Query{DB: cache.db, Lang: l, Region: cr, Cache: cache, Site: site}, c, b); err != nil {
 		return nil, fmt.Errorf("report %s, chart %d (%s): %w", s.Name, i+1, c.Kind, err)
 	}
+	if err := smallCellFootnote(ctx, cache, c, b, l); err != nil {
+		return nil, err
+	}
 	if b.Option != nil {
 		// Drawn at once: pages are printed and screenshotted, and a
 		// half-animated chart prints half-drawn.
@@ -347,12 +350,12 @@ type pageData struct {
 // field up by name, and a promoted field costs a search of the embedded
 // structs on each lookup.
 type blockData struct {
-	ID, Kind, Title, Note, Empty, DataDate string
-	Synthetic                              bool
-	Height                                 int
-	Table                                  *Table
-	Sources                                []string
-	Rows                                   template.HTML // the table's rows, printed (see tableBody)
+	ID, Kind, Title, Note, Empty, DataDate, Footnote string
+	Synthetic                                        bool
+	Height                                           int
+	Table                                            *Table
+	Sources                                          []string
+	Rows                                             template.HTML // the table's rows, printed (see tableBody)
 }
 
 // tableBody prints the rows of a table. They are printed here rather than
@@ -408,7 +411,7 @@ func PageHTML(p *Page, o Options) ([]byte, error) {
 	scripts := []string{assets.ECharts}
 	for _, b := range p.Blocks {
 		bd := blockData{ID: b.ID, Kind: b.Kind, Title: b.Title, Note: b.Note, Empty: b.Empty, DataDate: b.DataDate,
-			Synthetic: b.Synthetic, Height: b.Height, Table: b.Table, Sources: b.Sources}
+			Synthetic: b.Synthetic, Height: b.Height, Table: b.Table, Sources: b.Sources, Footnote: b.Footnote}
 		if b.Table != nil && b.Empty == "" {
 			bd.Rows = tableBody(b.Table, tr(l, "synthetic_short"))
 		}
@@ -593,6 +596,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!DOCTYPE 
 {{if .Table.More}}<p class="note">{{printf (call $.L "more_rows") .Table.More (len .Table.Rows)}}</p>{{end}}
 {{else}}<div class="chart" id="{{.ID}}" style="height:{{.Height}}px"></div>
 {{end}}
+{{if .Footnote}}<p class="note footnote">{{.Footnote}}</p>{{end}}
 {{if .DataDate}}<p class="date">{{call $.L "data_date"}}：{{.DataDate}}{{if not .Synthetic}} · <span class="badge real">{{call $.L "real"}}</span>{{end}}</p>{{end}}
 {{if eq (len .Sources) 1}}<p class="source">{{call $.L "source"}}：{{index .Sources 0}}</p>
 {{else if .Sources}}<details class="sources"><summary>{{printf (call $.L "sources") (len .Sources)}}：{{index .Sources 0}} …</summary><ul>{{range .Sources}}<li>{{.}}</li>{{end}}</ul></details>
