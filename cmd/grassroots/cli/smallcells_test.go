@@ -153,7 +153,7 @@ var (
 	sectionRE = regexp.MustCompile(`(?s)<section class="block[^"]*" data-kind="([a-z_]+)">(.*?)</section>`)
 	rowRE     = regexp.MustCompile(`(?s)<tr[^>]*>(.*?)</tr>`)
 	cellRE    = regexp.MustCompile(`(?s)<td[^>]*>(.*?)</td>`)
-	htmlTagRE     = regexp.MustCompile(`<[^>]+>`)
+	htmlTagRE = regexp.MustCompile(`<[^>]+>`)
 	countRE   = regexp.MustCompile(`（([0-9,]+)）`)
 	membersRE = regexp.MustCompile(`党员人数 ([0-9,]+)([万亿.]?)`)
 )
