@@ -36,21 +36,40 @@ func buildEducation(ctx context.Context, q *Query, c ChartSpec, b *Block) error 
 		return nil
 	}
 	cats := ordered(counts, categoryOrder)
+	rule, err := q.Cache.smallCells(ctx)
+	if err != nil {
+		return err
+	}
+	// Each category's total is printed beside it and its shares sum to
+	// 100%: hide small cells, a second cell of a row with one, and every
+	// share of a category whose total is hidden (see smallcells.go).
+	cells := make([][]float64, len(cats))
+	for i, k := range cats {
+		for _, e := range educationOrder {
+			cells[i] = append(cells[i], float64(counts[k][e]))
+		}
+	}
+	hide, rowHide, _, _ := rule.Grid(cells, true, false, false)
+	hidden := false
 	var labels []string
 	// Listed top-down: the first category at the top of the chart.
 	for i := len(cats) - 1; i >= 0; i-- {
 		k := cats[i]
-		labels = append(labels, fmt.Sprintf("%s（%s）", codeLabel(l, k), Count(float64(totals[k]), l)))
+		n := Count(float64(totals[k]), l)
+		if rowHide[i] {
+			n, hidden = rule.Label(), true
+		}
+		labels = append(labels, fmt.Sprintf("%s（%s）", codeLabel(l, k), n))
 	}
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Type: "scroll"}))
 	bar.SetXAxis(labels)
 	var eduShown []string
-	for _, e := range educationOrder {
+	for j, e := range educationOrder {
 		any := false
-		for _, k := range cats {
-			any = any || counts[k][e] > 0
+		for i, k := range cats {
+			any = any || (counts[k][e] > 0 && !hide[i][j] && !rowHide[i])
 		}
 		if !any {
 			continue
@@ -59,9 +78,19 @@ func buildEducation(ctx context.Context, q *Query, c ChartSpec, b *Block) error 
 		data := make([]opts.BarData, 0, len(cats))
 		for i := len(cats) - 1; i >= 0; i-- {
 			k := cats[i]
+			if hide[i][j] || rowHide[i] {
+				data = append(data, opts.BarData{Value: "-"})
+				hidden = true
+				continue
+			}
 			data = append(data, opts.BarData{Value: round(100*float64(counts[k][e])/float64(totals[k]), 1)})
 		}
 		bar.AddSeries(codeLabel(l, e), data, charts.WithBarChartOpts(opts.BarChart{Stack: "share"}))
+	}
+	if len(eduShown) == 0 {
+		b.Empty = trf(l, "small_cells_all", q.Region.Name+" "+tr(l, "members"), rule.Threshold)
+		b.DataDate = snap
+		return nil
 	}
 	o := toOption(bar)
 	o["xAxis"] = []any{pctAxis(true)}
@@ -76,6 +105,9 @@ func buildEducation(ctx context.Context, q *Query, c ChartSpec, b *Block) error 
 	b.Height = max(260, 100+40*len(cats))
 	b.DataDate = snap
 	b.Note = trf(l, "snapshot", snap)
+	if hidden {
+		b.AddFootnote(footnote(rule, l))
+	}
 	b.Sources = []string{"party_member（" + q.Region.Name + "）"}
 	return nil
 }

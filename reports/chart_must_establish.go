@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"fmt"
+	"strconv"
 )
 
 func init() {
@@ -35,13 +36,27 @@ func buildMustEstablish(ctx context.Context, q *Query, c ChartSpec, b *Block) er
 		Numeric: []bool{false, false, false, true, true, false},
 		Short:   []bool{true, false, true, false, false, true},
 	}
+	rule, err := q.Cache.smallCells(ctx)
+	if err != nil {
+		return err
+	}
 	total := 0
 	for _, m := range ms {
 		yn := tr(l, "no")
 		if m.Instructor {
 			yn = tr(l, "yes")
 		}
-		t.Rows = append(t.Rows, []string{m.Region, m.Name, codeLabel(l, m.Kind), m.Employees, fmt.Sprint(m.Members), yn})
+		// Staff and members are persons: a small count is shown as "<3".
+		staff, members := m.Employees, fmt.Sprint(m.Members)
+		if n, err := strconv.Atoi(staff); err == nil && rule.Hides(float64(n)) {
+			staff = rule.Label()
+			b.AddFootnote(footnote(rule, l))
+		}
+		if rule.Hides(float64(m.Members)) {
+			members = rule.Label()
+			b.AddFootnote(footnote(rule, l))
+		}
+		t.Rows = append(t.Rows, []string{m.Region, m.Name, codeLabel(l, m.Kind), staff, members, yn})
 		t.Classes = append(t.Classes, "")
 		b.Synthetic = b.Synthetic || m.Synthetic
 		total = m.Total

@@ -68,17 +68,34 @@ func buildPyramid(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 		b.Empty = trf(l, "no_data", q.Region.Name+" "+tr(l, "members"))
 		return nil
 	}
+	rule, err := q.Cache.smallCells(ctx)
+	if err != nil {
+		return err
+	}
+	// The total is printed under the title: hide small bands, and a second
+	// one beside a lone hidden band (see smallcells.go).
+	cells := make([][]float64, len(ageBands))
+	for i := range ageBands {
+		cells[i] = []float64{float64(men[i]), float64(women[i])}
+	}
+	hide, _, _, totalHidden := rule.Grid(cells, false, false, true)
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0"}))
-	toData := func(v []int) []opts.BarData {
+	hidden := false
+	toData := func(v []int, sex int) []opts.BarData {
 		d := make([]opts.BarData, len(v))
 		for i, x := range v {
 			d[i] = opts.BarData{Value: x}
+			if hide[i][sex] {
+				// "-" is ECharts' empty value: no bar, no number.
+				d[i] = opts.BarData{Value: "-"}
+				hidden = true
+			}
 		}
 		return d
 	}
-	bar.SetXAxis(ageBands).AddSeries(tr(l, "male"), toData(men)).AddSeries(tr(l, "female"), toData(women))
+	bar.SetXAxis(ageBands).AddSeries(tr(l, "male"), toData(men, 0)).AddSeries(tr(l, "female"), toData(women, 1))
 	o := toOption(bar)
 	// Two grids back to back: men to the left (an inverted axis, so no
 	// negative numbers are ever shown), women to the right, ages between.
@@ -107,7 +124,14 @@ func buildPyramid(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	b.Option = o
 	b.Height = 460
 	b.DataDate = snap
-	b.Note = fmt.Sprintf("%s · %s %s", trf(l, "snapshot", snap), tr(l, "members"), Count(float64(total), l))
+	shown := Count(float64(total), l)
+	if totalHidden {
+		shown = rule.Label()
+	}
+	b.Note = fmt.Sprintf("%s · %s %s", trf(l, "snapshot", snap), tr(l, "members"), shown)
+	if hidden || totalHidden {
+		b.AddFootnote(footnote(rule, l))
+	}
 	b.Sources = []string{"party_member（" + q.Region.Name + "）"}
 	return nil
 }

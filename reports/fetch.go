@@ -116,7 +116,11 @@ const seriesView = "indicator_series"
 func (c *Cache) values(ctx context.Context, region string) ([]valueRow, error) {
 	return cached(ctx, c, "values", region, func(ctx context.Context, codes []string) (map[string][]valueRow, error) {
 		out := map[string][]valueRow{}
-		err := query(ctx, c.db, seriesView, `SELECT region_code, indicator, vintage, year, period, value, is_synthetic, is_rollup,
+		hidden, err := c.hiddenValues(ctx)
+		if err != nil {
+			return nil, err
+		}
+		err = query(ctx, c.db, seriesView, `SELECT region_code, indicator, vintage, year, period, value, is_synthetic, is_rollup,
 			       coalesce(status, 'final'), newer
 			FROM (SELECT *, false AS newer FROM `+seriesView+` UNION ALL SELECT *, true FROM indicator_newer)
 			WHERE list_contains(?, region_code)
@@ -126,6 +130,9 @@ func (c *Cache) values(ctx context.Context, region string) ([]valueRow, error) {
 				var v valueRow
 				if err := rows.Scan(&r, &v.Indicator, &v.Vintage, &v.Year, &v.Period, &v.Value, &v.Synthetic, &v.Rollup, &v.Status, &v.Newer); err != nil {
 					return err
+				}
+				if hidden[valueKey{r, v.Indicator, v.Period, v.Vintage, v.Rollup}] {
+					v.Value = sql.NullFloat64{}
 				}
 				out[r] = append(out[r], v)
 				return nil
@@ -186,7 +193,12 @@ type childValue struct {
 func (c *Cache) childValues(ctx context.Context, region string) ([]childValue, error) {
 	return cached(ctx, c, "children", region, func(ctx context.Context, codes []string) (map[string][]childValue, error) {
 		out := map[string][]childValue{}
-		err := query(ctx, c.db, seriesView, `
+		hidden, err := c.hiddenValues(ctx)
+		if err != nil {
+			return nil, err
+		}
+		hid := anyVintage(hidden)
+		err = query(ctx, c.db, seriesView, `
 			SELECT r.parent_code, r.code, r.name, iv.indicator, iv.period, iv.value, iv.is_synthetic
 			FROM `+seriesView+` iv JOIN region r ON r.code = iv.region_code
 			WHERE list_contains(?, r.parent_code) AND iv.value IS NOT NULL
@@ -196,6 +208,9 @@ func (c *Cache) childValues(ctx context.Context, region string) ([]childValue, e
 				var v childValue
 				if err := rows.Scan(&p, &v.Code, &v.Name, &v.Indicator, &v.Period, &v.Value, &v.Synthetic); err != nil {
 					return err
+				}
+				if hid[[3]string{v.Code, v.Indicator, v.Period}] {
+					return nil
 				}
 				out[p] = append(out[p], v)
 				return nil

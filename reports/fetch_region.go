@@ -92,7 +92,11 @@ func (c *Cache) regionFigures(ctx context.Context) (map[string]*regionFigs, erro
 		col("beside_own", "false"), col("reported", "NULL"), col("expected", "NULL"), col("status", "NULL"), seriesView)
 	return cached(ctx, c, "region_figures", "", func(ctx context.Context, _ []string) (map[string]map[string]*regionFigs, error) {
 		out := map[string]*regionFigs{}
-		err := query(ctx, c.db, "indicator_value", q, func(rows *sql.Rows) error {
+		hidden, err := c.hiddenValues(ctx)
+		if err != nil {
+			return nil, err
+		}
+		err = query(ctx, c.db, "indicator_value", q, func(rows *sql.Rows) error {
 			var r string
 			var f figure
 			var reported, expected int64
@@ -101,6 +105,9 @@ func (c *Cache) regionFigures(ctx context.Context) (map[string]*regionFigs, erro
 				return err
 			}
 			f.Reported, f.Expected = int(reported), int(expected)
+			if hidden[valueKey{r, f.Indicator, f.Period, f.Vintage, f.Rollup}] {
+				f.Value = sql.NullFloat64{}
+			}
 			if m := partialRE.FindStringSubmatch(f.Flags); m != nil && f.Expected == 0 {
 				f.Reported, _ = strconv.Atoi(m[1])
 				f.Expected, _ = strconv.Atoi(m[2])

@@ -45,6 +45,7 @@ var labels = map[string][2]string{
 	"members":           {"党员人数", "Members"},
 	"share":             {"占比", "Share"},
 	"snapshot":          {"截至 %s", "As of %s"},
+	"small_cells_all":   {"%s：各项数字均不足%d人，不予公布（小数保护）", "%s: every figure is of fewer than %d persons and is not published (small-cell protection)"},
 	"mode_single":       {"单独组建", "Own party organisation"},
 	"mode_joint":        {"联合组建", "Joint party organisation"},
 	"mode_affiliated":   {"挂靠组建", "Affiliated"},

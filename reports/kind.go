@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -129,4 +130,11 @@ type Table struct {
 	Synthetic []bool `json:",omitempty"`
 	// Long: a table of many rows that may break across printed pages.
 	Long bool `json:",omitempty"`
+}
+
+// AddFootnote adds a line under the block's chart, once.
+func (b *Block) AddFootnote(s string) {
+	if s != "" && !slices.Contains(b.Footnotes, s) {
+		b.Footnotes = append(b.Footnotes, s)
+	}
 }

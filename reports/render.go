@@ -156,6 +156,9 @@ func buildBlock(ctx context.Context, cache *Cache, s *Spec, i int, c ChartSpec, 
 	if err := k.Build(ctx, &Query{DB: cache.db, Lang: l, Region: cr, Cache: cache, Site: site}, c, b); err != nil {
 		return nil, fmt.Errorf("report %s, chart %d (%s): %w", s.Name, i+1, c.Kind, err)
 	}
+	if err := smallCellFootnote(ctx, cache, c, b, l); err != nil {
+		return nil, err
+	}
 	if b.Option != nil {
 		// Drawn at once: pages are printed and screenshotted, and a
 		// half-animated chart prints half-drawn.

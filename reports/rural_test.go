@@ -35,7 +35,7 @@ func TestRuralAndVillageCharts(t *testing.T) {
 		 ('member.rural_share_55_plus', '310112', '2024-06-30', 2024, '', 21, 40, 52.5, '%', true, true),
 		 ('member.rural_share_junior_or_below', '310112', '2022-06-30', 2022, '', 72, 100, 72, '%', true, true),
 		 ('member.rural_share_junior_or_below', '310112', '2024-06-30', 2024, '', 27, 40, 67.5, '%', true, true),
-		 ('member.rural_share_55_plus', '310112101', '2024-06-30', 2024, '', 2, 3, 66.67, '%', false, true),
+		 ('member.rural_share_55_plus', '310112101', '2024-06-30', 2024, '', 20, 30, 66.67, '%', false, true),
 		 ('member.rural_share_55_plus', '310112102', '2024-06-30', 2024, '', 19, 37, 51.35, '%', false, true),
 		 ('party_org.village_share', '310112', '1992-12-31', 1992, '', 240, 260, 92.31, '%', true, true),
 		 ('party_org.village_share', '310112', '2004-12-31', 2004, '', 60, 150, 40, '%', true, true)`)

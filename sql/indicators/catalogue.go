@@ -62,6 +62,9 @@ type Indicator struct {
 	// by default 1 for rates in % and differences in pp, as NBS prints them,
 	// 0 for counts, 2 otherwise). Exports keep full precision beside it.
 	Precision int
+	// Persons names what counts persons: "numerator", "denominator" or
+	// both (@persons), for small-cell suppression (see persons.go).
+	Persons []string
 
 	Query     string         // the SELECT
 	Path      string         // file name, e.g. urban.rate_resident.sql
@@ -122,6 +125,7 @@ var keys = map[string]bool{
 	"aggregation": true, "numerator": true, "source_tables": true, "period": true,
 	"scale": false, "weight": false, "denominator": false, "depends_on": false,
 	"vintages": false, "notes": false, "precision": false,
+	"persons": false, // see persons.go
 }
 
 var keyOrder = []string{"code", "name_zh", "name_en", "unit", "direction", "aggregation",
@@ -247,6 +251,7 @@ func Parse(name string, src []byte) (*Indicator, error) {
 			ind.Precision = n
 		}
 	}
+	ind.Persons = parsePersons(vals["persons"], at["persons"], bad)
 	if v, ok := vals["vintages"]; ok {
 		for _, s := range strings.Split(v, ",") {
 			ind.Vintages = append(ind.Vintages, strings.TrimSpace(s))

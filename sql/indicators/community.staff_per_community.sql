@@ -8,6 +8,7 @@
 -- @weight: communities that report their staff
 -- @numerator: community staff (persons)
 -- @denominator: communities that report their staff
+-- @persons: numerator
 -- @source_tables: community
 -- @period: snapshot
 -- @notes: The studies found 4-6 staff typical and some communities with only 3.

@@ -7,6 +7,7 @@
 -- @aggregation: ratio
 -- @numerator: in-service members who have reported to their residential community
 -- @denominator: in-service (在职) members
+-- @persons: numerator, denominator
 -- @source_tables: party_member
 -- @period: snapshot
 -- @notes: From member records only (no published source gives it). A village whose members are all rural or retired has 0 of 0 (no value of its own) and still counts as reporting in its township's roll-up.

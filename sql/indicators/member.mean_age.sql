@@ -8,6 +8,7 @@
 -- @weight: members with a known birth month
 -- @numerator: sum of members' exact ages at the snapshot (years)
 -- @denominator: members with a known birth month
+-- @persons: denominator
 -- @source_tables: party_member
 -- @period: snapshot
 -- @notes: Age = days from the first day of the birth month to the snapshot date / 365.2425 (birth months are stored cut to the month), so ages read about half a month high on average.

@@ -7,6 +7,7 @@
 -- @aggregation: ratio
 -- @numerator: rural members (category rural, 农村党员) aged 55 or over at the snapshot (completed years)
 -- @denominator: rural members with a known birth month
+-- @persons: numerator, denominator
 -- @source_tables: party_member
 -- @period: snapshot
 -- @notes: The ageing warning of the source studies, on the members it was found for: in Minhang, nearly half of 7,700+ rural members were aged 55 or over around 2004. From member records only (published counts have no rural split). A region with members but no rural ones has 0 of 0 (no value of its own) and still counts as reporting in its parents' roll-ups; one whose rural members all lack a birth month has no row, and roll-ups above it are partial.

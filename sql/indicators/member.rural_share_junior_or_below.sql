@@ -7,6 +7,7 @@
 -- @aggregation: ratio
 -- @numerator: rural members (category rural, 农村党员) whose highest education is junior high school or below
 -- @denominator: rural members with a recorded education
+-- @persons: numerator, denominator
 -- @source_tables: party_member
 -- @period: snapshot
 -- @notes: The education warning of the source studies, on the members it was found for: in Minhang, over 70% of rural members were at junior-high level or below around 2004. From member records only (published counts have no rural split). A region with members but no rural ones has 0 of 0 (no value of its own) and still counts as reporting in its parents' roll-ups; one whose rural members all lack a recorded education has no row, and roll-ups above it are partial.

@@ -7,6 +7,7 @@
 -- @aggregation: ratio
 -- @numerator: members aged 55 or over at the snapshot (completed years)
 -- @denominator: members with a known birth month
+-- @persons: numerator, denominator
 -- @source_tables: party_member, member_count, party_bulletin
 -- @period: snapshot
 -- @vintages: cpc_bulletin, member_count, 

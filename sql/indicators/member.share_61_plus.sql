@@ -7,6 +7,7 @@
 -- @aggregation: ratio
 -- @numerator: members aged 61 or over
 -- @denominator: members with a known birth month (published counts: all members)
+-- @persons: numerator, denominator
 -- @source_tables: party_member, member_count, party_bulletin
 -- @period: snapshot
 -- @vintages: cpc_bulletin, member_count, 

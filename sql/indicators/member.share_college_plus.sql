@@ -7,6 +7,7 @@
 -- @aggregation: ratio
 -- @numerator: members with college (大专), bachelor or postgraduate education
 -- @denominator: members with a recorded education (published counts: all members)
+-- @persons: numerator, denominator
 -- @source_tables: party_member, member_count, party_bulletin
 -- @period: snapshot
 -- @vintages: cpc_bulletin, member_count, 

@@ -7,6 +7,7 @@
 -- @aggregation: ratio
 -- @numerator: floating members (流动党员)
 -- @denominator: members
+-- @persons: numerator, denominator
 -- @source_tables: party_member
 -- @period: snapshot
 -- @notes: From member records only (no published source gives it).

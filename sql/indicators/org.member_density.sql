@@ -8,6 +8,7 @@
 -- @aggregation: ratio
 -- @numerator: formal party members working in organisations in scope
 -- @denominator: employees of organisations in scope that report employees
+-- @persons: numerator, denominator
 -- @source_tables: organisation
 -- @period: snapshot
 -- @notes: A low density marks the thin membership the studies found in new economic organisations.

@@ -7,6 +7,7 @@
 -- @aggregation: ratio
 -- @numerator: residents aged 55 or over (census)
 -- @denominator: residents aged 20 or over (census)
+-- @persons: numerator, denominator
 -- @source_tables: census_age, census_unit
 -- @period: snapshot
 -- @vintages: census

@@ -7,6 +7,7 @@
 -- @aggregation: ratio
 -- @numerator: residents aged 60 or over (census, five-year bands)
 -- @denominator: residents with a recorded age band (census)
+-- @persons: numerator, denominator
 -- @source_tables: census_age, census_unit
 -- @period: snapshot
 -- @vintages: census

@@ -7,6 +7,7 @@
 -- @aggregation: ratio
 -- @numerator: residents aged 65 or over (census)
 -- @denominator: residents with a recorded age band (census)
+-- @persons: numerator, denominator
 -- @source_tables: census_age, census_unit
 -- @period: snapshot
 -- @vintages: census

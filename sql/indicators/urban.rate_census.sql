@@ -7,6 +7,7 @@
 -- @aggregation: ratio
 -- @numerator: urban resident population at the census, 1 November (persons)
 -- @denominator: resident population at the census (persons)
+-- @persons: numerator, denominator
 -- @source_tables: census_unit, population
 -- @period: snapshot
 -- @vintages: census

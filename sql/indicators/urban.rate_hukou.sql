@@ -7,6 +7,7 @@
 -- @aggregation: ratio
 -- @numerator: urban hukou population (persons)
 -- @denominator: hukou population (persons)
+-- @persons: numerator, denominator
 -- @source_tables: population
 -- @period: year
 -- @vintages: hukou_rate_release, NBS_data_portal_revised, first_release

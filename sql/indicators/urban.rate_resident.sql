@@ -7,6 +7,7 @@
 -- @aggregation: ratio
 -- @numerator: urban resident population (persons)
 -- @denominator: resident population (persons)
+-- @persons: numerator, denominator
 -- @source_tables: population
 -- @period: year
 -- @vintages: NBS_data_portal_revised, first_release, CSY1998_p105

@@ -33,7 +33,13 @@ xlsx: a workbook with a sheet of values (指标数据), a sheet describing each
 indicator (指标说明: definition, unit, direction, roll-up, precision, source
 tables) and the legend of the status symbols (符号说明).
 csv: the values sheet as UTF-8 CSV with a byte-order mark, so Excel shows the
-Chinese correctly. Values computed from synthetic demo data say so in 数据说明.`,
+Chinese correctly. Values computed from synthetic demo data say so in 数据说明.
+
+Small cells: a numerator or denominator counting fewer persons than the
+warehouse's small_cell_threshold (grassroots settings; default 3) is written
+as <3, and the value and what is computed from it as —, with a second cell
+hidden where a region's sum would give a lone one back; 数据说明 says so.
+grassroots sql reads the exact figures.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path, format, region, out string
 			var all bool
@@ -72,6 +78,9 @@ Chinese correctly. Values computed from synthetic demo data say so in 数据说�
 						return fmt.Errorf("no indicator values for region %s or under it (run grassroots indicators compute?)", region)
 					}
 					return fmt.Errorf("no indicator values (run grassroots indicators compute)")
+				}
+				if _, err := suppressExport(ctx, w.DB(), values); err != nil {
+					return err
 				}
 				f, err := os.Create(out)
 				if err != nil {
