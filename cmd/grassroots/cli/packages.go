@@ -85,7 +85,7 @@ offices entitled to the exact counts.`,
 					fmt.Fprintln(e.Stdout, "  some figures come from synthetic demo data (示例数据); the package says so")
 				}
 				if s := m.Suppressed; s != nil {
-					fmt.Fprintf(e.Stdout, "  small cells withheld: %d person counts below %d (and their complements) are NULL, flagged %q; the level above sums partially where they are\n",
+					fmt.Fprintf(e.Stdout, "  small cells withheld: %d person counts below %d, or that would give one back, are NULL, flagged %q; the level above sums partially where they are\n",
 						s.Cells, s.Threshold, packages.SuppressedFlag)
 				}
 				return nil
@@ -134,7 +134,7 @@ partial.`,
 					yearsText(m.Years), m.CreatedAt.Local().Format("2006-01-02 15:04"), m.Producer)
 				fmt.Fprintf(e.Stdout, "  %d indicator values, %d counts; %d rows of an earlier package replaced\n", res.Values, res.Counts, res.Replaced)
 				if s := m.Suppressed; s != nil {
-					fmt.Fprintf(e.Stdout, "  suppressed at the source: %d person counts below %d withheld (NULL) in %d indicator rows; the figures above them are partial where a withheld cell would be summed\n",
+					fmt.Fprintf(e.Stdout, "  suppressed at the source: %d person counts below %d, or that would give one back, withheld (NULL) in %d indicator rows; the figures above them are partial where a withheld cell would be summed\n",
 						s.Cells, s.Threshold, res.Withheld)
 				}
 				codes, err := reportedIndicators(ctx, w.DB())

@@ -35,7 +35,7 @@ func TestSuppressedPackage(t *testing.T) {
 	mustRun(t, "", "export", "package", "--warehouse", wh, "--region", d.code, "--period", "2024", "--out", exact)
 	pkg := filepath.Join(dir, "suppressed.zip")
 	out := mustRun(t, "", "export", "package", "--warehouse", wh, "--region", d.code, "--period", "2024", "--out", pkg, "--suppress")
-	if !strings.Contains(out, fmt.Sprintf("person counts below %d", threshold)) {
+	if !strings.Contains(out, fmt.Sprintf("person counts below %d, or that would give one back, are NULL", threshold)) {
 		t.Fatalf("export package --suppress says:\n%s", out)
 	}
 	checkNoMicrodata(t, wh, pkg)
@@ -143,7 +143,7 @@ func TestSuppressedPackage(t *testing.T) {
 	mustRun(t, "", "init", "--warehouse", city, "--region", "310000")
 	mustRun(t, "", "run", "refdata_region", "refdata_region_township", "--project", simProject(t, nil), "--warehouse", city, "--progress", "never")
 	out = mustRun(t, "", "import", "package", pkg, "--warehouse", city)
-	if want := fmt.Sprintf("suppressed at the source: %s person counts below %d withheld (NULL) in %s indicator rows", f[0], threshold, f[2]); !strings.Contains(out, want) {
+	if want := fmt.Sprintf("suppressed at the source: %s person counts below %d, or that would give one back, withheld (NULL) in %s indicator rows", f[0], threshold, f[2]); !strings.Contains(out, want) {
 		t.Fatalf("import package does not say %q:\n%s", want, out)
 	}
 	cityRows := mustRun(t, "", "sql", "--warehouse", city, "--format", "csv", `SELECT
