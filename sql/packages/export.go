@@ -21,6 +21,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"grassroots/sql/indicators"
+	"grassroots/sql/suppress"
 	"grassroots/sql/warehouse"
 )
 
@@ -33,6 +34,12 @@ type ExportOptions struct {
 	Producer string
 	// Now is the creation time (default time.Now).
 	Now time.Time
+	// Suppress withholds small cells by the warehouse's rule
+	// (small_cell_threshold): person counts from 1 to below the threshold,
+	// and those that would give them back, become NULL, flagged
+	// SuppressedFlag. Without it the package is exact, so that the level
+	// above sums to what one warehouse holding all the data computes.
+	Suppress bool
 }
 
 // Export writes the package of o.Region for o.Years to out (a file written
@@ -87,12 +94,37 @@ func Export(ctx context.Context, w *warehouse.Warehouse, o ExportOptions, out st
 	if err != nil {
 		return nil, err
 	}
+	wh := &withheld{}
+	if o.Suppress {
+		t, err := warehouse.SmallCellThreshold(ctx, db)
+		if err != nil {
+			return nil, fmt.Errorf("package: %w", err)
+		}
+		if wh, err = plan(ctx, db, suppress.Rule{Threshold: t}, pre, inR, years); err != nil {
+			return nil, fmt.Errorf("package: small cells: %w", err)
+		}
+		m.Suppressed = &Suppression{Threshold: t, Cells: wh.cells}
+	}
+	// Withheld figures (none without Suppress) join as NULL, flagged.
 	queries := []struct{ name, query string }{
-		{"indicator_value", `SELECT indicator, region_code, period, year, vintage, numerator, denominator, value, unit, flags,
-			is_rollup, indicator IN (` + derived + `) AS is_derived, is_synthetic, reported, expected
-			FROM indicator_value WHERE ` + inR + ` AND year IN (` + years + `) AND NOT beside_own
-			ORDER BY indicator, region_code, period, vintage`},
-		{"count", countQuery(inR, years)},
+		{"indicator_value", `WITH h AS (` + wh.valuesSQL() + `)
+			SELECT iv.indicator, iv.region_code, iv.period, iv.year, iv.vintage,
+			       CASE WHEN h.hide_num THEN NULL ELSE iv.numerator END AS numerator,
+			       CASE WHEN h.hide_den THEN NULL ELSE iv.denominator END AS denominator,
+			       CASE WHEN h.indicator IS NULL THEN iv.value END AS value, iv.unit,
+			       CASE WHEN h.indicator IS NULL THEN iv.flags ELSE concat_ws('; ', nullif(iv.flags, ''), '` + SuppressedFlag + `') END AS flags,
+			       iv.is_rollup, iv.indicator IN (` + derived + `) AS is_derived, iv.is_synthetic, iv.reported, iv.expected
+			FROM indicator_value iv LEFT JOIN h ON h.indicator = iv.indicator AND h.region_code = iv.region_code
+			     AND h.period = iv.period AND h.vintage = iv.vintage
+			WHERE ` + strings.ReplaceAll(inR, "region_code", "iv.region_code") + ` AND iv.year IN (` + years + `) AND NOT iv.beside_own
+			ORDER BY iv.indicator, iv.region_code, iv.period, iv.vintage`},
+		{"count", `WITH h AS (` + wh.countsSQL() + `)
+			SELECT c.aggregate, c.region_code, c.period, c.year, c.breakdown, c.measure,
+			       CASE WHEN h.measure IS NULL THEN c.value END AS value, c.is_synthetic,
+			       CASE WHEN h.measure IS NULL THEN '' ELSE '` + SuppressedFlag + `' END AS flags
+			FROM (` + countQuery(inR, years) + `) c LEFT JOIN h ON h.aggregate = c.aggregate AND h.region_code = c.region_code
+			     AND h.period = c.period AND h.breakdown = coalesce(c.breakdown, '') AND h.measure = c.measure
+			ORDER BY 1, 2, 3, 5, 6`},
 		{"region", fmt.Sprintf(`SELECT code, name, level, level_name, parent_code FROM region
 			WHERE starts_with(code, '%s') ORDER BY code`, pre)},
 	}

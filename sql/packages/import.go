@@ -35,6 +35,10 @@ type Result struct {
 	Values   int64 // indicator rows imported
 	Counts   int64 // aggregate rows imported
 	Replaced int64 // rows of earlier packages replaced
+	// Withheld is how many indicator rows of a suppressed package hold a
+	// figure withheld as a small cell (NULL, flagged SuppressedFlag): the
+	// roll-ups above them are partial.
+	Withheld int64
 }
 
 // Import checks the package file at path and loads it in one run: its
@@ -45,6 +49,10 @@ type Result struct {
 // table of microdata, a region not below the warehouse's home region, rows
 // of regions outside the package's region, and figures that clash with the
 // warehouse's own for the same region, period and vintage.
+//
+// A package made with small-cell suppression (Manifest.Suppressed) is taken
+// as it is: its withheld figures are NULL, never summed as zero — the
+// indicator roll-ups skip them and mark the regions above partial.
 func Import(ctx context.Context, w *warehouse.Warehouse, path string, o ImportOptions) (Result, error) {
 	var res Result
 	name := filepath.Base(path)
@@ -180,6 +188,16 @@ func Import(ctx context.Context, w *warehouse.Warehouse, path string, o ImportOp
 		iv := files["indicator_value"]
 		if err := checkClash(ctx, tx, iv, name); err != nil {
 			return err
+		}
+		// Withheld figures are NULL and say so; a package whose manifest
+		// does not record suppression has none.
+		if err := scanRow(ctx, tx, []any{&res.Withheld}, `SELECT count(*) FROM read_parquet(?) WHERE contains(coalesce(flags, ''), ?)`,
+			iv, SuppressedFlag); err != nil {
+			return fmt.Errorf("package %s: table indicator_value: %w", name, err)
+		}
+		if res.Withheld > 0 && m.Suppressed == nil {
+			return fmt.Errorf("package %s: table indicator_value has %d rows withheld as small cells (%s), but the manifest does not say the package was suppressed: ask the sender to export it again",
+				name, res.Withheld, SuppressedFlag)
 		}
 		years := yearList(m.Years)
 		where := "package_region = ? AND year IN (" + years + ")"

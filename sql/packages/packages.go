@@ -44,8 +44,12 @@ type Manifest struct {
 	ProducerHome  string    `json:"producer_home"`
 	CreatedAt     time.Time `json:"created_at"`
 	// Synthetic says some of the figures come from synthetic (demo) data.
-	Synthetic bool    `json:"synthetic"`
-	Tables    []Table `json:"tables"`
+	Synthetic bool `json:"synthetic"`
+	// Suppressed is set when small cells were withheld (export package
+	// --suppress): its figures are NULL in the tables, flagged
+	// SuppressedFlag, and sums above them are partial.
+	Suppressed *Suppression `json:"suppressed,omitempty"`
+	Tables     []Table      `json:"tables"`
 }
 
 // Table is one table of a package.
@@ -61,7 +65,7 @@ type Table struct {
 // The tables a package may hold, and what each is.
 var tables = map[string]string{
 	"indicator_value": "indicator numerators, denominators and values for the region and every region below it (roll-ups included; sums beside a region's own figure left out)",
-	"count":           "aggregate counts, long: aggregate, region, period, breakdown, measure, value",
+	"count":           "aggregate counts, long: aggregate, region, period, breakdown, measure, value (NULL where withheld as a small cell, flags saying so)",
 	"region":          "the codes, names, levels and parents of the region and the regions below it",
 }
 

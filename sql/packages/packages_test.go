@@ -1,6 +1,10 @@
 package packages
 
-import "testing"
+import (
+	"testing"
+
+	"grassroots/sql/suppress"
+)
 
 // A region lies below another when its code begins with the other's
 // prefix: the province's two digits, the prefecture's four, the county's six,
@@ -37,5 +41,30 @@ func TestBelow(t *testing.T) {
 		if err := CheckCode(bad); err == nil {
 			t.Errorf("CheckCode(%q) took it for a region code", bad)
 		}
+	}
+}
+
+// A region's breakdown of members by category and age band: one small cell
+// takes a second of its category and of its age band with it (either
+// margin, or the region's total, would give it back), and never a cell the
+// table does not hold.
+func TestBreakdownSuppression(t *testing.T) {
+	cells := []string{"category=a;age_band=x", "category=a;age_band=y", "category=b;age_band=x", "category=b;age_band=y"}
+	values := []float64{2, 40, 30, 50}
+	sums := breakdownSums(cells, func(s string) string { return s }, &values)
+	if len(values) != 4+5 { // the total, two category margins, two age band margins
+		t.Fatalf("%d values with the sums' totals, want 9: %v", len(values), values)
+	}
+	hide := suppress.Rule{Threshold: 3}.Hide(values, sums)
+	got := ""
+	for _, h := range hide[:4] {
+		got += map[bool]string{true: "x", false: "."}[h]
+	}
+	if got != "xxxx" {
+		t.Errorf("hidden %s, want xxxx (the small cell, its row's and column's complements, and the cell that completes the rectangle)", got)
+	}
+	one := []float64{2}
+	if s := breakdownSums([]string{""}, func(s string) string { return s }, &one); len(s) != 1 || len(one) != 2 {
+		t.Errorf("a breakdown of one cell: sums %v over %v, want the total only", s, one)
 	}
 }

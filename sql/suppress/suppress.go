@@ -12,6 +12,7 @@ package suppress
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 )
@@ -232,4 +233,30 @@ func (r Rule) Grid(cells [][]float64, rowTotals, colTotals, grand bool) (hide []
 		}
 	}
 	return hide, h[rt : rt+rows], h[ct : ct+cols], grand && h[gt]
+}
+
+// Tree is Hide for the figures of one series over regions: values[i] is the
+// person count of regions[i], and a region's figure is taken as the sum of
+// those of the regions directly below it that are present too (parent maps
+// a region code to its parent's). A lone hidden child then takes a second
+// one with it, so that the region's figure minus the other children does not
+// give it back.
+func (r Rule) Tree(values []float64, regions []string, parent map[string]string) []bool {
+	at := make(map[string]int, len(regions))
+	for i, code := range regions {
+		if _, dup := at[code]; !dup {
+			at[code] = i
+		}
+	}
+	children := map[int][]int{}
+	for i, code := range regions {
+		if p, ok := at[parent[code]]; ok && p != i {
+			children[p] = append(children[p], i)
+		}
+	}
+	var sums []Sum
+	for _, p := range slices.Sorted(maps.Keys(children)) {
+		sums = append(sums, Sum{Total: p, Parts: children[p]})
+	}
+	return r.Hide(values, sums)
 }

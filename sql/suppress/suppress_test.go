@@ -136,3 +136,37 @@ func TestLabels(t *testing.T) {
 		t.Errorf("Count hidden = %q", got)
 	}
 }
+
+// Tree links every region to the regions directly below it: one small
+// township takes the next smallest of its district with it, two small ones
+// stand alone, and a village's small count hides a second village, not a
+// township of another district.
+func TestTree(t *testing.T) {
+	parent := map[string]string{"310104": "310100", "310104001": "310104", "310104002": "310104", "310104003": "310104",
+		"310104001001": "310104001", "310104001002": "310104001", "310104001003": "310104001"}
+	three := Rule{Threshold: 3}
+	for _, tc := range []struct {
+		name    string
+		regions []string
+		values  []float64
+		want    string
+	}{
+		{"nothing small", []string{"310104", "310104001", "310104002"}, []float64{20, 8, 12}, "..."},
+		{"one small township: the next smallest too", []string{"310104", "310104001", "310104002", "310104003"}, []float64{30, 2, 8, 20}, ".xx."},
+		{"two small townships", []string{"310104", "310104001", "310104002", "310104003"}, []float64{23, 2, 1, 20}, ".xx."},
+		{"a small village", []string{"310104", "310104001", "310104001001", "310104001002", "310104001003", "310104002"},
+			[]float64{40, 25, 1, 14, 10, 15}, "..x.x."},
+		{"no parent present: only the small cell", []string{"310104001", "310104002"}, []float64{2, 9}, "x."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := three.Tree(tc.values, tc.regions, parent)
+			var b strings.Builder
+			for _, x := range h {
+				b.WriteString(map[bool]string{true: "x", false: "."}[x])
+			}
+			if b.String() != tc.want {
+				t.Errorf("hidden %s, want %s", b.String(), tc.want)
+			}
+		})
+	}
+}

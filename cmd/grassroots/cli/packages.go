@@ -29,10 +29,27 @@ creation time, and every table's row count and SHA-256.
 
 The file is a zip of Parquet tables that other tools can open. Send it to the
 level above, which loads it with grassroots import package. The region must be
-the warehouse's home region or below it (grassroots init --region).`,
+the warehouse's home region or below it (grassroots init --region).
+
+By default the package is exact: the level above sums its numerators and
+denominators, and its figures equal those of one warehouse holding all the
+data only if nothing is left out. With --suppress the warehouse's small-cell
+rule applies (small_cell_threshold, grassroots settings; default 3): person
+counts from 1 to below the threshold — indicator numerators and denominators
+that count persons (@persons) and the count table's members, employees, staff
+and the like — are withheld as NULL with the flag "suppressed: small cell",
+their rates too, and so that no total gives one back, a second figure beside
+a lone withheld one (complementary suppression, between a region and the
+regions directly below it, and within a region's breakdown). The manifest
+records the threshold and how many cells were withheld. The trade-off: the
+level above can no longer sum to the exact figure — its roll-ups over a
+withheld figure are marked partial. Use it when the package leaves the
+offices entitled to the exact counts.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path, region, period, out, producer string
+			var suppressCells bool
 			addWarehouseFlag(fs, &path)
+			fs.BoolVar(&suppressCells, "suppress", false, "withhold small cells (person counts below the warehouse's small_cell_threshold) as NULL; the level above then sums partially")
 			fs.StringVar(&region, "region", "", "the region to report (required): the warehouse's home region or one below it")
 			fs.StringVar(&period, "period", "", "years to report (required): 2024, 2020..2024 or 2020,2024")
 			fs.StringVar(&out, "out", "", "file to write (default: package-REGION-YEARS.zip)")
@@ -56,7 +73,7 @@ the warehouse's home region or below it (grassroots init --region).`,
 					return err
 				}
 				defer w.Close()
-				m, err := packages.Export(ctx, w, packages.ExportOptions{Region: region, Years: years, Producer: producer}, out)
+				m, err := packages.Export(ctx, w, packages.ExportOptions{Region: region, Years: years, Producer: producer, Suppress: suppressCells}, out)
 				if err != nil {
 					return err
 				}
@@ -66,6 +83,10 @@ the warehouse's home region or below it (grassroots init --region).`,
 				}
 				if m.Synthetic {
 					fmt.Fprintln(e.Stdout, "  some figures come from synthetic demo data (示例数据); the package says so")
+				}
+				if s := m.Suppressed; s != nil {
+					fmt.Fprintf(e.Stdout, "  small cells withheld: %d person counts below %d, or that would give one back, are NULL, flagged %q; the level above sums partially where they are\n",
+						s.Cells, s.Threshold, packages.SuppressedFlag)
 				}
 				return nil
 			}
@@ -83,7 +104,11 @@ warehouse's own — and loads it in one run (one transaction, recorded in
 grassroots runs): its figures replace those an earlier package brought for the
 same region and years. Importing the same file again changes nothing; a
 corrected package replaces the old one. Then the indicators are recomputed, so
-that the regions above sum the reported figures.`,
+that the regions above sum the reported figures.
+
+A package exported with --suppress is accepted and said so: its withheld small
+cells are NULL, never summed as zero, and the roll-ups above them are marked
+partial.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path string
 			addWarehouseFlag(fs, &path)
@@ -108,6 +133,10 @@ that the regions above sum the reported figures.`,
 				fmt.Fprintf(e.Stdout, "run %d imported %s: %s %s, %s, made %s by %s\n", res.RunID, args[0], m.Region, m.RegionName,
 					yearsText(m.Years), m.CreatedAt.Local().Format("2006-01-02 15:04"), m.Producer)
 				fmt.Fprintf(e.Stdout, "  %d indicator values, %d counts; %d rows of an earlier package replaced\n", res.Values, res.Counts, res.Replaced)
+				if s := m.Suppressed; s != nil {
+					fmt.Fprintf(e.Stdout, "  suppressed at the source: %d person counts below %d, or that would give one back, withheld (NULL) in %d indicator rows; the figures above them are partial where a withheld cell would be summed\n",
+						s.Cells, s.Threshold, res.Withheld)
+				}
 				codes, err := reportedIndicators(ctx, w.DB())
 				if err != nil {
 					return err
