@@ -113,7 +113,8 @@ func Export(ctx context.Context, w *warehouse.Warehouse, o ExportOptions, out st
 			       CASE WHEN h.hide_den THEN NULL ELSE iv.denominator END AS denominator,
 			       CASE WHEN h.indicator IS NULL THEN iv.value END AS value, iv.unit,
 			       CASE WHEN h.indicator IS NULL THEN iv.flags ELSE concat_ws('; ', nullif(iv.flags, ''), '` + SuppressedFlag + `') END AS flags,
-			       iv.is_rollup, iv.indicator IN (` + derived + `) AS is_derived, iv.is_synthetic, iv.reported, iv.expected
+			       iv.is_rollup, iv.indicator IN (` + derived + `) AS is_derived, iv.is_synthetic, iv.reported, iv.expected,
+			       coalesce(iv.status, 'final') AS status
 			FROM indicator_value iv LEFT JOIN h ON h.indicator = iv.indicator AND h.region_code = iv.region_code
 			     AND h.period = iv.period AND h.vintage = iv.vintage
 			WHERE ` + strings.ReplaceAll(inR, "region_code", "iv.region_code") + ` AND iv.year IN (` + years + `) AND NOT iv.beside_own

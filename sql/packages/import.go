@@ -214,10 +214,20 @@ func Import(ctx context.Context, w *warehouse.Warehouse, path string, o ImportOp
 		if err != nil {
 			return err
 		}
+		// The observation status of each value (packages made before it
+		// existed have none: final).
+		status := "NULL"
+		var hasStatus int
+		if err := scanRow(ctx, tx, []any{&hasStatus}, `SELECT count(*) FROM (DESCRIBE SELECT * FROM read_parquet(?)) WHERE column_name = 'status'`, iv); err != nil {
+			return fmt.Errorf("package %s: table indicator_value: %w", name, err)
+		}
+		if hasStatus > 0 {
+			status = "status"
+		}
 		r, err := tx.ExecContext(ctx, `INSERT INTO `+values+` (package_region, indicator, region_code, period, year, vintage,
-			numerator, denominator, value, unit, flags, is_rollup, is_derived, is_synthetic, reported, expected, run_id)
+			numerator, denominator, value, unit, flags, is_rollup, is_derived, is_synthetic, reported, expected, status, run_id)
 			SELECT ?, indicator, region_code, period, year, vintage, numerator, denominator, value, unit, coalesce(flags, ''),
-			       is_rollup, is_derived, is_synthetic, reported, expected, ?
+			       is_rollup, is_derived, is_synthetic, reported, expected, `+status+`, ?
 			FROM read_parquet(?) WHERE year IN (`+years+`)`, m.Region, id, iv)
 		if err != nil {
 			return fmt.Errorf("package %s: table indicator_value: %w", name, err)

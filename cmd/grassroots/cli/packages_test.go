@@ -147,6 +147,13 @@ func TestReportingUpEqualsOneWarehouse(t *testing.T) {
 	if n := strings.Count(got, "\n"); n < 40 {
 		t.Fatalf("only %d rows compared:\n%s", n, got)
 	}
+	// The observation status travels with the figures: the districts' are
+	// synthetic, and so is what the city sums from them.
+	if st := mustRun(t, "", "sql", "--warehouse", city, "--format", "csv",
+		`SELECT DISTINCT status FROM reported_value UNION ALL
+		 SELECT DISTINCT 'city ' || status FROM indicator_value WHERE region_code = '310000' AND indicator = 'member.share_55_plus' ORDER BY 1`); st != "status\ncity synthetic\nsynthetic\n" {
+		t.Errorf("statuses after import:\n%s", st)
+	}
 
 	// The same package again: skipped, the figures as they were.
 	if out := mustRun(t, "", "import", "package", pkgs[0], "--warehouse", city); !strings.Contains(out, "skipped: the same package") {
