@@ -46,7 +46,10 @@ func init() {
 		Name:    "lint",
 		Args:    "[DIR]",
 		Summary: "check every pipeline, indicator and report definition without running anything",
-		Help: `Prints every problem at once, one per line as path:line:col: message, and exits 1
+		Help: `Checks the pipelines (pipelines/*.yaml: their sources, target columns, rules,
+observation statuses), the indicator definitions (sql/indicators: headers, queries,
+targets.csv, alerts.csv, notes.csv), the audit rules (sql/audit) and the report specs.
+Prints every problem at once, one per line as path:line:col: message, and exits 1
 if there is any. DIR (or --project, as run takes it) is the project folder
 (default: the current one).`,
 		Setup: func(fs *flag.FlagSet) Runner {

@@ -146,6 +146,9 @@ func schemaTables() (map[string]*schemaTable, error) {
 		}
 		for _, m := range alterTable.FindAllStringSubmatch(string(b), -1) {
 			t := tables[m[1]]
+			if base, ok := strings.CutSuffix(m[1], warehouse.HistorySuffix); t == nil && ok {
+				t = tables[base] // renamed to its history table in 0007
+			}
 			if t == nil {
 				continue
 			}

@@ -122,3 +122,12 @@ func TestSchemaTablesRequired(t *testing.T) {
 		}
 	}
 }
+
+// The repository is a project of its own: its pipelines (the national series
+// sets an observation status), indicators, audit rules and reports lint clean.
+func TestLintRepository(t *testing.T) {
+	code, out, errs := run(t, "", "lint", filepath.Join("..", "..", ".."))
+	if code != 0 {
+		t.Fatalf("lint of the repository: exit %d\n%s%s", code, out, errs)
+	}
+}
