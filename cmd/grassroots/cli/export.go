@@ -228,6 +228,7 @@ func writeWorkbook(w io.Writer, sheets []namedResult) error {
 	if err != nil {
 		return err
 	}
+	fixed := fixedStyles(x)
 	for n, s := range sheets {
 		if n == 0 {
 			if err := x.SetSheetName("Sheet1", s.sheet); err != nil {
@@ -266,6 +267,10 @@ func writeWorkbook(w io.Writer, sheets []namedResult) error {
 		for r, row := range s.res.Rows {
 			vals := make([]any, len(row))
 			for i, v := range row {
+				if f, ok := v.(Fixed); ok {
+					vals[i] = excelize.Cell{StyleID: fixed(f.Decimals), Value: f.V}
+					continue
+				}
 				vals[i] = xlsxValue(v, s.res.Types[i], 0)
 			}
 			cell, _ := excelize.CoordinatesToCellName(1, r+2)

@@ -137,6 +137,8 @@ func jsonValue(v any, typ string) any {
 		return x
 	case []any, map[string]any:
 		return x
+	case Fixed:
+		return json.RawMessage(strconv.FormatFloat(x.V, 'f', x.Decimals, 64)) // 67.0, a number
 	}
 	s, _ := text(v, typ)
 	return s

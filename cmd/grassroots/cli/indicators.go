@@ -348,10 +348,8 @@ func showIndicator(ctx context.Context, e *Env, db *sql.DB, ind *indicators.Indi
 	// The default series first; after it, newer values of another vintage
 	// (a first release the revised series has not reached), named as such.
 	newer := vintage == ""
+	// The value as published, in every format: 67.0 (see Fixed).
 	shown := fmt.Sprintf("round(c.value, %d)", ind.Precision)
-	if format == "table" {
-		shown = fmt.Sprintf("printf('%%.%df', round(c.value, %d))", ind.Precision, ind.Precision)
-	}
 	res, err := queryResult(ctx, db, `SELECT c.region_code AS region, r.name AS 区划, c.period, c.vintage,
 		`+shown+` AS value, c.unit, coalesce(st.symbol, '') AS sym, coalesce(iv.status, 'final') AS status,
 		iv.numerator, iv.denominator, round(c.value, 6) AS value_exact,
@@ -387,6 +385,13 @@ func showIndicator(ctx context.Context, e *Env, db *sql.DB, ind *indicators.Indi
 		return err
 	}
 	res.Blank = true
+	if vc := slices.Index(res.Columns, "value"); vc >= 0 {
+		for _, row := range res.Rows {
+			if x, ok := row[vc].(float64); ok {
+				row[vc] = Fixed{V: x, Decimals: ind.Precision}
+			}
+		}
+	}
 	var elsewhere []string
 	if len(res.Rows) == 0 && chosen != "all" {
 		// Nothing of this vintage in these years: say which vintage has them.

@@ -92,7 +92,7 @@ func TestIndicatorsComputeShowAlerts(t *testing.T) {
 
 	// The district's 55+ share: township 甲镇 2 of 3 members, the district 2 of 4.
 	out = mustRun(t, "", "indicators", "show", "member.share_55_plus", "--warehouse", w, "--region", "310112", "--format", "csv")
-	if !strings.Contains(out, "310112,闵行区,2024-06-30,,50,%,s,synthetic,2,4,") || !strings.Contains(out, "roll-up of 2 of 2 sub-regions synthetic") {
+	if !strings.Contains(out, "310112,闵行区,2024-06-30,,50.0,%,s,synthetic,2,4,") || !strings.Contains(out, "roll-up of 2 of 2 sub-regions synthetic") {
 		t.Fatalf("district 55+ share:\n%s", out)
 	}
 
@@ -133,14 +133,14 @@ func TestShowNewerVintageAndStatus(t *testing.T) {
 	mustRun(t, "", "indicators", "compute", "--warehouse", w, "urban.rate_resident")
 	out := mustRun(t, "", "indicators", "show", "urban.rate_resident", "--region", "000000", "--from", "2024", "--warehouse", w)
 	for _, want := range []string{"NBS_data_portal_revised has no value for 2024, shown from first_release",
-		"2024    first_release  67.0", " p ", "preliminary", "(1 row)", "p 快报数 (preliminary)",
+		"2024    first_release   67.0  %     p    preliminary", " p ", "preliminary", "(1 row)", "p 快报数 (preliminary)",
 		"newer than the NBS_data_portal_revised series, from first_release", "2024年为统计公报初步数"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("show --from 2024 lacks %q:\n%s", want, out)
 		}
 	}
 	out = mustRun(t, "", "indicators", "show", "urban.rate_resident", "--region", "000000", "--from", "2022", "--warehouse", w)
-	for _, want := range []string{"2022    NBS_data_portal_revised  65.2", "2023    NBS_data_portal_revised  66.2", "(3 rows)", "r 修订数 (revised)  p 快报数 (preliminary)"} {
+	for _, want := range []string{"2022    NBS_data_portal_revised   65.2", "2023    NBS_data_portal_revised   66.2", "(3 rows)", "r 修订数 (revised)  p 快报数 (preliminary)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("show --from 2022 lacks %q:\n%s", want, out)
 		}
@@ -170,6 +170,9 @@ func TestShowNewerVintageAndStatus(t *testing.T) {
 		found = true
 		cell, _ := excelize.CoordinatesToCellName(col["数值"]+1, n+2)
 		shown, _ := f.GetCellValue("指标数据", cell) // formatted as Excel shows it
+		if typ, _ := f.GetCellType("指标数据", cell); typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString {
+			t.Errorf("数值 %s is text, not a number Excel can sum", cell)
+		}
 		if shown != "67.0" || r[col["标志"]] != "p" || r[col["数据状态"]] != "快报数" ||
 			!strings.HasPrefix(r[col["数值（全精度）"]], "66.9966") || r[col["数据口径"]] != "first_release" ||
 			!strings.Contains(r[col["数据说明"]], "首选口径尚无该期数据，取自first_release") || r[col["脚注"]] != "2024年为统计公报初步数" {

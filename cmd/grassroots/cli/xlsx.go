@@ -32,22 +32,7 @@ func (r *Result) WriteXLSX(w io.Writer, sheet string) error {
 	if err != nil {
 		return err
 	}
-	fixed := map[int]int{} // decimals → style
-	fixedStyle := func(d int) int {
-		if id, ok := fixed[d]; ok {
-			return id
-		}
-		f := "0"
-		if d > 0 {
-			f += "." + strings.Repeat("0", d)
-		}
-		id, err := x.NewStyle(&excelize.Style{CustomNumFmt: &f})
-		if err != nil {
-			return 0
-		}
-		fixed[d] = id
-		return id
-	}
+	fixedStyle := fixedStyles(x)
 	sw, err := x.NewStreamWriter(sheet)
 	if err != nil {
 		return err
@@ -96,6 +81,27 @@ func (r *Result) WriteXLSX(w io.Writer, sheet string) error {
 		return fmt.Errorf("xlsx: %w", err)
 	}
 	return nil
+}
+
+// fixedStyles returns the style of a workbook's cells that show a number
+// with d decimals (Fixed: 67.0 stays a number, formatted 0.0), made once.
+func fixedStyles(x *excelize.File) func(d int) int {
+	styles := map[int]int{}
+	return func(d int) int {
+		if id, ok := styles[d]; ok {
+			return id
+		}
+		f := "0"
+		if d > 0 {
+			f += "." + strings.Repeat("0", d)
+		}
+		id, err := x.NewStyle(&excelize.Style{CustomNumFmt: &f})
+		if err != nil {
+			return 0
+		}
+		styles[d] = id
+		return id
+	}
 }
 
 func xlsxValue(v any, typ string, dateStyle int) any {
