@@ -38,6 +38,9 @@ type Audit struct {
 	Groups         []AuditGroup // 错误 first, then 提示; only severities with findings
 	Total          int
 	Synthetic      bool // some finding is on synthetic data
+	// List is the file name of the Excel list beside the page (audit.xlsx,
+	// written by grassroots audit), linked from it; "" for none.
+	List string
 }
 
 // HasAudit reports whether the warehouse holds an audit (its rules were
@@ -145,6 +148,7 @@ h2.error { color: #a11; }
 <h1>数据审核报告{{if .RegionName}}<small>{{.RegionName}}（{{.Region}}）</small>{{end}}</h1>
 <p class="meta">审核规则 {{.Rules}} 条{{if .AuditedAt}} · 审核时间：{{.AuditedAt}}{{end}}{{if .Period}} · 期别：{{.Period}}{{end}} · 共 {{.Total}} 条结果{{range .Groups}}，{{.Label}} {{len .Findings}} 条{{end}}</p>
 <p class="meta">错误：数字之间互相矛盾，至少有一个不对，须核实更正后重报；提示：变动异常，可能属实，请核实并说明原因。规则见 sql/audit，逐条附“建议核查”。</p>
+{{if .List}}<p class="meta">审核清单（Excel，可发回下级核实）：<a href="{{.List}}">{{.List}}</a></p>{{end}}
 {{if .Synthetic}}<div class="synthetic">示例数据 / synthetic — 标有“示例”的结果来自合成的演示数据，不是真实统计。</div>{{end}}
 </header>
 {{if not .Groups}}<p class="empty">未发现问题：全部审核规则通过。</p>

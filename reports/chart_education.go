@@ -57,7 +57,7 @@ func buildEducation(ctx context.Context, q *Query, c ChartSpec, b *Block) error 
 		k := cats[i]
 		n := Count(float64(totals[k]), l)
 		if rowHide[i] {
-			n, hidden = rule.Label(), true
+			n, hidden = rule.Mark(float64(totals[k])), true
 		}
 		labels = append(labels, fmt.Sprintf("%s（%s）", codeLabel(l, k), n))
 	}

@@ -126,7 +126,7 @@ func buildPyramid(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 	b.DataDate = snap
 	shown := Count(float64(total), l)
 	if totalHidden {
-		shown = rule.Label()
+		shown = rule.Mark(float64(total))
 	}
 	b.Note = fmt.Sprintf("%s · %s %s", trf(l, "snapshot", snap), tr(l, "members"), shown)
 	if hidden || totalHidden {

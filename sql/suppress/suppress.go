@@ -46,11 +46,25 @@ func (r Rule) HidesRate(den float64) bool { return r.Hides(den) }
 // Label is what a hidden count is shown as: "<3".
 func (r Rule) Label() string { return "<" + strconv.Itoa(r.Threshold) }
 
+// Cover is what a count hidden only so that no total gives a small one
+// away (complementary suppression) is shown as: it is not small, so "<3"
+// would be false.
+const Cover = "x"
+
+// Mark is what a hidden count n is shown as: Label when it is small itself,
+// Cover when it was hidden to protect another.
+func (r Rule) Mark(n float64) string {
+	if r.Hides(n) {
+		return r.Label()
+	}
+	return Cover
+}
+
 // Count formats a person count: the number, or Label when it is hidden.
 // format prints a shown count.
 func (r Rule) Count(n float64, hidden bool, format func(float64) string) string {
 	if hidden {
-		return r.Label()
+		return r.Mark(n)
 	}
 	return format(n)
 }
@@ -58,14 +72,14 @@ func (r Rule) Count(n float64, hidden bool, format func(float64) string) string 
 // Note is the footnote under what hides cells, in Chinese (the language of
 // the reports and exports): what "<3" and "—" mean.
 func (r Rule) Note() string {
-	return fmt.Sprintf("%s：不足%d人的数字不予公布；—：基数不足%d人的比率不予公布；为防止由合计推算，另有个别数字一并以%s显示（小数保护）。",
-		r.Label(), r.Threshold, r.Threshold, r.Label())
+	return fmt.Sprintf("%s：不足%d人的数字不予公布；%s：为防止由合计推算出上述数字而一并不予公布的数字；—：基数不足%d人的比率及由不予公布的数字算出的数值不予公布（小数保护）。",
+		r.Label(), r.Threshold, Cover, r.Threshold)
 }
 
 // NoteEn is Note in English.
 func (r Rule) NoteEn() string {
-	return fmt.Sprintf("%s: counts of fewer than %d persons are not published; —: rates over fewer than %d persons are not published; so that no total gives them away, some other figures are shown as %s too (small-cell protection).",
-		r.Label(), r.Threshold, r.Threshold, r.Label())
+	return fmt.Sprintf("%s: counts of fewer than %d persons are not published; %s: not published so that no total gives those away; —: rates over fewer than %d persons, and values computed from unpublished counts, are not published (small-cell protection).",
+		r.Label(), r.Threshold, Cover, r.Threshold)
 }
 
 // Sum says that the cell Total is shown as the sum of the cells Parts (all

@@ -170,3 +170,17 @@ func TestTree(t *testing.T) {
 		})
 	}
 }
+
+// A small count is shown as "<3"; one hidden only to protect it as "x":
+// it is not small, and "<3" would say it is.
+func TestMark(t *testing.T) {
+	r := Rule{Threshold: 3}
+	for _, tt := range []struct {
+		n    float64
+		want string
+	}{{1, "<3"}, {2, "<3"}, {3, Cover}, {32225, Cover}} {
+		if got := r.Mark(tt.n); got != tt.want {
+			t.Errorf("Mark(%v) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}

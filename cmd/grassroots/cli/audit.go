@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 
 	"grassroots/reports"
 	"grassroots/sql/audit"
@@ -41,6 +42,9 @@ refresh of a pipeline run as well.`,
 				if len(args) > 0 {
 					return Usagef("audit takes no arguments (use --region and --period)")
 				}
+				if period != "" && !auditPeriod.MatchString(period) {
+					return Usagef("--period %q: want a year (2020) or a snapshot date (2024-12-31)", period)
+				}
 				w, err := e.openWrite(ctx, e.warehousePath(path))
 				if err != nil {
 					return err
@@ -67,6 +71,7 @@ refresh of a pipeline run as well.`,
 				if err := os.MkdirAll(out, 0o755); err != nil {
 					return err
 				}
+				a.List = "audit.xlsx"
 				page, err := reports.WriteAudit(out, a)
 				if err != nil {
 					return err
@@ -81,6 +86,8 @@ refresh of a pipeline run as well.`,
 		},
 	})
 }
+
+var auditPeriod = regexp.MustCompile(`^\d{4}(-\d{2}-\d{2})?$`)
 
 // printAudit prints the findings grouped by severity.
 func printAudit(out io.Writer, a *reports.Audit, st audit.Stats) {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"grassroots/sql/audit"
 )
@@ -28,6 +29,7 @@ func auditDemo(ctx context.Context, e *Env, d *demo) error {
 	fmt.Fprintln(e.Stdout, "\naudit (数据审核, rules in sql/audit):")
 	fmt.Fprintf(e.Stdout, "  %d rules: %d findings (%d errors, raised as alerts; %d on synthetic demo data), %.2fs\n",
 		len(st.Rules), st.Findings, errs, synthetic, st.Duration.Seconds())
-	fmt.Fprintf(e.Stdout, "  grassroots audit --warehouse %s (the report: audit.html in the site)\n", d.Path)
+	fmt.Fprintf(e.Stdout, "  grassroots audit --warehouse %s --out %s (the report audit.html in the site, and the list audit.xlsx)\n",
+		d.Path, filepath.Join(d.Dir, "reports"))
 	return nil
 }

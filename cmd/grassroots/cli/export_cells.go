@@ -130,11 +130,12 @@ func suppressExport(ctx context.Context, db *sql.DB, res *Result) (int, error) {
 			continue
 		}
 		n++
+		// "<3" for a small count, "x" for one hidden to protect another
 		if hideNum[i] {
-			row[col["分子"]] = rule.Label()
+			row[col["分子"]] = rule.Mark(num(row[col["分子"]]))
 		}
 		if hideDen[i] {
-			row[col["分母"]] = rule.Label()
+			row[col["分母"]] = rule.Mark(num(row[col["分母"]]))
 		}
 		for _, c := range derivedColumns {
 			if row[col[c]] != nil {

@@ -164,13 +164,17 @@ from only some of a region's sub-regions (flagged partial) raise none.`,
 				default:
 					return Usagef("--severity %q: want info, warn or critical", severity)
 				}
-				res, err := e.queryWarehouse(ctx, path, `SELECT a.severity, a.indicator, i.name_zh AS 指标, a.region_code AS region,
-					r.name AS 区划, a.period, round(a.value, 2) AS value, i.unit, a.comparator || ' ' || a.threshold AS rule,
+				// An audit finding raised as an alert (audit:RULE) names its
+				// rule and gives the figures in its message, not a threshold.
+				res, err := e.queryWarehouse(ctx, path, `SELECT a.severity, a.indicator,
+					CASE WHEN a.indicator LIKE 'audit:%' THEN '数据审核' ELSE i.name_zh END AS 指标, a.region_code AS region,
+					r.name AS 区划, a.period, round(a.value, coalesce(i.precision, 2)) AS value,
+					CASE WHEN a.indicator LIKE 'audit:%' THEN '' ELSE i.unit END AS unit,
+					CASE WHEN a.indicator LIKE 'audit:%' THEN 'see message' ELSE a.comparator || ' ' || a.threshold END AS rule,
 					a.message, CASE WHEN a.is_synthetic THEN 'synthetic' ELSE '' END AS data
 					FROM alert a LEFT JOIN indicator i ON i.code = a.indicator LEFT JOIN region r ON r.code = a.region_code
 					WHERE ($1 = '' OR a.severity = $1)
-					  AND ($2 = '' OR a.region_code = $2 OR EXISTS (SELECT 1 FROM region_ancestor x
-					       WHERE x.code = a.region_code AND x.ancestor = $2))
+					  AND ($2 = '' OR a.region_code = $2 OR a.region_code IN (SELECT x.code FROM region_ancestor x WHERE x.ancestor = $2))
 					ORDER BY CASE a.severity WHEN 'critical' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END,
 					         a.indicator, length(a.region_code), a.region_code`, severity, region)
 				if err != nil {

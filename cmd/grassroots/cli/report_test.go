@@ -199,7 +199,7 @@ func TestDemoReports(t *testing.T) {
 	// The latest figures: 2024's first release, preliminary (p), with the
 	// legend and the notes on the series under the charts.
 	for _, want := range []string{"常住人口城镇化率 67.0% p（2024，年度统计公报首次发布）", "户籍人口城镇化率 45.4% p（2020，户籍城镇化率发布）",
-		`<p class="footnote">注：p 快报数。</p>`, `<p class="footnote">注：r 修订数；p 快报数。</p>`, "2011—2019年数据为第七次全国人口普查后国家统计局修订数",
+		`<p class="footnote">注：p 快报数。</p>`, `<p class="footnote">注：r 修订数；p 快报数。</p>`, "国家统计局年度数据：2011—2019年为第七次全国人口普查后的修订数。",
 		// the province map reads the 2020 census: every province drawn, 上海
 		// with its own figure, not the synthetic district's partial sum
 		`"name":"上海","value":89.3`, "常住人口城镇化率（普查） · 2020-11-01"} {

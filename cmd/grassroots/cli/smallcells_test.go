@@ -124,7 +124,14 @@ func TestDemoPublishesNoSmallCells(t *testing.T) {
 				switch {
 				case r[region] == "460300" && (r[num] != "<3" || r[value] != "—"):
 					t.Errorf("%s: 三沙市 2010 shows %s of %s = %s, want <3 and —", name, r[num], r[den], r[value])
-				case len(r[region]) == 6 && strings.HasSuffix(r[region], "00") && r[region] != "460000" && r[num] == "<3":
+				case r[region] == "460300":
+					hiddenPrefectures++
+				case len(r[region]) == 6 && strings.HasSuffix(r[region], "00") && r[region] != "460000" && r[num] != "<3" && r[num] != "x":
+				case len(r[region]) == 6 && strings.HasSuffix(r[region], "00") && r[region] != "460000":
+					// hidden to protect 三沙市: not small itself, so "x", never "<3"
+					if r[num] != "x" {
+						t.Errorf("%s: %s 2010 hidden as a complement shows %q, want x", name, r[region], r[num])
+					}
 					hiddenPrefectures++
 				}
 			}
