@@ -57,13 +57,21 @@ tables it reads. Needs no warehouse.`,
 whose values are complete — not summed from only some of its sub-regions), period by period, with the change since the
 previous period (percentage points for rates), compound annual growth for levels,
 and, where a target exists, the distance to it, the yearly pace needed, the year
-it is reached at the recent pace and the status (on_track when the share of the
-task done keeps up with the share of the time gone).
+it is reached at the recent pace and the target_status (on_track when the share
+of the task done keeps up with the share of the time gone).
+
+value is the value as published, to the indicator's @precision (rates with one
+decimal: 67.0); value_exact keeps the digits. status is the observation status of
+the figures it was computed from (final, revised, preliminary, estimated,
+synthetic — the weakest of them), sym its symbol (r, p, e, s; a legend follows
+the table); notes carry roll-up completeness, flags and the footnotes on the value.
 
 One vintage at a time: by default the indicator's preferred vintage the region
-has (see its @vintages); --vintage picks another, --vintage all shows every one
-side by side. Roll-ups summed from sub-regions are marked, and so are values
-computed from synthetic (demo) data.`,
+has (see its @vintages), followed by any newer values of the next vintage — a
+first release beyond a revised series — named in notes and in the line above the
+table; --vintage picks another (and says which vintages have the years asked when
+it has none), --vintage all shows every one side by side. Roll-ups summed from
+sub-regions are marked, and so are values computed from synthetic (demo) data.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path, format, region, vintage string
 			var from, to int

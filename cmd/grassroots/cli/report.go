@@ -23,6 +23,15 @@ charts. The ECharts script and the maps are written to DIR/assets, so the
 site opens with no internet; --single-file inlines them into every page instead
 (one file of about 1.1 MB per page, to mail or archive).
 
+Figures are shown as published: rates with one decimal, a value that is not
+final with its status symbol (67.0% p) and a legend under the chart (注：p 快报数),
+the notes on the series drawn under it too. Person counts below the warehouse's
+small_cell_threshold (grassroots settings; default 3) are shown as <3, counts
+hidden so that no total gives them away as x, rates over too few persons as —,
+with a footnote; no hidden number is left in the page source. Where the
+warehouse has been audited, audit.html (数据审核报告) is written and linked from
+the index.
+
 Reports without a region of their own show the county the warehouse's
 registers describe; --region CODE with NAMEs shows those reports for CODE.
 
