@@ -17,11 +17,11 @@ CREATE TABLE observation_status (
 );
 COMMENT ON TABLE observation_status IS 'Observation statuses a figure can have (as SDMX OBS_STATUS and the PX format''s data symbols): rank orders them from the firmest (0, final) to the weakest; a value computed from several figures takes the weakest. symbol is printed next to a value in reports and exports (none for final), with a legend.';
 INSERT INTO observation_status VALUES
-    ('final',       0, '',  '最终数',   'final',       'The figure as finally published (最终核实).'),
-    ('revised',     1, 'r', '修订数',   'revised',     'Revised after first publication, e.g. after a census (修订).'),
-    ('preliminary', 2, 'p', '快报数',   'preliminary', 'First published, to be verified and possibly revised (快报、初步数).'),
-    ('estimated',   3, 'e', '推算数',   'estimated',   'Estimated or imputed, not counted (推算).'),
-    ('synthetic',   4, 's', '示例数据', 'synthetic',   'Generated for the demo: not a real figure (示例、合成数据).');
+    ('final',       0, '',  '最终数',   'final',       '最终核实、正式公布的数字（the figure as finally published）。'),
+    ('revised',     1, 'r', '修订数',   'revised',     '首次公布后修订的数字，如人口普查后的修订（revised after first publication）。'),
+    ('preliminary', 2, 'p', '快报数',   'preliminary', '快报、初步数：首次公布，有待核实，可能修订（first published, preliminary）。'),
+    ('estimated',   3, 'e', '推算数',   'estimated',   '推算或估算的数字，非统计汇总（estimated or imputed）。'),
+    ('synthetic',   4, 's', '示例数据', 'synthetic',   '为演示生成的示例数据，不是真实统计（synthetic, generated for the demo）。');
 
 -- status_rank: the rank of a status (NULL is final; an unknown code ranks as
 -- final too — pipelines refuse unknown codes on the way in).
