@@ -17,9 +17,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"grassroots/sql/sqlfile"
 	"io/fs"
 	"path"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -94,26 +94,10 @@ func (r *Rule) ToleranceText() string {
 
 func num(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
-// ParseError is a problem in a rule file, at a line (and column) of it.
-type ParseError struct {
-	Path string
-	Line int
-	Col  int
-	Msg  string
-}
+// ParseError is a problem in a definition file, at a line (and column) of it.
+type ParseError = sqlfile.ParseError
 
-func (e *ParseError) Error() string {
-	if e.Col > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
-}
-
-var (
-	headerLine = regexp.MustCompile(`^--\s*@([a-z_]+):[ \t]*(.*?)\s*$`)
-	codeRe     = regexp.MustCompile(`^[a-z][a-z_]*\.[a-z0-9_]+$`)
-	identRe    = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
-)
+var ()
 
 // keys are the header keys a rule may carry, and whether each is required.
 var keys = map[string]bool{
@@ -145,7 +129,7 @@ func Parse(name string, src []byte) (*Rule, error) {
 			break
 		}
 		last = i + 1
-		m := headerLine.FindStringSubmatch(l)
+		m := sqlfile.HeaderLine.FindStringSubmatch(l)
 		if m == nil {
 			if strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(l, "--")), "@") {
 				bad(i+1, 1, "malformed header line: want `-- @key: value`")
@@ -176,7 +160,7 @@ func Parse(name string, src []byte) (*Rule, error) {
 	r.Checks, r.Advice, r.Notes, r.Unit = vals["checks"], vals["advice"], vals["notes"], vals["unit"]
 	r.ValueLabel, r.ReferenceLabel = vals["value_label"], vals["reference_label"]
 	if r.Code != "" {
-		if !codeRe.MatchString(r.Code) {
+		if !sqlfile.Code.MatchString(r.Code) {
 			bad(at["code"], 0, "@code %q: want group.name in lower case (e.g. population.urban_rural_sum)", r.Code)
 		}
 		if stem := strings.TrimSuffix(path.Base(name), ".sql"); stem != r.Code {
@@ -188,8 +172,8 @@ func Parse(name string, src []byte) (*Rule, error) {
 	default:
 		bad(at["severity"], 0, "@severity %q: want error (错误) or notice (提示)", r.Severity)
 	}
-	for _, t := range splitList(vals["source_tables"]) {
-		if !identRe.MatchString(t) {
+	for _, t := range sqlfile.SplitList(vals["source_tables"]) {
+		if !sqlfile.Ident.MatchString(t) {
 			bad(at["source_tables"], 0, "@source_tables: %q is not a table name", t)
 		}
 		r.SourceTables = append(r.SourceTables, t)
@@ -271,7 +255,7 @@ func Parse(name string, src []byte) (*Rule, error) {
 		if first != "SELECT" && first != "WITH" {
 			bad(i+1, 1, "the query must be one SELECT (or WITH … SELECT), found %q", strings.Fields(body)[0])
 		}
-		if n := strings.Index(body, ";"); n >= 0 && !inLiteralOrComment(body, n) {
+		if n := strings.Index(body, ";"); n >= 0 && !sqlfile.InLiteralOrComment(body, n) {
 			bad(i+1+strings.Count(body[:n], "\n"), 0, "one statement per file: unexpected ';'")
 		}
 	}
@@ -280,35 +264,6 @@ func Parse(name string, src []byte) (*Rule, error) {
 		return nil, errors.Join(errs...)
 	}
 	return r, nil
-}
-
-// inLiteralOrComment reports whether byte n of s lies inside a '…' literal or
-// a -- comment.
-func inLiteralOrComment(s string, n int) bool {
-	inStr, inComment := false, false
-	for k := 0; k < n; k++ {
-		switch {
-		case inComment:
-			if s[k] == '\n' {
-				inComment = false
-			}
-		case s[k] == '\'':
-			inStr = !inStr
-		case !inStr && s[k] == '-' && k+1 < len(s) && s[k+1] == '-':
-			inComment = true
-		}
-	}
-	return inStr || inComment
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 var (

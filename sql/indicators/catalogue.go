@@ -13,6 +13,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"grassroots/sql/sqlfile"
 	"io/fs"
 	"path"
 	"regexp"
@@ -97,27 +98,9 @@ func (ind *Indicator) Reads(t string) bool {
 }
 
 // ParseError is a problem in a definition file, at a line (and column) of it.
-type ParseError struct {
-	Path string
-	Line int
-	Col  int
-	Msg  string
-}
+type ParseError = sqlfile.ParseError
 
-func (e *ParseError) Error() string {
-	if e.Col > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
-}
-
-// headerLine matches one `-- @key: value` line.
-var headerLine = regexp.MustCompile(`^--\s*@([a-z_]+):[ \t]*(.*?)\s*$`)
-
-var (
-	codeRe  = regexp.MustCompile(`^[a-z][a-z_]*\.[a-z0-9_]+$`)
-	identRe = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
-)
+var ()
 
 // keys are the header keys a definition may carry, and whether each is required.
 var keys = map[string]bool{
@@ -152,7 +135,7 @@ func Parse(name string, src []byte) (*Indicator, error) {
 			break
 		}
 		last = i + 1
-		m := headerLine.FindStringSubmatch(l)
+		m := sqlfile.HeaderLine.FindStringSubmatch(l)
 		if m == nil {
 			if strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(l, "--")), "@") {
 				bad(i+1, 1, "malformed header line: want `-- @key: value`")
@@ -186,7 +169,7 @@ func Parse(name string, src []byte) (*Indicator, error) {
 	ind.Period, ind.Notes = vals["period"], vals["notes"]
 
 	if ind.Code != "" {
-		if !codeRe.MatchString(ind.Code) {
+		if !sqlfile.Code.MatchString(ind.Code) {
 			bad(at["code"], 0, "@code %q: want group.name in lower case (e.g. urban.rate_resident)", ind.Code)
 		}
 		if stem := strings.TrimSuffix(path.Base(name), ".sql"); stem != ind.Code {
@@ -225,15 +208,15 @@ func Parse(name string, src []byte) (*Indicator, error) {
 			ind.Scale = x
 		}
 	}
-	for _, t := range splitList(vals["source_tables"]) {
-		if !identRe.MatchString(t) {
+	for _, t := range sqlfile.SplitList(vals["source_tables"]) {
+		if !sqlfile.Ident.MatchString(t) {
 			bad(at["source_tables"], 0, "@source_tables: %q is not a table name", t)
 		}
 		ind.SourceTables = append(ind.SourceTables, t)
 	}
 	if v, ok := vals["depends_on"]; ok {
-		for _, d := range splitList(v) {
-			if !codeRe.MatchString(d) {
+		for _, d := range sqlfile.SplitList(v) {
+			if !sqlfile.Code.MatchString(d) {
 				bad(at["depends_on"], 0, "@depends_on: %q is not an indicator code", d)
 			}
 			ind.DependsOn = append(ind.DependsOn, d)
@@ -268,7 +251,7 @@ func Parse(name string, src []byte) (*Indicator, error) {
 		if first != "SELECT" && first != "WITH" {
 			bad(i+1, 1, "the query must be one SELECT (or WITH … SELECT), found %q", strings.Fields(body)[0])
 		}
-		if n := strings.Index(body, ";"); n >= 0 && !inLiteralOrComment(body, n) {
+		if n := strings.Index(body, ";"); n >= 0 && !sqlfile.InLiteralOrComment(body, n) {
 			line := i + 1 + strings.Count(body[:n], "\n")
 			bad(line, 0, "one statement per file: unexpected ';'")
 		}
@@ -278,7 +261,7 @@ func Parse(name string, src []byte) (*Indicator, error) {
 		// partial roll-ups; read straight from indicator_value, a derived
 		// value could not tell a region's own figure from a partial sum.
 		for _, m := range indicatorValueRe.FindAllStringIndex(body, -1) {
-			if !inLiteralOrComment(body, m[0]) {
+			if !sqlfile.InLiteralOrComment(body, m[0]) {
 				line := i + 1 + strings.Count(body[:m[0]], "\n")
 				bad(line, 0, "an indicator with @depends_on reads its inputs from indicator_input (indicator_value with a partial column), not from indicator_value")
 				break
@@ -293,35 +276,6 @@ func Parse(name string, src []byte) (*Indicator, error) {
 }
 
 var indicatorValueRe = regexp.MustCompile(`(?i)\bindicator_value\b`)
-
-// inLiteralOrComment reports whether byte n of s lies inside a '…' literal or
-// a -- comment.
-func inLiteralOrComment(s string, n int) bool {
-	inStr, inComment := false, false
-	for k := 0; k < n; k++ {
-		switch {
-		case inComment:
-			if s[k] == '\n' {
-				inComment = false
-			}
-		case s[k] == '\'':
-			inStr = !inStr
-		case !inStr && s[k] == '-' && k+1 < len(s) && s[k+1] == '-':
-			inComment = true
-		}
-	}
-	return inStr || inComment
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
 
 var (
 	catOnce sync.Once

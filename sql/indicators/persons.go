@@ -1,6 +1,10 @@
 package indicators
 
-import "slices"
+import (
+	"slices"
+
+	"grassroots/sql/sqlfile"
+)
 
 // parsePersons reads @persons: which of the numerator and the denominator
 // count persons (members, residents, staff). Published figures hide such
@@ -9,7 +13,7 @@ import "slices"
 // never hidden.
 func parsePersons(v string, line int, bad func(line, col int, format string, args ...any)) []string {
 	var out []string
-	for _, p := range splitList(v) {
+	for _, p := range sqlfile.SplitList(v) {
 		switch {
 		case p != "numerator" && p != "denominator":
 			bad(line, 0, "@persons: %q: want numerator, denominator or both", p)

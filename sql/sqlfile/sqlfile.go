@@ -1,0 +1,69 @@
+// Package sqlfile holds what the project's SQL definition files have in
+// common — an indicator (sql/indicators) and an audit rule (sql/audit) are
+// each one SELECT under a header of `-- @key: value` lines: the header
+// line's pattern, positioned parse errors, list values, and where a
+// character of the query stands.
+package sqlfile
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// HeaderLine matches one `-- @key: value` line: the key, then the value.
+var HeaderLine = regexp.MustCompile(`^--\s*@([a-z_]+):[ \t]*(.*?)\s*$`)
+
+var (
+	// Code matches a definition's code: group.name in lower case
+	// (urban.rate_resident, population.urban_rural_sum).
+	Code = regexp.MustCompile(`^[a-z][a-z_]*\.[a-z0-9_]+$`)
+	// Ident matches a table or column name.
+	Ident = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+)
+
+// ParseError is a problem in a definition file, at a line (and column) of it.
+type ParseError struct {
+	Path string
+	Line int
+	Col  int
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	if e.Col > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
+}
+
+// InLiteralOrComment reports whether byte n of s lies inside a '…' literal or
+// a -- comment.
+func InLiteralOrComment(s string, n int) bool {
+	inStr, inComment := false, false
+	for k := 0; k < n; k++ {
+		switch {
+		case inComment:
+			if s[k] == '\n' {
+				inComment = false
+			}
+		case s[k] == '\'':
+			inStr = !inStr
+		case !inStr && s[k] == '-' && k+1 < len(s) && s[k+1] == '-':
+			inComment = true
+		}
+	}
+	return inStr || inComment
+}
+
+// SplitList splits a comma-separated header value, trimming each item and
+// leaving out empty ones.
+func SplitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
