@@ -97,7 +97,6 @@ func num(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 // ParseError is a problem in a definition file, at a line (and column) of it.
 type ParseError = sqlfile.ParseError
 
-
 // keys are the header keys a rule may carry, and whether each is required.
 var keys = map[string]bool{
 	"code": true, "title_zh": true, "severity": true, "kind": true, "checks": true, "advice": true,
