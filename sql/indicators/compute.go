@@ -475,7 +475,12 @@ func insertSQL(ind *Indicator, cols []string, closure, home string, runID int64,
 		return dflt
 	}
 	scale := strconv.FormatFloat(ind.Scale, 'g', -1, 64)
+	// A row is synthetic when it says so either way: is_synthetic, or the
+	// status synthetic (a pipeline may set only the status).
 	synthetic := pick("is_synthetic", "coalesce(CAST(is_synthetic AS BOOLEAN), false)", "false")
+	if has["status"] {
+		synthetic = "(" + synthetic + " OR coalesce(CAST(status AS VARCHAR) = 'synthetic', false))"
+	}
 	flags := pick("flags", "coalesce(CAST(flags AS VARCHAR), '')", "''")
 	if has["partial"] {
 		// The partial mark leads, so that everything that leaves partial

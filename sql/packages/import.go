@@ -223,6 +223,16 @@ func Import(ctx context.Context, w *warehouse.Warehouse, path string, o ImportOp
 		}
 		if hasStatus > 0 {
 			status = "status"
+			// A status this warehouse does not know would rank nowhere:
+			// the level below adds its statuses here first.
+			var unknown sql.NullString
+			if err := scanRow(ctx, tx, []any{&unknown}, `SELECT min(p.status) FROM read_parquet(?) p
+				WHERE p.status IS NOT NULL AND p.status NOT IN (SELECT code FROM observation_status)`, iv); err != nil {
+				return fmt.Errorf("package %s: table indicator_value: %w", name, err)
+			}
+			if unknown.Valid {
+				return fmt.Errorf("package %s: observation status %q is not one this warehouse knows (see table observation_status): add it, with its rank and symbol, before importing", name, unknown.String)
+			}
 		}
 		r, err := tx.ExecContext(ctx, `INSERT INTO `+values+` (package_region, indicator, region_code, period, year, vintage,
 			numerator, denominator, value, unit, flags, is_rollup, is_derived, is_synthetic, reported, expected, status, run_id)

@@ -23,10 +23,11 @@ INSERT INTO observation_status VALUES
     ('estimated',   3, 'e', '推算数',   'estimated',   '推算或估算的数字，非统计汇总（estimated or imputed）。'),
     ('synthetic',   4, 's', '示例数据', 'synthetic',   '为演示生成的示例数据，不是真实统计（synthetic, generated for the demo）。');
 
--- status_rank: the rank of a status (NULL is final; an unknown code ranks as
--- final too — pipelines refuse unknown codes on the way in).
+-- status_rank: the rank of a status (NULL is final). A code the table does
+-- not know ranks as the weakest: what nobody has vouched for is never taken
+-- for a final figure (pipelines and package imports refuse such codes).
 CREATE MACRO status_rank(s) AS
-    coalesce((SELECT o.rank FROM observation_status o WHERE o.code = coalesce(s, 'final')), 0);
+    coalesce((SELECT o.rank FROM observation_status o WHERE o.code = coalesce(s, 'final')), 1000);
 -- weakest_status: the aggregate an indicator query uses over the rows it sums.
 CREATE MACRO weakest_status(s) AS max_by(coalesce(s, 'final'), status_rank(s));
 -- weaker_status: the weaker of two statuses.

@@ -69,18 +69,28 @@ grassroots sql reads the exact figures.`,
 					return err
 				}
 				defer w.Close()
-				values, err := exportValues(ctx, w.DB(), region, all)
+				// Small cells are protected over every region, then the
+				// region asked for is kept: which cells hide another must
+				// not depend on what the export shows (a parent exported
+				// alone, minus its children exported alone, would give a
+				// hidden child back).
+				values, err := exportValues(ctx, w.DB(), "", all)
 				if err != nil {
 					return err
+				}
+				if _, err := suppressExport(ctx, w.DB(), values); err != nil {
+					return err
+				}
+				if region != "" {
+					if err := keepRegion(ctx, w.DB(), values, region); err != nil {
+						return err
+					}
 				}
 				if len(values.Rows) == 0 {
 					if region != "" {
 						return fmt.Errorf("no indicator values for region %s or under it (run grassroots indicators compute?)", region)
 					}
 					return fmt.Errorf("no indicator values (run grassroots indicators compute)")
-				}
-				if _, err := suppressExport(ctx, w.DB(), values); err != nil {
-					return err
 				}
 				f, err := os.Create(out)
 				if err != nil {
@@ -191,6 +201,34 @@ func exportCatalogue(ctx context.Context, db *sql.DB) (*Result, error) {
 	}
 	defer rs.Close()
 	return scanRows(rs)
+}
+
+// keepRegion keeps the rows of res (exportQuery's) of region and the
+// regions under it.
+func keepRegion(ctx context.Context, db *sql.DB, res *Result, region string) error {
+	rows, err := db.QueryContext(ctx, `SELECT code FROM region_ancestor WHERE ancestor = ?`, region)
+	if err != nil {
+		return err
+	}
+	in := map[string]bool{region: true}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return err
+		}
+		in[c] = true
+	}
+	rows.Close()
+	rc := slices.Index(res.Columns, "区划代码")
+	kept := res.Rows[:0]
+	for _, row := range res.Rows {
+		if c, _ := row[rc].(string); in[c] {
+			kept = append(kept, row)
+		}
+	}
+	res.Rows = kept
+	return rows.Err()
 }
 
 // exportLegend is the legend of the status symbols (标志) the values carry.

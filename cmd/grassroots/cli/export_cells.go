@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 
 	"grassroots/sql/indicators"
 	"grassroots/sql/suppress"
@@ -14,6 +15,17 @@ import (
 // derivedColumns are the columns of an export computed from the value: a
 // value that is not published takes them along (the previous value plus the
 // change, or the target minus the distance, would give it back).
+// changeColumns are the columns computed from the previous period's value.
+var changeColumns = []string{"较上期变化", "年均变化", "年均增长率(%)", "按近期速度达标年份"}
+
+// periodOrder orders periods: a year sorts as its last day.
+func periodOrder(p string) string {
+	if len(p) == 4 {
+		return p + "-12-31"
+	}
+	return p
+}
+
 var derivedColumns = []string{"数值", "数值（全精度）", "较上期变化", "年均变化", "年均增长率(%)", "距目标", "所需年均进度", "按近期速度达标年份", "目标进度"}
 
 // suppressExport hides in the rows of an indicator export (exportQuery's
@@ -124,9 +136,64 @@ func suppressExport(ctx context.Context, db *sql.DB, res *Result) (int, error) {
 	for i, f := range figOf {
 		hideNum[i], hideDen[i] = hideNum[first[f]], hideDen[first[f]]
 	}
+	// A value computed from a hidden one is hidden too: an indicator derived
+	// from others (age gaps, urban concentration) where an input is hidden
+	// in the same region and period — the shown input and the gap would
+	// give the hidden one back.
+	type at struct{ indicator, region, period string }
+	hiddenAt := map[at]bool{}
+	for i, row := range res.Rows {
+		if hideNum[i] || hideDen[i] {
+			hiddenAt[at{str(row[col["指标代码"]]), str(row[col["区划代码"]]), str(row[col["时期"]])}] = true
+		}
+	}
+	hideValue := make([]bool, len(res.Rows))
+	for i, row := range res.Rows {
+		hideValue[i] = hideNum[i] || hideDen[i]
+		if ind, err := indicators.Lookup(str(row[col["指标代码"]])); err == nil && !hideValue[i] {
+			for _, d := range ind.DependsOn {
+				if hiddenAt[at{d, str(row[col["区划代码"]]), str(row[col["时期"]])}] {
+					hideValue[i] = true
+				}
+			}
+		}
+	}
+	// The change on the previous period, the growth and the year a target
+	// is reached at that pace give a hidden previous value back: blanked on
+	// the period after a hidden one.
+	type series struct{ indicator, region, vintage, origin string }
+	periods := map[series][]string{}
+	hiddenPeriod := map[series]map[string]bool{}
+	for i, row := range res.Rows {
+		k := series{str(row[col["指标代码"]]), str(row[col["区划代码"]]), str(row[col["数据口径"]]), str(row[col["来源"]])}
+		p := str(row[col["时期"]])
+		if !slices.Contains(periods[k], p) {
+			periods[k] = append(periods[k], p)
+		}
+		if hideValue[i] {
+			if hiddenPeriod[k] == nil {
+				hiddenPeriod[k] = map[string]bool{}
+			}
+			hiddenPeriod[k][p] = true
+		}
+	}
+	for k := range periods {
+		slices.SortFunc(periods[k], func(a, b string) int { return strings.Compare(periodOrder(a), periodOrder(b)) })
+	}
 	n := 0
 	for i, row := range res.Rows {
-		if !hideNum[i] && !hideDen[i] {
+		k := series{str(row[col["指标代码"]]), str(row[col["区划代码"]]), str(row[col["数据口径"]]), str(row[col["来源"]])}
+		if !hideValue[i] && len(hiddenPeriod[k]) > 0 {
+			ps := periods[k]
+			if j := slices.Index(ps, str(row[col["时期"]])); j > 0 && hiddenPeriod[k][ps[j-1]] {
+				for _, c := range changeColumns {
+					if row[col[c]] != nil {
+						row[col[c]] = suppress.Dash
+					}
+				}
+			}
+		}
+		if !hideValue[i] {
 			continue
 		}
 		n++
