@@ -24,6 +24,15 @@ func buildAlerts(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 		Numeric: []bool{false, false, false, false, true, true, false},
 		Short:   []bool{true, true, false, true, false, false, false},
 	}
+	hidden, err := q.Cache.hiddenValues(ctx)
+	if err != nil {
+		return err
+	}
+	small := anyVintage(hidden)
+	rule, err := q.Cache.smallCells(ctx)
+	if err != nil {
+		return err
+	}
 	for _, a := range as {
 		name := a.NameZh
 		if l == En {
@@ -33,7 +42,14 @@ func buildAlerts(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 		if _, ok := labels["sev_"+a.Severity]; ok {
 			sevLabel = tr(l, "sev_"+a.Severity)
 		}
-		t.Rows = append(t.Rows, []string{sevLabel, a.Region, name, a.Period, Value(a.Value, a.Unit, l), a.Comparator + " " + Value(a.Threshold, a.Unit, l), a.Message})
+		value, msg := Value(a.Value, a.Unit, l), a.Message
+		if small[[3]string{a.RegionCode, a.Code, a.Period}] {
+			// a rate over a small cell: the alert stands, its figure is
+			// not published (the message quotes it)
+			value, msg = "—", name
+			b.AddFootnote(footnote(rule, l))
+		}
+		t.Rows = append(t.Rows, []string{sevLabel, a.Region, name, a.Period, value, a.Comparator + " " + Value(a.Threshold, a.Unit, l), msg})
 		t.Classes = append(t.Classes, a.Severity)
 		b.Synthetic = b.Synthetic || a.Synthetic
 		b.DataDate = maxDate(b.DataDate, a.Period)

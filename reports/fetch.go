@@ -274,6 +274,7 @@ func (c *Cache) population(ctx context.Context, region string) ([]populationRow,
 
 // alertRow is a current alert with its indicator's names.
 type alertRow struct {
+	Code, RegionCode                                                    string
 	NameZh, NameEn, Region, Period, Unit, Comparator, Severity, Message string
 	Value, Threshold                                                    float64
 	Synthetic                                                           bool
@@ -285,7 +286,7 @@ func (c *Cache) alerts(ctx context.Context, region string) ([]alertRow, error) {
 	return cached(ctx, c, "alerts", region, func(ctx context.Context, codes []string) (map[string][]alertRow, error) {
 		out := map[string][]alertRow{}
 		err := prefixQuery(ctx, c.db, "alert", codes, `
-			SELECT left(a.region_code, {n}) AS prefix,
+			SELECT left(a.region_code, {n}) AS prefix, a.indicator, a.region_code,
 			       coalesce(i.name_zh, a.indicator), coalesce(i.name_en, i.name_zh, a.indicator), coalesce(r.name, a.region_code), a.period, a.value,
 			       coalesce(i.unit, ''), a.comparator, a.threshold, a.severity, coalesce(a.message, ''), a.is_synthetic
 			FROM alert a
@@ -296,7 +297,7 @@ func (c *Cache) alerts(ctx context.Context, region string) ([]alertRow, error) {
 			func(rows *sql.Rows, owner map[string]string) error {
 				var p string
 				var a alertRow
-				if err := rows.Scan(&p, &a.NameZh, &a.NameEn, &a.Region, &a.Period, &a.Value, &a.Unit, &a.Comparator,
+				if err := rows.Scan(&p, &a.Code, &a.RegionCode, &a.NameZh, &a.NameEn, &a.Region, &a.Period, &a.Value, &a.Unit, &a.Comparator,
 					&a.Threshold, &a.Severity, &a.Message, &a.Synthetic); err != nil {
 					return err
 				}

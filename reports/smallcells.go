@@ -73,6 +73,35 @@ func (c *Cache) hiddenValues(ctx context.Context) (map[valueKey]bool, error) {
 				out[k] = true
 				return nil
 			}, nums, dens, rule.Threshold)
+		if err != nil {
+			return nil, err
+		}
+		// A value derived from a hidden one (an age gap, the urban
+		// concentration) is hidden too: with the other input shown, it
+		// would give the hidden one back.
+		deps := map[string][]string{}
+		var derived []string
+		for _, ind := range cat {
+			if len(ind.DependsOn) > 0 {
+				deps[ind.Code] = ind.DependsOn
+				derived = append(derived, ind.Code)
+			}
+		}
+		small := anyVintage(out)
+		err = query(ctx, c.db, "indicator_value", `
+			SELECT region_code, indicator, period, vintage, is_rollup FROM indicator_value WHERE list_contains($1, indicator)`,
+			func(rows *sql.Rows) error {
+				var k valueKey
+				if err := rows.Scan(&k.Region, &k.Indicator, &k.Period, &k.Vintage, &k.Rollup); err != nil {
+					return err
+				}
+				for _, d := range deps[k.Indicator] {
+					if small[[3]string{k.Region, d, k.Period}] {
+						out[k] = true
+					}
+				}
+				return nil
+			}, derived)
 		return map[string]map[valueKey]bool{"": out}, err
 	})
 }

@@ -29,11 +29,14 @@ func TestExportSmallCellsWhateverTheScope(t *testing.T) {
 	add("2024-12-31", "310112101", 10, 5)
 	add("2023-12-31", "310112102", 10, 4)
 	add("2024-12-31", "310112102", 10, 4)
+	add("2022-12-31", "310112103", 2, 2) // 丙镇: its latest figure is small
 	mustRun(t, "", "sql", "--write", "--warehouse", w, `
 		INSERT INTO region_history (code, name, level, level_name, parent_code) VALUES
 			('000000', '全国', 0, 'country', NULL), ('310000', '上海市', 1, 'province', '000000'),
 			('310112', '闵行区', 3, 'county', '310000'),
-			('310112101', '甲镇', 4, 'township', '310112'), ('310112102', '乙镇', 4, 'township', '310112');
+			('310112101', '甲镇', 4, 'township', '310112'), ('310112102', '乙镇', 4, 'township', '310112'),
+			('310112103', '丙镇', 4, 'township', '310112');
+		INSERT INTO alert_rule VALUES ('member.share_55_plus', '>', 50, 'warn', '55岁以上党员占比超过一半', NULL, 'test');
 		INSERT INTO party_member_history (snapshot_date, region_code, member_hash, birth_month, is_synthetic) VALUES `+strings.Join(members, ", "))
 	mustRun(t, "", "indicators", "compute", "--warehouse", w, "member.share_55_plus")
 
@@ -74,6 +77,19 @@ func TestExportSmallCellsWhateverTheScope(t *testing.T) {
 	alone := rows("--region", "310112102")
 	if g := alone["310112102 2023-12-31"]; g[0] != "x" || g[1] != "x" {
 		t.Errorf("乙镇 2023 exported alone: %v, want x of x as in the whole export", g)
+	}
+	// The district page's alerts: 丙镇's alert stands, its rate over two
+	// members is not printed, not even in the message.
+	site := filepath.Join(t.TempDir(), "site")
+	mustRun(t, "", "report", "district", "--region", "310112", "--warehouse", w, "--out", site)
+	page, err := os.ReadFile(filepath.Join(site, "district.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "<td class=\"short\">丙镇</td><td>55岁以上党员占比</td><td class=\"short\">2022-12-31</td><td class=\"num\">—</td>") ||
+		strings.Contains(string(page), "100.0%") {
+		i := strings.Index(string(page), "当前预警")
+		t.Errorf("district page: 丙镇's alert missing, or its rate of 2 members printed:\n%s", string(page)[i:min(len(page), i+3000)])
 	}
 	if len(alone) != 2 {
 		t.Errorf("export of 乙镇 alone has %d rows of the indicator, want its 2: %v", len(alone), alone)
