@@ -59,7 +59,7 @@ func buildFigures(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 			row := []string{info.name(l), p, tr(l, "none"), tr(l, "none"), ""}
 			synthetic := false
 			if own != nil {
-				row[2] = withSymbol(Precise(own.Value.Float64, info.Unit, l), sm.symbol(own.Status))
+				row[2] = withSymbol(info.shown(own.Value.Float64, l), sm.symbol(own.Status))
 				synthetic = own.Synthetic
 			}
 			if sum != nil {
@@ -67,7 +67,7 @@ func buildFigures(ctx context.Context, q *Query, c ChartSpec, b *Block) error {
 				if err != nil {
 					return err
 				}
-				v := withSymbol(Precise(sum.Value.Float64, info.Unit, l), sm.symbol(sum.Status))
+				v := withSymbol(info.shown(sum.Value.Float64, l), sm.symbol(sum.Status))
 				row[3] = v + "（" + txt + "）"
 				if l == En {
 					row[3] = v + " (" + txt + ")"

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -80,6 +82,38 @@ func FocusRegion(ctx context.Context, db *sql.DB) (string, error) {
 // indicatorInfo is a catalogue row.
 type indicatorInfo struct {
 	Code, NameZh, NameEn, Unit, Direction, SourceTables string
+	// Precision is the decimals a value is published with (@precision),
+	// -1 where the catalogue does not say.
+	Precision int
+}
+
+// shown formats a value of the indicator as published: with its
+// precision (67.0%), else as Precise does.
+func (i indicatorInfo) shown(x float64, l Lang) string {
+	if i.Precision < 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return Precise(x, i.Unit, l)
+	}
+	r := math.Pow(10, float64(i.Precision))
+	x = math.Round(x*r) / r
+	if x == 0 {
+		x = 0 // no -0.0
+	}
+	s := strconv.FormatFloat(x, 'f', i.Precision, 64)
+	switch i.Unit {
+	case "%", "percent", "pct":
+		return s + "%"
+	case "pp":
+		if x > 0 {
+			s = "+" + s
+		}
+		if l == En {
+			s += " pp"
+		}
+		return s
+	case "":
+		return s
+	}
+	return s + " " + i.Unit
 }
 
 func (i indicatorInfo) name(l Lang) string {
@@ -107,7 +141,7 @@ func indicators(ctx context.Context, c *Cache, codes []string) (map[string]indic
 		if i, ok := cat[code]; ok {
 			out[code] = i
 		} else {
-			out[code] = indicatorInfo{Code: code}
+			out[code] = indicatorInfo{Code: code, Precision: -1}
 		}
 	}
 	return out, nil

@@ -50,11 +50,19 @@ func (c *Cache) regionRow(ctx context.Context, code string) (*Region, error) {
 func (c *Cache) catalogue(ctx context.Context) (map[string]indicatorInfo, error) {
 	return cached(ctx, c, "catalogue", "", func(ctx context.Context, _ []string) (map[string]map[string]indicatorInfo, error) {
 		cat := map[string]indicatorInfo{}
-		err := query(ctx, c.db, "indicator catalogue", `SELECT code, coalesce(name_zh, ''), coalesce(name_en, ''), coalesce(unit, ''),
-			coalesce(direction, ''), coalesce(source_tables, '') FROM indicator`,
+		cols, err := c.columns(ctx, "indicator")
+		if err != nil {
+			return nil, err
+		}
+		precision := "-1"
+		if cols["precision"] {
+			precision = "coalesce(precision, -1)"
+		}
+		err = query(ctx, c.db, "indicator catalogue", `SELECT code, coalesce(name_zh, ''), coalesce(name_en, ''), coalesce(unit, ''),
+			coalesce(direction, ''), coalesce(source_tables, ''), `+precision+` FROM indicator`,
 			func(rows *sql.Rows) error {
 				var i indicatorInfo
-				if err := rows.Scan(&i.Code, &i.NameZh, &i.NameEn, &i.Unit, &i.Direction, &i.SourceTables); err != nil {
+				if err := rows.Scan(&i.Code, &i.NameZh, &i.NameEn, &i.Unit, &i.Direction, &i.SourceTables, &i.Precision); err != nil {
 					return err
 				}
 				cat[i.Code] = i

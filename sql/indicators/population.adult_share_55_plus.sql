@@ -4,6 +4,7 @@
 -- @unit: %
 -- @scale: 100
 -- @direction: neutral
+-- @precision: 2
 -- @aggregation: ratio
 -- @numerator: residents aged 55 or over (census)
 -- @denominator: residents aged 20 or over (census)

@@ -4,6 +4,7 @@
 -- @unit: %
 -- @scale: 100
 -- @direction: neutral
+-- @precision: 2
 -- @aggregation: ratio
 -- @numerator: residents aged 60 or over (census, five-year bands)
 -- @denominator: residents with a recorded age band (census)

@@ -4,6 +4,7 @@
 -- @unit: %
 -- @scale: 100
 -- @direction: neutral
+-- @precision: 2
 -- @aggregation: ratio
 -- @numerator: residents aged 65 or over (census)
 -- @denominator: residents with a recorded age band (census)

@@ -3,6 +3,7 @@
 -- @name_en: Change of the census urbanisation rate, 2010 to 2020
 -- @unit: pp
 -- @direction: higher_better
+-- @precision: 2
 -- @aggregation: none
 -- @numerator: urban.rate_census at the 2020 census minus at the 2010 census (percentage points)
 -- @source_tables: census_unit, population

@@ -4,6 +4,7 @@
 -- @unit: %
 -- @scale: 100
 -- @direction: higher_better
+-- @precision: 2
 -- @aggregation: ratio
 -- @numerator: urban resident population at the census, 1 November (persons)
 -- @denominator: resident population at the census (persons)
