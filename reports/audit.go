@@ -125,8 +125,22 @@ func WriteAudit(dir string, a *Audit) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p := filepath.Join(dir, AuditFile)
+	p := filepath.Join(dir, AuditName(a.Region, a.Period)+".html")
 	return p, writeFile(p, b)
+}
+
+// AuditName is the file name, without extension, of the audit report of a
+// region and period: audit for the whole audit (AuditFile, which the index
+// links), audit-REGION-PERIOD for a filtered one, so that a filtered report
+// never stands where the index promises the whole.
+func AuditName(region, period string) string {
+	name := "audit"
+	for _, s := range []string{region, period} {
+		if s != "" {
+			name += "-" + s
+		}
+	}
+	return name
 }
 
 var auditTmpl = template.Must(template.New("audit").Parse(`<!DOCTYPE html>

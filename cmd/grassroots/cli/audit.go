@@ -29,7 +29,8 @@ region's code and name, the period, the figures involved, the rule and what to
 check (建议核查), and writes DIR/audit.html (数据审核报告, a printable page of
 the report site; grassroots report links it from the index) and DIR/audit.xlsx
 (the list to send back to the level below). --region and --period keep the
-findings of one region (and the regions inside it) and one period. Findings
+findings of one region (and the regions inside it) and one period, written as
+audit-REGION-PERIOD.html and .xlsx beside the whole audit. Findings
 on synthetic demo data are marked. The audit runs after every indicator
 refresh of a pipeline run as well.`,
 		Setup: func(fs *flag.FlagSet) Runner {
@@ -71,12 +72,12 @@ refresh of a pipeline run as well.`,
 				if err := os.MkdirAll(out, 0o755); err != nil {
 					return err
 				}
-				a.List = "audit.xlsx"
+				a.List = reports.AuditName(region, period) + ".xlsx"
 				page, err := reports.WriteAudit(out, a)
 				if err != nil {
 					return err
 				}
-				list := filepath.Join(out, "audit.xlsx")
+				list := filepath.Join(out, a.List)
 				if err := writeAuditXLSX(list, a); err != nil {
 					return err
 				}

@@ -75,6 +75,13 @@ func TestAuditPrintsAndWrites(t *testing.T) {
 	if !strings.Contains(stdout, "1 条结果，提示 1") || strings.Contains(stdout, "江川路街道") {
 		t.Errorf("filtered audit:\n%s", stdout)
 	}
+	// written beside the whole audit, never over it
+	if _, err := os.Stat(filepath.Join(out, "audit-310112002-2020.xlsx")); err != nil {
+		t.Errorf("the filtered list: %v", err)
+	}
+	if whole, _ := os.ReadFile(filepath.Join(out, "audit.html")); !strings.Contains(string(whole), "江川路街道") {
+		t.Error("the filtered audit replaced the whole one in audit.html")
+	}
 	alerts := mustRun(t, "", "indicators", "alerts", "--warehouse", w)
 	if !strings.Contains(alerts, "audit:population.urban_rural_sum") || !strings.Contains(alerts, "310112001") {
 		t.Errorf("the error raised no alert:\n%s", alerts)
