@@ -200,6 +200,10 @@ func summedPopulation(ctx context.Context, q *Query) ([]populationRow, int, erro
 	if err != nil {
 		return nil, 0, err
 	}
+	statuses, err := q.Cache.statuses(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
 	type key struct {
 		year    int
 		vintage string
@@ -223,7 +227,10 @@ func summedPopulation(ctx context.Context, q *Query) ([]populationRow, int, erro
 			r.Huk = v.Value
 		}
 		r.Synthetic = r.Synthetic || v.Synthetic
-		r.Status = v.Status
+		// one row carries both rates: it takes the weaker status
+		if r.Status == "" || statuses[v.Status].Rank > statuses[r.Status].Rank {
+			r.Status = v.Status
+		}
 	}
 	if len(keys) == 0 {
 		return nil, 0, nil
