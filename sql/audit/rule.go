@@ -277,31 +277,15 @@ func Rules() ([]*Rule, error) {
 	return catList, catErr
 }
 
+// DefCode and DefPath make a rule a sqlfile.Def.
+func (r *Rule) DefCode() string { return r.Code }
+func (r *Rule) DefPath() string { return r.Path }
+
 // Load parses every *.sql file of fsys as a rule.
 func Load(fsys fs.FS) ([]*Rule, error) {
-	names, err := fs.Glob(fsys, "*.sql")
+	list, _, errs, err := sqlfile.LoadDir(fsys, Parse)
 	if err != nil {
 		return nil, err
-	}
-	var errs []error
-	byCode := map[string]*Rule{}
-	var list []*Rule
-	for _, n := range names {
-		src, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return nil, err
-		}
-		r, err := Parse(n, src)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if prev, dup := byCode[r.Code]; dup {
-			errs = append(errs, &ParseError{Path: n, Line: 1, Msg: fmt.Sprintf("code %s already defined in %s", r.Code, prev.Path)})
-			continue
-		}
-		byCode[r.Code] = r
-		list = append(list, r)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

@@ -291,31 +291,15 @@ func Catalogue() ([]*Indicator, error) {
 	return catList, catErr
 }
 
+// DefCode and DefPath make an indicator a sqlfile.Def.
+func (ind *Indicator) DefCode() string { return ind.Code }
+func (ind *Indicator) DefPath() string { return ind.Path }
+
 // Load parses every *.sql file of fsys as a definition and orders them.
 func Load(fsys fs.FS) ([]*Indicator, error) {
-	names, err := fs.Glob(fsys, "*.sql")
+	list, byCode, errs, err := sqlfile.LoadDir(fsys, Parse)
 	if err != nil {
 		return nil, err
-	}
-	var errs []error
-	byCode := map[string]*Indicator{}
-	var list []*Indicator
-	for _, n := range names {
-		src, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return nil, err
-		}
-		ind, err := Parse(n, src)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if prev, dup := byCode[ind.Code]; dup {
-			errs = append(errs, &ParseError{Path: n, Line: 1, Msg: fmt.Sprintf("code %s already defined in %s", ind.Code, prev.Path)})
-			continue
-		}
-		byCode[ind.Code] = ind
-		list = append(list, ind)
 	}
 	for _, ind := range list {
 		for _, d := range ind.DependsOn {

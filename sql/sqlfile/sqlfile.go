@@ -7,6 +7,7 @@ package sqlfile
 
 import (
 	"fmt"
+	"io/fs"
 	"regexp"
 	"strings"
 )
@@ -66,4 +67,40 @@ func SplitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// Def is a parsed definition file: its code and the file it came from.
+type Def interface {
+	DefCode() string
+	DefPath() string
+}
+
+// LoadDir parses every *.sql file of fsys with parse and refuses a code
+// defined twice. It returns the definitions in file order, by code, and
+// every problem found (parse errors and duplicates, each a *ParseError or
+// joined ones); err is for a file that could not be read.
+func LoadDir[T Def](fsys fs.FS, parse func(name string, src []byte) (T, error)) (list []T, byCode map[string]T, problems []error, err error) {
+	names, err := fs.Glob(fsys, "*.sql")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	byCode = map[string]T{}
+	for _, n := range names {
+		src, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		d, err := parse(n, src)
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		if prev, dup := byCode[d.DefCode()]; dup {
+			problems = append(problems, &ParseError{Path: n, Line: 1, Msg: fmt.Sprintf("code %s already defined in %s", d.DefCode(), prev.DefPath())})
+			continue
+		}
+		byCode[d.DefCode()] = d
+		list = append(list, d)
+	}
+	return list, byCode, problems, nil
 }
