@@ -109,44 +109,12 @@ var keyOrder = []string{"code", "title_zh", "severity", "kind", "checks", "advic
 // Parse reads one rule file. name is the file name (its stem must be the
 // code). Every problem found is returned, joined, each as a *ParseError.
 func Parse(name string, src []byte) (*Rule, error) {
-	var errs []error
+	f, errs := sqlfile.Split(name, src, keys)
 	bad := func(line, col int, format string, args ...any) {
 		errs = append(errs, &ParseError{Path: name, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
 	}
-	lines := strings.Split(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n")
-	vals := map[string]string{}
-	at := map[string]int{}
-	last := 0
-	i := 0
-	for ; i < len(lines); i++ {
-		l := strings.TrimSpace(lines[i])
-		if l == "" {
-			continue
-		}
-		if !strings.HasPrefix(l, "--") {
-			break
-		}
-		last = i + 1
-		m := sqlfile.HeaderLine.FindStringSubmatch(l)
-		if m == nil {
-			if strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(l, "--")), "@") {
-				bad(i+1, 1, "malformed header line: want `-- @key: value`")
-			}
-			continue
-		}
-		k, v := m[1], m[2]
-		if _, known := keys[k]; !known {
-			bad(i+1, strings.Index(lines[i], "@")+1, "unknown key @%s", k)
-			continue
-		}
-		if prev, dup := at[k]; dup {
-			bad(i+1, strings.Index(lines[i], "@")+1, "@%s given twice (first on line %d)", k, prev)
-			continue
-		}
-		at[k] = i + 1
-		vals[k] = v
-	}
-	r := &Rule{Path: name, QueryLine: i + 1, KeyLine: at}
+	vals, at := f.Vals, f.At
+	r := &Rule{Path: name, QueryLine: f.QueryLine, KeyLine: at}
 	for _, k := range keyOrder {
 		if _, ok := vals[k]; !ok {
 			bad(1, 0, "missing @%s", k)
@@ -243,20 +211,7 @@ func Parse(name string, src []byte) (*Rule, error) {
 		r.Threshold = x
 	}
 
-	body := strings.TrimSpace(strings.Join(lines[min(i, len(lines)):], "\n"))
-	body = strings.TrimSpace(strings.TrimSuffix(body, ";"))
-	switch {
-	case body == "":
-		bad(last+1, 0, "no query after the header")
-	default:
-		first := strings.ToUpper(strings.Fields(body)[0])
-		if first != "SELECT" && first != "WITH" {
-			bad(i+1, 1, "the query must be one SELECT (or WITH … SELECT), found %q", strings.Fields(body)[0])
-		}
-		if n := strings.Index(body, ";"); n >= 0 && !sqlfile.InLiteralOrComment(body, n) {
-			bad(i+1+strings.Count(body[:n], "\n"), 0, "one statement per file: unexpected ';'")
-		}
-	}
+	body := f.Query
 	r.Query = body
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

@@ -117,44 +117,12 @@ var keyOrder = []string{"code", "name_zh", "name_en", "unit", "direction", "aggr
 // Parse reads one definition. name is the file name (its stem must be the
 // code). Every problem found is returned, joined, each as a *ParseError.
 func Parse(name string, src []byte) (*Indicator, error) {
-	var errs []error
+	f, errs := sqlfile.Split(name, src, keys)
 	bad := func(line, col int, format string, args ...any) {
 		errs = append(errs, &ParseError{Path: name, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
 	}
-	lines := strings.Split(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n")
-	vals := map[string]string{}
-	at := map[string]int{}
-	last := 0 // last line of the header
-	i := 0
-	for ; i < len(lines); i++ {
-		l := strings.TrimSpace(lines[i])
-		if l == "" {
-			continue
-		}
-		if !strings.HasPrefix(l, "--") {
-			break
-		}
-		last = i + 1
-		m := sqlfile.HeaderLine.FindStringSubmatch(l)
-		if m == nil {
-			if strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(l, "--")), "@") {
-				bad(i+1, 1, "malformed header line: want `-- @key: value`")
-			}
-			continue // a plain comment
-		}
-		k, v := m[1], m[2]
-		if _, known := keys[k]; !known {
-			bad(i+1, strings.Index(lines[i], "@")+1, "unknown key @%s", k)
-			continue
-		}
-		if prev, dup := at[k]; dup {
-			bad(i+1, strings.Index(lines[i], "@")+1, "@%s given twice (first on line %d)", k, prev)
-			continue
-		}
-		at[k] = i + 1
-		vals[k] = v
-	}
-	ind := &Indicator{Path: name, QueryLine: i + 1, Scale: 1, KeyLine: at}
+	vals, at := f.Vals, f.At
+	ind := &Indicator{Path: name, QueryLine: f.QueryLine, Scale: 1, KeyLine: at}
 	for _, k := range keyOrder {
 		if _, ok := vals[k]; !ok {
 			bad(1, 0, "missing @%s", k)
@@ -241,28 +209,14 @@ func Parse(name string, src []byte) (*Indicator, error) {
 		}
 	}
 
-	body := strings.TrimSpace(strings.Join(lines[min(i, len(lines)):], "\n"))
-	body = strings.TrimSpace(strings.TrimSuffix(body, ";"))
-	switch {
-	case body == "":
-		bad(last+1, 0, "no query after the header")
-	default:
-		first := strings.ToUpper(strings.Fields(body)[0])
-		if first != "SELECT" && first != "WITH" {
-			bad(i+1, 1, "the query must be one SELECT (or WITH … SELECT), found %q", strings.Fields(body)[0])
-		}
-		if n := strings.Index(body, ";"); n >= 0 && !sqlfile.InLiteralOrComment(body, n) {
-			line := i + 1 + strings.Count(body[:n], "\n")
-			bad(line, 0, "one statement per file: unexpected ';'")
-		}
-	}
+	body := f.Query
 	if len(ind.DependsOn) > 0 {
 		// Inputs come through indicator_input, which says which of them are
 		// partial roll-ups; read straight from indicator_value, a derived
 		// value could not tell a region's own figure from a partial sum.
 		for _, m := range indicatorValueRe.FindAllStringIndex(body, -1) {
 			if !sqlfile.InLiteralOrComment(body, m[0]) {
-				line := i + 1 + strings.Count(body[:m[0]], "\n")
+				line := f.QueryLine + strings.Count(body[:m[0]], "\n")
 				bad(line, 0, "an indicator with @depends_on reads its inputs from indicator_input (indicator_value with a partial column), not from indicator_value")
 				break
 			}

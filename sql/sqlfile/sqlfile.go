@@ -104,3 +104,71 @@ func LoadDir[T Def](fsys fs.FS, parse func(name string, src []byte) (T, error)) 
 	}
 	return list, byCode, problems, nil
 }
+
+// File is a definition file split into its header and its query.
+type File struct {
+	Vals      map[string]string // header values by key
+	At        map[string]int    // the line of each key
+	QueryLine int               // the line the query starts on
+	Query     string            // the query, trimmed, without a final ';'
+}
+
+// Split reads the `-- @key: value` lines at the top of src (keys are those
+// allowed; other comment lines are plain comments) and the one SELECT (or
+// WITH … SELECT) after them. Every problem is returned as a *ParseError of
+// file name: a malformed or unknown header line, a key given twice, no
+// query, a query that is not a SELECT, a second statement.
+func Split(name string, src []byte, keys map[string]bool) (File, []error) {
+	var errs []error
+	bad := func(line, col int, format string, args ...any) {
+		errs = append(errs, &ParseError{Path: name, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
+	}
+	lines := strings.Split(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n")
+	f := File{Vals: map[string]string{}, At: map[string]int{}}
+	last := 0 // last line of the header
+	i := 0
+	for ; i < len(lines); i++ {
+		l := strings.TrimSpace(lines[i])
+		if l == "" {
+			continue
+		}
+		if !strings.HasPrefix(l, "--") {
+			break
+		}
+		last = i + 1
+		m := HeaderLine.FindStringSubmatch(l)
+		if m == nil {
+			if strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(l, "--")), "@") {
+				bad(i+1, 1, "malformed header line: want `-- @key: value`")
+			}
+			continue // a plain comment
+		}
+		k, v := m[1], m[2]
+		if _, known := keys[k]; !known {
+			bad(i+1, strings.Index(lines[i], "@")+1, "unknown key @%s", k)
+			continue
+		}
+		if prev, dup := f.At[k]; dup {
+			bad(i+1, strings.Index(lines[i], "@")+1, "@%s given twice (first on line %d)", k, prev)
+			continue
+		}
+		f.At[k] = i + 1
+		f.Vals[k] = v
+	}
+	f.QueryLine = i + 1
+	body := strings.TrimSpace(strings.Join(lines[min(i, len(lines)):], "\n"))
+	f.Query = strings.TrimSpace(strings.TrimSuffix(body, ";"))
+	switch {
+	case f.Query == "":
+		bad(last+1, 0, "no query after the header")
+	default:
+		first := strings.ToUpper(strings.Fields(f.Query)[0])
+		if first != "SELECT" && first != "WITH" {
+			bad(i+1, 1, "the query must be one SELECT (or WITH … SELECT), found %q", strings.Fields(f.Query)[0])
+		}
+		if n := strings.Index(f.Query, ";"); n >= 0 && !InLiteralOrComment(f.Query, n) {
+			bad(i+1+strings.Count(f.Query[:n], "\n"), 0, "one statement per file: unexpected ';'")
+		}
+	}
+	return f, errs
+}
