@@ -2,6 +2,8 @@ package audit
 
 import (
 	"fmt"
+	"grassroots/sql/sqlfile"
+	"slices"
 	"strings"
 )
 
@@ -22,31 +24,12 @@ var outputColumns = []string{"region_code", "period", "value", "expected", "vint
 
 // CheckColumns checks the column names a rule's query returns.
 func (r *Rule) CheckColumns(cols []string) error {
-	have := map[string]int{}
-	var problems []string
-	for _, c := range cols {
-		have[c]++
-		known := false
-		for _, k := range outputColumns {
-			known = known || c == k
-		}
-		if !known {
-			problems = append(problems, fmt.Sprintf("unexpected column %q (a rule's query returns %s)", c, strings.Join(outputColumns, ", ")))
-		}
-		if have[c] == 2 {
-			problems = append(problems, fmt.Sprintf("column %q returned twice", c))
-		}
-	}
 	need := []string{"region_code", "period", "value"}
 	if r.Kind == KindSum {
 		need = append(need, "expected")
 	}
-	for _, k := range need {
-		if have[k] == 0 {
-			problems = append(problems, fmt.Sprintf("the query returns no %s column", k))
-		}
-	}
-	if r.Kind != KindSum && have["expected"] > 0 {
+	problems := sqlfile.CheckColumns(cols, outputColumns, need, "a rule's query")
+	if r.Kind != KindSum && slices.Contains(cols, "expected") {
 		problems = append(problems, "column \"expected\" is for @kind sum only")
 	}
 	if len(problems) > 0 {

@@ -219,18 +219,11 @@ func Parse(name string, src []byte) (*Rule, error) {
 	return r, nil
 }
 
-var (
-	catOnce sync.Once
-	catList []*Rule
-	catErr  error
-)
-
 // Rules returns every bundled rule, by code. An error lists every problem in
 // every file.
-func Rules() ([]*Rule, error) {
-	catOnce.Do(func() { catList, catErr = Load(FS) })
-	return catList, catErr
-}
+func Rules() ([]*Rule, error) { return bundled() }
+
+var bundled = sync.OnceValues(func() ([]*Rule, error) { return Load(FS) })
 
 // DefCode and DefPath make a rule a sqlfile.Def.
 func (r *Rule) DefCode() string { return r.Code }

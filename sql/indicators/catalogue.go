@@ -231,19 +231,12 @@ func Parse(name string, src []byte) (*Indicator, error) {
 
 var indicatorValueRe = regexp.MustCompile(`(?i)\bindicator_value\b`)
 
-var (
-	catOnce sync.Once
-	catList []*Indicator
-	catErr  error
-)
-
 // Catalogue returns every bundled definition, dependencies before the
 // indicators computed from them, otherwise by code. An error lists every
 // problem in every file.
-func Catalogue() ([]*Indicator, error) {
-	catOnce.Do(func() { catList, catErr = Load(FS) })
-	return catList, catErr
-}
+func Catalogue() ([]*Indicator, error) { return bundled() }
+
+var bundled = sync.OnceValues(func() ([]*Indicator, error) { return Load(FS) })
 
 // DefCode and DefPath make an indicator a sqlfile.Def.
 func (ind *Indicator) DefCode() string { return ind.Code }

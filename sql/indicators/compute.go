@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"grassroots/sql/sqlfile"
 	"slices"
 	"strconv"
 	"strings"
@@ -286,27 +287,7 @@ var outputColumns = []string{"region_code", "period", "numerator", "denominator"
 // CheckColumns checks the column names a query returns: the four required,
 // only known ones, none twice.
 func CheckColumns(cols []string) error {
-	have := map[string]int{}
-	var problems []string
-	for _, c := range cols {
-		have[c]++
-		known := false
-		for _, k := range outputColumns {
-			known = known || c == k
-		}
-		if !known {
-			problems = append(problems, fmt.Sprintf("unexpected column %q (a query returns %s)", c, strings.Join(outputColumns, ", ")))
-		}
-		if have[c] == 2 {
-			problems = append(problems, fmt.Sprintf("column %q returned twice", c))
-		}
-	}
-	for _, k := range outputColumns[:4] {
-		if have[k] == 0 {
-			problems = append(problems, fmt.Sprintf("the query returns no %s column", k))
-		}
-	}
-	if len(problems) > 0 {
+	if problems := sqlfile.CheckColumns(cols, outputColumns, outputColumns[:4], "a query"); len(problems) > 0 {
 		return fmt.Errorf("%s", strings.Join(problems, "; "))
 	}
 	return nil

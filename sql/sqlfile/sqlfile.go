@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -171,4 +172,27 @@ func Split(name string, src []byte, keys map[string]bool) (File, []error) {
 		}
 	}
 	return f, errs
+}
+
+// CheckColumns checks the names of the columns a definition's query
+// returns: only the known ones (what says whose), none twice, every one of
+// required. It returns every problem.
+func CheckColumns(cols, known, required []string, what string) []string {
+	have := map[string]int{}
+	var problems []string
+	for _, c := range cols {
+		have[c]++
+		if !slices.Contains(known, c) {
+			problems = append(problems, fmt.Sprintf("unexpected column %q (%s returns %s)", c, what, strings.Join(known, ", ")))
+		}
+		if have[c] == 2 {
+			problems = append(problems, fmt.Sprintf("column %q returned twice", c))
+		}
+	}
+	for _, k := range required {
+		if have[k] == 0 {
+			problems = append(problems, fmt.Sprintf("the query returns no %s column", k))
+		}
+	}
+	return problems
 }
