@@ -46,19 +46,11 @@ func lintAudit(ctx context.Context, dir string) ([]Problem, error) {
 	if _, err := fs.Stat(fsys, "."); err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp("", "grassroots-lint-")
+	w, done, err := scratchWarehouse(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
-	w, err := warehouse.Open(ctx, filepath.Join(tmp, "lint.duckdb"))
-	if err != nil {
-		return nil, err
-	}
-	defer w.Close()
-	if _, err := w.Migrate(ctx); err != nil {
-		return nil, err
-	}
+	defer done()
 	for _, r := range rules {
 		path := filepath.Join(rel, r.Path)
 		for _, t := range r.SourceTables {

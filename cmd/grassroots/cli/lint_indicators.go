@@ -101,22 +101,38 @@ func lintIndicators(ctx context.Context, dir string) ([]Problem, error) {
 	return problems, nil
 }
 
+// scratchWarehouse is an empty warehouse of the current schema in a
+// temporary folder, for lint to run DESCRIBE on queries against; done
+// closes and removes it.
+func scratchWarehouse(ctx context.Context) (w *warehouse.Warehouse, done func(), err error) {
+	tmp, err := os.MkdirTemp("", "grassroots-lint-")
+	if err != nil {
+		return nil, nil, err
+	}
+	done = func() {
+		if w != nil {
+			w.Close()
+		}
+		os.RemoveAll(tmp)
+	}
+	if w, err = warehouse.Open(ctx, filepath.Join(tmp, "lint.duckdb")); err == nil {
+		_, err = w.Migrate(ctx)
+	}
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	return w, done, nil
+}
+
 // checkQueries runs DESCRIBE on every query in a freshly migrated temporary
 // warehouse and checks the tables the headers name.
 func checkQueries(ctx context.Context, rel string, parsed []*indicators.Indicator) ([]Problem, error) {
-	tmp, err := os.MkdirTemp("", "grassroots-lint-")
+	w, done, err := scratchWarehouse(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
-	w, err := warehouse.Open(ctx, filepath.Join(tmp, "lint.duckdb"))
-	if err != nil {
-		return nil, err
-	}
-	defer w.Close()
-	if _, err := w.Migrate(ctx); err != nil {
-		return nil, err
-	}
+	defer done()
 	tables := map[string]bool{}
 	rows, err := w.DB().QueryContext(ctx, `SELECT table_name FROM duckdb_tables() WHERE database_name = ?
 		UNION SELECT view_name FROM duckdb_views() WHERE database_name = ?`, warehouse.Catalog, warehouse.Catalog)
