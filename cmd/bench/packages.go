@@ -219,7 +219,7 @@ func packagesProject(dir, register string) (string, error) {
 // returns the load's measurement (not init's).
 func (b *Bench) loadDistrict(ctx context.Context, path, home, project string, members bool) (Result, error) {
 	removeWarehouse(path)
-	if _, err := b.runBinary(ctx, "init", "--warehouse", path, "--region", home); err != nil {
+	if _, err := b.runBinary(ctx, "init", "--no-reference", "--warehouse", path, "--region", home); err != nil {
 		return Result{}, err
 	}
 	args := []string{"run", "refdata_region", "refdata_region_township"}

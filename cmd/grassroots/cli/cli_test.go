@@ -66,7 +66,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"no-such-command"},
 		{"sql", "--warehouse", w, "--format", "xml", "select 1"},
 		{"sql", "--warehouse", w, "--no-such-flag"},
-		{"init", "--warehouse", w, "extra"},
+		{"init", "--warehouse", w, "extra", "more"},
 		{},
 	} {
 		code, _, errs := run(t, "", args...)
@@ -81,11 +81,11 @@ func TestUsageErrorsExit2(t *testing.T) {
 
 func TestInitCreatesThenUpdates(t *testing.T) {
 	w := filepath.Join(t.TempDir(), "w.duckdb")
-	out := mustRun(t, "", "init", "--warehouse", w)
+	out := mustRun(t, "", "init", "--no-reference", "--warehouse", w)
 	if !strings.Contains(out, "created warehouse") || !strings.Contains(out, "applied 0001_core.sql") {
 		t.Fatalf("first init printed %q", out)
 	}
-	out = mustRun(t, "", "init", "--warehouse", w)
+	out = mustRun(t, "", "init", "--no-reference", "--warehouse", w)
 	if !strings.Contains(out, "is up to date") || strings.Contains(out, "applied") {
 		t.Fatalf("second init printed %q", out)
 	}
@@ -95,7 +95,7 @@ func TestInitCreatesThenUpdates(t *testing.T) {
 func fixture(t *testing.T) string {
 	t.Helper()
 	w := filepath.Join(t.TempDir(), "w.duckdb")
-	mustRun(t, "", "init", "--warehouse", w)
+	mustRun(t, "", "init", "--no-reference", "--warehouse", w)
 	mustRun(t, "", "sql", "--write", "--warehouse", w, `INSERT INTO region_history (code, name, level, level_name, parent_code) VALUES
 		('000000', '全国', 0, 'country', NULL),
 		('310000', '上海市', 1, 'province', '000000'),

@@ -33,7 +33,7 @@ func crashProject(t *testing.T, n int) (project, wh string, write func(k int) fl
 	t.Helper()
 	project = t.TempDir()
 	wh = filepath.Join(project, "w.duckdb")
-	mustRun(t, "", "init", "--warehouse", wh)
+	mustRun(t, "", "init", "--no-reference", "--warehouse", wh)
 	if err := os.MkdirAll(filepath.Join(project, "pipelines"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestKilledRunsLeaveOneRunPerPartition(t *testing.T) {
 		}
 		// The next writer to open the file recovers; the run's record
 		// agrees with what readers see.
-		mustRun(t, "", "init", "--warehouse", wh)
+		mustRun(t, "", "init", "--no-reference", "--warehouse", wh)
 		status := mustRun(t, "", "sql", "--warehouse", wh, "--format", "csv",
 			"select coalesce(max(status), 'not begun') as status from _run where pipeline = 'series' and run_id > "+last)
 		status = strings.TrimSpace(strings.TrimPrefix(status, "status\n"))

@@ -17,7 +17,7 @@ import (
 func indicatorFixture(t *testing.T) string {
 	t.Helper()
 	w := filepath.Join(t.TempDir(), "w.duckdb")
-	mustRun(t, "", "init", "--warehouse", w)
+	mustRun(t, "", "init", "--no-reference", "--warehouse", w)
 	mustRun(t, "", "sql", "--write", "--warehouse", w, `
 		INSERT INTO region_history (code, name, level, level_name, parent_code, urban_rural_class) VALUES
 			('000000', '全国', 0, 'country', NULL, NULL),
@@ -120,7 +120,7 @@ func TestIndicatorsComputeShowAlerts(t *testing.T) {
 // with its status symbol and the legend, and says so.
 func TestShowNewerVintageAndStatus(t *testing.T) {
 	w := filepath.Join(t.TempDir(), "w.duckdb")
-	mustRun(t, "", "init", "--warehouse", w)
+	mustRun(t, "", "init", "--no-reference", "--warehouse", w)
 	mustRun(t, "", "sql", "--write", "--warehouse", w, `
 		INSERT INTO region_history (code, name, level, level_name, parent_code) VALUES ('000000', '全国', 0, 'country', NULL);
 		INSERT INTO population_history (region_code, year, vintage, resident_pop, urban_resident_pop, status) VALUES

@@ -11,7 +11,7 @@ import (
 func TestInitCreatesTheSalt(t *testing.T) {
 	w := filepath.Join(t.TempDir(), "w.duckdb")
 	salt := w + ".salt"
-	out := mustRun(t, "", "init", "--warehouse", w)
+	out := mustRun(t, "", "init", "--no-reference", "--warehouse", w)
 	saltLines := 0
 	for _, l := range strings.Split(out, "\n") {
 		if strings.Contains(l, "salt") {
@@ -36,7 +36,7 @@ func TestInitCreatesTheSalt(t *testing.T) {
 	if len(secret) < 32 || strings.Contains(out, secret) {
 		t.Fatalf("salt %d hex digits; printed: %v", len(secret), strings.Contains(out, secret))
 	}
-	out = mustRun(t, "", "init", "--warehouse", w)
+	out = mustRun(t, "", "init", "--no-reference", "--warehouse", w)
 	if strings.Contains(out, "salt") {
 		t.Fatalf("second init mentions the salt:\n%s", out)
 	}
@@ -47,8 +47,95 @@ func TestInitCreatesTheSalt(t *testing.T) {
 	if err := os.Remove(salt); err != nil {
 		t.Fatal(err)
 	}
-	out = mustRun(t, "", "init", "--warehouse", w)
+	out = mustRun(t, "", "init", "--no-reference", "--warehouse", w)
 	if !strings.Contains(out, "is up to date") || !strings.Contains(out, "created salt file") {
 		t.Fatalf("init of a warehouse without salt printed:\n%s", out)
+	}
+}
+
+// From an empty folder, init makes a project whose warehouse already holds
+// the reference data, and report then renders the home region's pages with
+// its census figures, with no other step; init again changes nothing.
+func TestInitProjectThenReport(t *testing.T) {
+	t.Chdir(t.TempDir())
+	out := mustRun(t, "", "init", "shanghai", "--region", "310000")
+	for _, want := range []string{
+		"created warehouse " + filepath.Join("shanghai", "grassroots.duckdb"),
+		"home region 310000 上海市",
+		"refdata_region ", "refdata_census_2020 ", "refdata_national_urbanisation ", "refdata_worldbank_urban_pct ",
+		"indicators: 36 computed",
+		"wrote README.md, .gitignore",
+		"cd shanghai",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("init printed no %q:\n%s", want, out)
+		}
+	}
+	for _, f := range []string{"pipelines/refdata_region.yaml", "pipelines/refdata/README.md", "inputs/returns",
+		"reports/bulletin", "grassroots.duckdb.salt"} {
+		if _, err := os.Stat(filepath.Join("shanghai", f)); err != nil {
+			t.Errorf("project lacks %s: %v", f, err)
+		}
+	}
+	readme, err := os.ReadFile(filepath.Join("shanghai", "README.md"))
+	if err != nil || !strings.Contains(string(readme), "# 上海市（310000）统计数据项目") ||
+		!strings.Contains(string(readme), "grassroots report") {
+		t.Errorf("README.md: %v\n%s", err, readme)
+	}
+	ignore, _ := os.ReadFile(filepath.Join("shanghai", ".gitignore"))
+	for _, want := range []string{"\ngrassroots.duckdb\n", "\n*.salt\n", "\nsite/\n"} {
+		if !strings.Contains(string(ignore), want) {
+			t.Errorf(".gitignore lacks %q:\n%s", want, ignore)
+		}
+	}
+
+	// Again: nothing is loaded twice, nothing the analyst wrote is replaced.
+	if err := os.WriteFile(filepath.Join("shanghai", "README.md"), []byte("ours\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out = mustRun(t, "", "init", "shanghai")
+	if strings.Contains(out, "rows loaded") || strings.Contains(out, "indicators:") ||
+		!strings.Contains(out, "refdata_census_2020            unchanged") || !strings.Contains(out, "is up to date") {
+		t.Errorf("second init printed:\n%s", out)
+	}
+	if b, _ := os.ReadFile(filepath.Join("shanghai", "README.md")); string(b) != "ours\n" {
+		t.Errorf("second init rewrote README.md: %q", b)
+	}
+
+	t.Chdir("shanghai")
+	out = mustRun(t, "", "report")
+	if !strings.Contains(out, "region pages: 1 provinces, 16 counties") {
+		t.Errorf("report in the project printed:\n%s", out)
+	}
+	page, err := os.ReadFile(filepath.Join("site", "region-310000.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Shanghai's 2020 census urbanisation rate as published: 89.30%.
+	for _, want := range []string{"上海市", "89.30%", "真实数据"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("region-310000.html has no %q", want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join("site", "district.html")); err == nil {
+		t.Error("a project without registers got the district report")
+	}
+	if out := mustRun(t, "", "lint"); !strings.Contains(out, "no problems") {
+		t.Errorf("lint of the new project:\n%s", out)
+	}
+}
+
+// init with no folder makes the current folder the project; two folders are
+// a usage error.
+func TestInitHereAndUsage(t *testing.T) {
+	t.Chdir(t.TempDir())
+	out := mustRun(t, "", "init", "--no-reference")
+	if _, err := os.Stat("README.md"); err != nil || strings.Contains(out, "refdata_region") ||
+		!strings.Contains(out, "created warehouse grassroots.duckdb") {
+		t.Fatalf("init in the current folder: %v\n%s", err, out)
+	}
+	code, _, errs := run(t, "", "init", "a", "b")
+	if code != 2 || !strings.Contains(errs, "one project folder") {
+		t.Errorf("init a b: exit %d, %s", code, errs)
 	}
 }

@@ -70,7 +70,7 @@ func simRegister(t *testing.T, district string, seed uint64, prefix string) []by
 // and the member register of project, its indicators computed.
 func loadWarehouse(t *testing.T, path, home, project string) {
 	t.Helper()
-	mustRun(t, "", "init", "--warehouse", path, "--region", home)
+	mustRun(t, "", "init", "--no-reference", "--warehouse", path, "--region", home)
 	mustRun(t, "", "run", "refdata_region", "refdata_region_township", "demo_party_members",
 		"--project", project, "--warehouse", path, "--progress", "never")
 }
@@ -119,7 +119,7 @@ func TestReportingUpEqualsOneWarehouse(t *testing.T) {
 	loadWarehouse(t, single, "310000", simProject(t, all.Bytes()))
 
 	city := filepath.Join(dir, "city.duckdb")
-	mustRun(t, "", "init", "--warehouse", city, "--region", "310000")
+	mustRun(t, "", "init", "--no-reference", "--warehouse", city, "--region", "310000")
 	mustRun(t, "", "run", "refdata_region", "refdata_region_township", "--project", simProject(t, nil), "--warehouse", city, "--progress", "never")
 	for _, p := range pkgs[:2] {
 		if out := mustRun(t, "", "import", "package", p, "--warehouse", city); !strings.Contains(out, "imported") {
@@ -216,7 +216,7 @@ func TestImportPackageRefusals(t *testing.T) {
 	pkg := filepath.Join(dir, "package.zip")
 	mustRun(t, "", "export", "package", "--warehouse", wh, "--region", d.code, "--period", "2024", "--out", pkg)
 	city := filepath.Join(dir, "city.duckdb")
-	mustRun(t, "", "init", "--warehouse", city, "--region", "310000")
+	mustRun(t, "", "init", "--no-reference", "--warehouse", city, "--region", "310000")
 	mustRun(t, "", "run", "refdata_region", "--project", simProject(t, nil), "--warehouse", city, "--progress", "never")
 	good, err := os.ReadFile(pkg)
 	if err != nil {
@@ -267,7 +267,7 @@ func TestImportPackageRefusals(t *testing.T) {
 	// Into a warehouse whose home is the district itself, or another
 	// province: not below it.
 	other := filepath.Join(dir, "other.duckdb")
-	mustRun(t, "", "init", "--warehouse", other, "--region", "320000")
+	mustRun(t, "", "init", "--no-reference", "--warehouse", other, "--region", "320000")
 	code, _, stderr := run(t, "", "import", "package", pkg, "--warehouse", other)
 	if code != 1 || !strings.Contains(stderr, "is not below this warehouse's home region 320000") {
 		t.Fatalf("import into home 320000: exit %d: %s", code, stderr)
@@ -380,7 +380,7 @@ func TestReportingUpFromTheCommandLine(t *testing.T) {
 	// A demo warehouse is its district's: it takes no package, and
 	// reports nothing above its home.
 	city := filepath.Join(dir, "city.duckdb")
-	mustRun(t, "", "init", "--warehouse", city, "--region", "310000")
+	mustRun(t, "", "init", "--no-reference", "--warehouse", city, "--region", "310000")
 	for i, d := range []string{"310104", "310106"} {
 		out := filepath.Join(dir, d)
 		say := mustRun(t, "", "demo", "--out", out, "--district", d, "--seed", fmt.Sprint(31+i), "--scale", "0.05", "--progress", "never")

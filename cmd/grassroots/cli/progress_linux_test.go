@@ -53,7 +53,7 @@ func progressProject(t *testing.T, n int) (project, wh string) {
 	t.Helper()
 	project = t.TempDir()
 	wh = filepath.Join(project, "w.duckdb")
-	mustRun(t, "", "init", "--warehouse", wh)
+	mustRun(t, "", "init", "--no-reference", "--warehouse", wh)
 	if err := os.MkdirAll(filepath.Join(project, "pipelines"), 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"grassroots/reports"
+	"grassroots/sql/warehouse"
 )
 
 func init() {
@@ -31,6 +32,10 @@ hidden so that no total gives them away as x, rates over too few persons as —,
 with a footnote; no hidden number is left in the page source. Where the
 warehouse has been audited, audit.html (数据审核报告) is written and linked from
 the index.
+
+With no NAMEs and no --region, the pages of the warehouse's home region are
+rendered (as --region HOME); a warehouse of the whole country that holds a
+county's registers renders its built-in reports instead.
 
 Reports without a region of their own show the county the warehouse's
 registers describe; --region CODE with NAMEs shows those reports for CODE.
@@ -69,7 +74,6 @@ figures are marked "真实数据".`,
 				if all && region == "" {
 					region = reports.CountryCode
 				}
-				sitePages := region != "" && len(args) == 0
 				specs, err := selectReports(args)
 				if err != nil {
 					return err
@@ -83,6 +87,12 @@ figures are marked "真实数据".`,
 					return err
 				}
 				defer w.Close()
+				if region == "" && len(args) == 0 {
+					if region, err = defaultReportRegion(ctx, w); err != nil {
+						return err
+					}
+				}
+				sitePages := region != "" && len(args) == 0
 				start := time.Now()
 				o := reports.Options{Out: out, Region: region, SingleFile: single, Lang: l}
 				if sitePages {
@@ -135,8 +145,31 @@ func selectReports(names []string) ([]*reports.Spec, error) {
 	return out, nil
 }
 
+// defaultReportRegion is the region whose pages grassroots report renders
+// when asked for nothing in particular: the warehouse's home region, unless
+// that is the country and the warehouse holds a county's registers, whose
+// built-in reports are then rendered as before ("" says so).
+func defaultReportRegion(ctx context.Context, w *warehouse.Warehouse) (string, error) {
+	home, err := w.Home(ctx)
+	if err != nil {
+		return "", err
+	}
+	if home != reports.CountryCode {
+		return home, nil
+	}
+	focus, err := reports.FocusRegion(ctx, w.DB())
+	if err != nil {
+		return "", err
+	}
+	if focus != reports.CountryCode {
+		return "", nil
+	}
+	return home, nil
+}
+
 // reportsInside keeps the reports whose region (their own, else the focus
-// county) lies in region, rendered beside its region pages.
+// county) lies in region, rendered beside its region pages. A report of the
+// focus county is left out where no county's registers are loaded.
 func reportsInside(ctx context.Context, db *sql.DB, specs []*reports.Spec, region string) ([]*reports.Spec, error) {
 	focus := ""
 	var out []*reports.Spec
@@ -148,6 +181,9 @@ func reportsInside(ctx context.Context, db *sql.DB, specs []*reports.Spec, regio
 				if focus, err = reports.FocusRegion(ctx, db); err != nil {
 					return nil, err
 				}
+			}
+			if focus == reports.CountryCode {
+				continue
 			}
 			r = focus
 		}

@@ -10,7 +10,7 @@ import (
 // checking it, and refuses what is not a setting or not a value of it.
 func TestSettings(t *testing.T) {
 	w := filepath.Join(t.TempDir(), "w.duckdb")
-	mustRun(t, "", "init", "--warehouse", w)
+	mustRun(t, "", "init", "--no-reference", "--warehouse", w)
 	out := mustRun(t, "", "settings", "--warehouse", w)
 	for _, want := range []string{"home_region              000000 全国 (default)", "history_retention_days   400 (default)",
 		"small_cell_threshold     3 (default)", "person counts below it are shown as <N"} {
