@@ -28,8 +28,9 @@ rows of members or organisations, hashed ids or names of persons. A manifest
 creation time, and every table's row count and SHA-256.
 
 The file is a zip of Parquet tables that other tools can open. Send it to the
-level above, which loads it with grassroots import package. The region must be
-the warehouse's home region or below it (grassroots init --region).
+level above, which loads it with grassroots import package. The region is the
+warehouse's home region (grassroots init --region) unless --region names one
+below it.
 
 By default the package is exact: the level above sums its numerators and
 denominators, and its figures equal those of one warehouse holding all the
@@ -50,7 +51,7 @@ offices entitled to the exact counts.`,
 			var suppressCells bool
 			addWarehouseFlag(fs, &path)
 			fs.BoolVar(&suppressCells, "suppress", false, "withhold small cells (person counts below the warehouse's small_cell_threshold) as NULL; the level above then sums partially")
-			fs.StringVar(&region, "region", "", "the region to report (required): the warehouse's home region or one below it")
+			fs.StringVar(&region, "region", "", "the region to report: the warehouse's home region (the default) or one below it")
 			fs.StringVar(&period, "period", "", "years to report (required): 2024, 2020..2024 or 2020,2024")
 			fs.StringVar(&out, "out", "", "file to write (default: package-REGION-YEARS.zip)")
 			fs.StringVar(&producer, "producer", "", "who made the package, as the level above will see it (default: the warehouse file and its home region)")
@@ -58,21 +59,31 @@ offices entitled to the exact counts.`,
 				if len(args) > 0 {
 					return Usagef("export package takes no arguments (use --region and --period)")
 				}
-				if region == "" || period == "" {
-					return Usagef("export package needs --region and --period")
+				if period == "" {
+					return Usagef("export package needs --period")
 				}
 				years, err := parseYears(period)
 				if err != nil {
 					return Usagef("--period: %v", err)
-				}
-				if out == "" {
-					out = fmt.Sprintf("package-%s-%s.zip", region, strings.ReplaceAll(period, "..", "-"))
 				}
 				w, err := e.openRead(ctx, e.warehousePath(path))
 				if err != nil {
 					return err
 				}
 				defer w.Close()
+				if region == "" {
+					home, err := w.Home(ctx)
+					if err != nil {
+						return err
+					}
+					if home == warehouse.Country {
+						return Usagef("export package needs --region: this warehouse's home region is the whole country, which reports to no level above")
+					}
+					region = home
+				}
+				if out == "" {
+					out = fmt.Sprintf("package-%s-%s.zip", region, strings.ReplaceAll(period, "..", "-"))
+				}
 				m, err := packages.Export(ctx, w, packages.ExportOptions{Region: region, Years: years, Producer: producer, Suppress: suppressCells}, out)
 				if err != nil {
 					return err
