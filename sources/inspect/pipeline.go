@@ -155,7 +155,7 @@ func (r *Report) Pipeline(o PipelineOptions) (string, Plan) {
 	}
 	if t.has("source") {
 		src := path.Base(strings.ReplaceAll(o.Path, "\\", "/"))
-		if r.Sheet != "" {
+		if r.Sheet != "" && (len(title) == 0 || !strings.Contains(title[0], r.Sheet)) {
 			src += " " + r.Sheet
 		}
 		if len(title) > 0 {
