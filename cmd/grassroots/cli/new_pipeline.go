@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"grassroots/pipelines/spec"
@@ -119,6 +120,10 @@ An existing spec is never overwritten unless --force.`,
 					for _, p := range problems {
 						fmt.Fprintf(&b, "  %s\n", p)
 					}
+					if !plan.RegionOK && tableHas(tables, plan.Table, "region_code") {
+						b.WriteString("why:      no column of region codes (区划代码) was found, and the warehouse keys every figure of " +
+							plan.Table + " by its region code: add the codes to the file, or a constant column {name: region_code, value: \"310112\"} for a file of one region\n")
+					}
 					if _, err := io.WriteString(e.Stdout, shown(b.String())); err != nil {
 						return err
 					}
@@ -157,6 +162,15 @@ func targetTables() ([]inspect.Table, error) {
 		}
 	}
 	return out, nil
+}
+
+func tableHas(tables []inspect.Table, table, col string) bool {
+	for _, t := range tables {
+		if t.Name == table {
+			return slices.Contains(t.Columns, col)
+		}
+	}
+	return false
 }
 
 var nonName = regexp.MustCompile(`[^a-z0-9]+`)

@@ -99,7 +99,19 @@ func TestNewPipelineYearbook(t *testing.T) {
 	input := filepath.Join(project, "inputs", "2-1人口.xlsx")
 	yearbookWorkbook(t, input)
 
-	out := mustRun(t, "", "new", "pipeline", input, "--project", project)
+	// sources inspect suggests the same: the year and the code without a unit.
+	out := mustRun(t, "", "sources", "inspect", input)
+	for _, want := range []string{
+		"    - {from: 区划代码, name: region_code, required: true}  # 请核对：",
+		"    - {from: 年份, name: year, type: int, required: true}\n",
+		"    - {from: 人口/户籍人口, name: hukou_pop, type: float, unit: 万人}  # 请核对：",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("sources inspect lacks %q:\n%s", want, out)
+		}
+	}
+
+	out = mustRun(t, "", "new", "pipeline", input, "--project", project)
 	file := filepath.Join(project, "pipelines", "population_2_1.yaml")
 	for _, want := range []string{
 		"wrote " + file + ": table population",
@@ -267,7 +279,8 @@ func TestNewPipelineLintProblems(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errs)
 	}
 	file := filepath.Join(project, "pipelines", "towns.yaml")
-	if !strings.Contains(out, file+":") || !strings.Contains(out, "column region_code is required") {
+	if !strings.Contains(out, file+":") || !strings.Contains(out, "column region_code is required") ||
+		!strings.Contains(out, "why:      no column of region codes (区划代码) was found") {
 		t.Errorf("lint's problem not shown:\n%s", out)
 	}
 	b, err := os.ReadFile(file)
