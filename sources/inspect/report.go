@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"grassroots/sources"
 	"grassroots/sources/fetch"
@@ -88,7 +89,7 @@ func cells(cs []string, merged bool) string {
 
 // q quotes s for a YAML flow context when needed.
 func q(s string) string {
-	if s == "" || strings.ContainsAny(s, ",[]{}:#&*!|>'\"%@`\\\n") || strings.TrimSpace(s) != s ||
+	if s == "" || strings.ContainsAny(s, ",[]{}:#&*!|>'\"%@`\\\n") || strings.TrimSpace(s) != s || !printable(s) ||
 		s == "true" || s == "false" || s == "null" || s == "~" || s == "-" {
 		return strconv.Quote(s)
 	}
@@ -152,9 +153,26 @@ func columnLine(c sources.Column) string {
 	return "{" + strings.Join(parts, ", ") + "}"
 }
 
-// comment makes text safe for the rest of a YAML comment line.
+// comment makes text safe for the rest of a YAML comment line: one line,
+// control characters written as escapes.
 func comment(text string) string {
-	return strings.Join(strings.Fields(text), " ")
+	text = strings.Join(strings.Fields(text), " ")
+	if printable(text) {
+		return text
+	}
+	var b strings.Builder
+	for _, r := range text {
+		if unicode.IsPrint(r) {
+			b.WriteRune(r)
+		} else {
+			b.WriteString(strings.Trim(strconv.QuoteRune(r), "'"))
+		}
+	}
+	return b.String()
+}
+
+func printable(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) && r != ' ' })
 }
 
 // checkNote joins what to check of a column into one comment.

@@ -296,3 +296,28 @@ func TestNewPipelineLintProblems(t *testing.T) {
 		t.Errorf("bad --name: exit %d, stderr %q", code, errs)
 	}
 }
+
+// A header that carries control characters is written escaped: the spec
+// still reads, and the terminal is not written raw escapes.
+func TestNewPipelineEscapesControls(t *testing.T) {
+	project := t.TempDir()
+	input := filepath.Join(project, "evil.csv")
+	if err := os.WriteFile(input, []byte("区划代码,\x1b]0;pwned\a名称,年份,常住人口（万人）\n310112,闵行区,2023,265.1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, "", "new", "pipeline", input, "--project", project)
+	if strings.ContainsAny(out, "\x1b\a") {
+		t.Fatalf("raw control characters printed:\n%q", out)
+	}
+	b, err := os.ReadFile(filepath.Join(project, "pipelines", "evil.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(string(b), "\x1b\a") {
+		t.Fatalf("raw control characters in the spec:\n%q", b)
+	}
+	_, cols := specColumns(t, filepath.Join(project, "pipelines", "evil.yaml"))
+	if cols["region_code"].From.Name != "区划代码" {
+		t.Errorf("columns %v", cols)
+	}
+}
