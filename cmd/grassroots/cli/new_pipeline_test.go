@@ -321,3 +321,30 @@ func TestNewPipelineEscapesControls(t *testing.T) {
 		t.Errorf("columns %v", cols)
 	}
 }
+
+// Years across the columns (2021年 2022年 …) are unpivoted; the title says
+// what the values are and in which unit.
+func TestNewPipelineWideYears(t *testing.T) {
+	project, wh := newProject(t)
+	csv := "各区常住人口（万人）\n区划代码,地区,2021年,2022年,2023年\n" +
+		"310112,闵行区,265.3,264.6,265.1\n310104,徐汇区,111.0,110.9,111.2\n"
+	input := filepath.Join(project, "inputs", "wide.csv")
+	if err := os.WriteFile(input, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, "", "new", "pipeline", input, "--project", project)
+	if !strings.Contains(out, "loads:    region_code, year, resident_pop") || !strings.Contains(out, "lint:     ok") {
+		t.Errorf("output:\n%s", out)
+	}
+	s, cols := specColumns(t, filepath.Join(project, "pipelines", "wide.yaml"))
+	if s.Source.Unpivot == nil || s.Source.Unpivot.Value != "resident_pop" || cols["resident_pop"].Unit != "万人" {
+		t.Errorf("unpivot %+v, resident_pop %+v", s.Source.Unpivot, cols["resident_pop"])
+	}
+	mustRun(t, "", "run", "wide", "--project", project, "--warehouse", wh, "--progress", "never")
+	got := mustRun(t, "", "sql", "--warehouse", wh, "--format", "csv",
+		"SELECT region_code, year, CAST(round(resident_pop) AS BIGINT) AS resident FROM population WHERE region_code = '310112' ORDER BY year")
+	want := "region_code,year,resident\n310112,2021,2653000\n310112,2022,2646000\n310112,2023,2651000\n"
+	if got != want {
+		t.Errorf("loaded rows:\n%s\nwant:\n%s", got, want)
+	}
+}
