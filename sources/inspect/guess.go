@@ -268,6 +268,9 @@ func GuessColumn(hdr string, pos int, vals []string, tableUnit string) (sources.
 		if !known {
 			g.Check = append(g.Check, "按取值判断为年份 (the values look like years)")
 		}
+		if len(vs) > 0 && !most(vs, func(v string) bool { _, err := value.Int(v); return err == nil }) {
+			g.Check = append(g.Check, "取值不是整数（如「2023年」），读入会被拒：请在文件中改为 2023 (values such as 2023年 are not int: rows would be rejected)")
+		}
 		return col, g
 	case known:
 		col.Name, g.Role, g.Known = k.name, k.role, true

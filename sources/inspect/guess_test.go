@@ -26,6 +26,7 @@ func TestGuessColumn(t *testing.T) {
 		// Years and codes never take the table's unit.
 		{header: "年份", vals: []string{"2022", "2023"}, unit: "万人", name: "year", typ: sources.Int, role: inspect.RoleYear, level: -1, noChecks: true, required: true},
 		{header: "统计年度", vals: []string{"2023"}, unit: "万人", name: "year", typ: sources.Int, role: inspect.RoleYear, level: -1, required: true},
+		{header: "年度", vals: []string{"2022年", "2023年"}, name: "year", typ: sources.Int, role: inspect.RoleYear, level: -1, checkHas: "are not int", required: true},
 		{header: "时间", vals: []string{"2019", "2020", "2021"}, unit: "万人", name: "year", typ: sources.Int, role: inspect.RoleYear, level: -1, checkHas: "look like years", required: true},
 		{header: "区划代码", vals: []string{"310101", "310104", "310112"}, unit: "万人", name: "region_code", typ: sources.String, role: inspect.RoleRegion, level: 3, checkHas: "leading zeros kept", required: true},
 		{header: "行政区划代码", vals: []string{"000000", "110000", "310000"}, unit: "万人", name: "region_code", typ: sources.String, role: inspect.RoleRegion, level: -1, checkHas: "按表头", required: true},
