@@ -127,6 +127,9 @@ func (r *Report) Pipeline(o PipelineOptions) (string, Plan) {
 
 	so := sourceOptions{path: o.Path, outside: o.Outside, skip: skip}
 	add := func(c sources.Column, note string) {
+		if loaded[c.Name] {
+			return // the file has it
+		}
 		so.constants = append(so.constants, constant{c, note})
 		loaded[c.Name] = true
 	}
