@@ -14,6 +14,7 @@ import (
 	"io"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,6 +54,9 @@ type Report struct {
 	Years      []string // header names that look like years (or months)
 	YearMatch  string   // years or months, when Years is not empty
 	Columns    []sources.Column
+	Guesses    []Guess // beside Columns: each column's role and what to check
+	Unit       string  // the unit a line above the header states (单位：万人)
+	TitleYear  string  // the year the title gives, when no column holds years
 	DropRows   []sources.DropRule
 	First      []Row
 
@@ -289,11 +293,10 @@ func (r *Report) guess(rows []Row, o Options) {
 	}
 
 	// Column mapping.
-	unit := ""
 	for _, p := range r.Preamble {
 		for _, c := range p.Cells {
 			if u := unitIn(c); u != "" {
-				unit = u
+				r.Unit = u
 			}
 		}
 	}
@@ -318,43 +321,46 @@ func (r *Report) guess(rows []Row, o Options) {
 				stored = append(stored, raw[i])
 			}
 		}
-		col := sources.Column{From: sources.Header(name), Name: suggestName(name, i)}
-		if name == "" {
-			col.From = sources.Pos(i + 1)
-		}
+		col, g := GuessColumn(name, i, vals, r.Unit)
 		if used[col.Name]++; used[col.Name] > 1 {
 			col.Name += "_" + strconv.Itoa(used[col.Name])
+			g.Check = append(g.Check, "列名重复，已加序号 (a second column of this name: numbered)")
 		}
-		col.Type, col.Percent = guessType(vals)
-		if r.Kind == "xlsx" && col.Type == sources.String && serialDates(vals, stored, i) {
+		if r.Kind == "xlsx" && col.Type == sources.String && g.Role != RoleRegion && serialDates(vals, stored, i) {
 			col.Type = sources.Date
-		}
-		if col.Type == sources.Int || col.Type == sources.Float {
-			if u := unitIn(name); u != "" {
-				col.Unit = u
-			} else if unit != "" && col.Percent == "" && !strings.Contains(name, "率") && !strings.Contains(name, "%") {
-				col.Unit = unit
-			}
-			if col.Unit != "" && col.Type == sources.Int {
-				col.Type = sources.Float
-			}
-			if f, _ := value.UnitScale(col.Unit); f == 1 {
-				col.Unit = ""
-			}
-		}
-		if strings.Contains(name, "%") || strings.Contains(name, "％") {
-			if col.Type == sources.Int || col.Type == sources.Float {
-				col.Type, col.Percent = sources.Float, "pct"
-			}
+			g.Check = slices.DeleteFunc(g.Check, func(c string) bool { return c == unknownDates })
 		}
 		r.Columns = append(r.Columns, col)
+		r.Guesses = append(r.Guesses, g)
 	}
+	var title []string
+	for _, p := range r.Preamble {
+		title = append(title, strings.Join(p.Cells, " "))
+	}
+	title = append(title, r.Sheet)
 	if r.Years != nil {
 		key := sources.Column{Name: "year", Type: sources.Int}
 		if r.YearMatch == "months" {
 			key = sources.Column{Name: "month", Type: sources.Month}
 		}
-		r.Columns = append(r.Columns, key, sources.Column{Name: "value", Type: sources.Float})
+		// The values of a wide table are one measure: the title may say which.
+		val, g := sources.Column{Name: "value", Type: sources.Float}, Guess{Role: RoleMeasure, Level: -1}
+		if k, ok := knownHeader(strings.Join(title, "/")); ok && k.role == RoleMeasure {
+			val.Name, g.Known = k.name, true
+			g.Check = append(g.Check, "各年数值按标题判断为 "+k.name+" (the values, by the title)")
+			if r.Unit != "" && unitFits(k.name, true, r.Unit) {
+				if f, _ := value.UnitScale(r.Unit); f != 1 {
+					val.Unit = r.Unit
+					g.Check = append(g.Check, "单位「"+r.Unit+"」取自表头上方的单位行，数值×"+scaleText(r.Unit)+" (unit from the 单位 line above the header)")
+				}
+			}
+		} else {
+			g.Check = append(g.Check, "各年数值的列名待定 (name the measure the year columns hold)")
+		}
+		r.Columns = append(r.Columns, key, val)
+		r.Guesses = append(r.Guesses, Guess{Role: RoleYear, Known: true, Level: -1}, g)
+	} else if !slices.ContainsFunc(r.Guesses, func(g Guess) bool { return g.Role == RoleYear }) {
+		r.TitleYear = yearInTitle(title...)
 	}
 }
 
@@ -399,26 +405,11 @@ func unitIn(s string) string {
 	return m[1]
 }
 
-// names maps common Chinese headers to warehouse column names.
-var names = []struct{ contains, name string }{
-	{"行政区划代码", "region_code"}, {"地区代码", "region_code"}, {"区划代码", "region_code"}, {"代码", "code"},
-	{"城镇化率", "urban_rate"}, {"城镇人口", "urban_resident_pop"}, {"常住人口", "resident_pop"},
-	{"户籍人口", "hukou_pop"}, {"流动人口", "floating_pop"}, {"面积", "area_km2"},
-	{"党员", "members"}, {"党组织", "party_orgs"}, {"社区", "community"}, {"统计日期", "snapshot_date"},
-	{"日期", "date"}, {"年份", "year"}, {"年度", "year"}, {"月份", "month"}, {"性别", "gender"},
-	{"常住", "resident_pop"}, {"城镇", "urban_pop"}, {"学历", "education"}, {"出生", "birth_month"}, {"入党", "joined_month"}, {"类别", "category"},
-	{"从业人员", "employees"}, {"职工", "employees"}, {"地区", "region_name"}, {"区县", "region_name"},
-	{"名称", "name"}, {"备注", "note"},
-}
-
 var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
 
+// suggestName makes a column name of a header inspect does not know:
+// snake_case of its letters and digits, else col_N.
 func suggestName(h string, i int) string {
-	for _, n := range names {
-		if strings.Contains(h, n.contains) {
-			return n.name
-		}
-	}
 	s := strings.Trim(nonWord.ReplaceAllString(strings.ToLower(h), "_"), "_")
 	if s == "" || unicode.IsDigit(rune(s[0])) {
 		return "col_" + strconv.Itoa(i+1)
@@ -551,6 +542,7 @@ func inspectJSON(rc io.Reader, r *Report, o Options) (*Report, error) {
 	r.HeaderRows = 0
 	for i, k := range keys {
 		r.Columns = append(r.Columns, sources.Column{From: sources.Header(k), Name: suggestName(strings.ReplaceAll(k, ".", "_"), i)})
+		r.Guesses = append(r.Guesses, Guess{Role: RoleOther, Level: -1})
 	}
 	return r, nil
 }

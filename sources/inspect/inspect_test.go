@@ -94,3 +94,37 @@ func TestFirstRowsKeepEqualNeighbours(t *testing.T) {
 		t.Fatalf("preview lacks %q:\n%s", want, b.String())
 	}
 }
+
+// The whole pipeline a suggestion becomes, against a table that has the
+// population columns: comments, constants, target and rules.
+func TestPipeline(t *testing.T) {
+	tables := []inspect.Table{
+		{Name: "population", Columns: []string{"region_code", "year", "vintage", "resident_pop", "urban_resident_pop",
+			"hukou_pop", "published_urban_rate_pct", "source", "status"}},
+		{Name: "community", Columns: []string{"snapshot_date", "region_code", "staff", "households", "status"}},
+	}
+	tests := []struct {
+		golden, path, sheet string
+		table               string
+	}{
+		{"yearbook_pipeline.yaml", "../xlsx/testdata/年鉴.xlsx", "3-3", "population"},
+		{"pop_gbk_pipeline.yaml", "../csv/testdata/pop_gbk.csv", "", "population"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			r, err := inspect.Inspect(context.Background(), tt.path, inspect.Options{Sheet: tt.sheet})
+			if err != nil {
+				t.Fatal(err)
+			}
+			text, plan := r.Pipeline(inspect.PipelineOptions{Name: "p", Path: "inputs/" + tt.path[strings.LastIndex(tt.path, "/")+1:], Tables: tables})
+			if plan.Table != tt.table {
+				t.Errorf("table %s, want %s", plan.Table, tt.table)
+			}
+			sourcetest.Golden(t, tt.golden, text)
+			var y map[string]any
+			if err := yaml.Unmarshal([]byte(text), &y); err != nil {
+				t.Fatalf("not YAML: %v", err)
+			}
+		})
+	}
+}

@@ -19,8 +19,10 @@ func init() {
 preamble lines that would be skipped (a World Bank download has four), the header
 (several header rows and merged cells joined into one name, 人口/城镇人口),
 whether the columns look like years or months to unpivot, the first rows, and a
-suggested source spec to paste into a pipeline file. FILE may be CSV, XLSX,
-JSON/NDJSON, or an http(s) URL to one of them.`,
+suggested source spec to paste into a pipeline file, each guess to check marked
+# 请核对 (years and region codes read with no unit, region codes as text).
+grassroots new pipeline writes a whole pipeline from the same guesses. FILE may be
+CSV, XLSX, JSON/NDJSON, or an http(s) URL to one of them.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var sheet, encoding string
 			var rows int
