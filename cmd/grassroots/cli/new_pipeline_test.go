@@ -74,7 +74,7 @@ func newProject(t *testing.T) (project, wh string) {
 		t.Fatal(err)
 	}
 	wh = filepath.Join(dir, "grassroots.duckdb")
-	mustRun(t, "", "init", "--warehouse", wh)
+	mustRun(t, "", "init", "--no-reference", "--warehouse", wh)
 	mustRun(t, "", "run", "refdata_region", "--project", ref, "--warehouse", wh, "--progress", "never")
 	return project, wh
 }
