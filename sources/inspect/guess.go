@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -234,12 +235,14 @@ func GuessColumn(hdr string, pos int, vals []string, tableUnit string) (sources.
 		codes && (!known || k.name == "code" || k.role == RoleRegionName):
 		col.Name, col.Type, col.Percent, col.Required = "region_code", sources.String, "", true
 		g.Role, g.Known = RoleRegion, known && k.role == RoleRegion
-		levels := map[int]bool{}
+		levels := map[int]int{}
 		lengths := map[int]bool{}
+		n := 0
 		for _, v := range vs {
 			if regionCode(v) {
-				levels[codeLevel(v)] = true
+				levels[codeLevel(v)]++
 				lengths[len(v)] = true
+				n++
 			}
 		}
 		for _, n := range []int{6, 9, 12} {
@@ -247,9 +250,16 @@ func GuessColumn(hdr string, pos int, vals []string, tableUnit string) (sources.
 				g.CodeLengths = append(g.CodeLengths, n)
 			}
 		}
-		if len(levels) == 1 {
-			for l := range levels {
+		// One level, or nearly all at one level (the odd code out a
+		// mistake the region table check will quarantine), is checked
+		// against the region table at that level.
+		for l, c := range levels {
+			if c == n || (n >= 5 && c*10 >= n*9) {
 				g.Level = l
+				if c < n {
+					g.Check = append(g.Check, fmt.Sprintf("%d 个代码不是第 %d 级（其余 %d 个都是），运行时会进隔离区 (%d codes are not of level %d as the other %d are: a run quarantines them)",
+						n-c, l, c, n-c, l, c))
+				}
 			}
 		}
 		why := "按表头"

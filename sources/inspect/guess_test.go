@@ -29,6 +29,11 @@ func TestGuessColumn(t *testing.T) {
 		{header: "年度", vals: []string{"2022年", "2023年"}, name: "year", typ: sources.Int, role: inspect.RoleYear, level: -1, checkHas: "are not int", required: true},
 		{header: "时间", vals: []string{"2019", "2020", "2021"}, unit: "万人", name: "year", typ: sources.Int, role: inspect.RoleYear, level: -1, checkHas: "look like years", required: true},
 		{header: "区划代码", vals: []string{"310101", "310104", "310112"}, unit: "万人", name: "region_code", typ: sources.String, role: inspect.RoleRegion, level: 3, checkHas: "leading zeros kept", required: true},
+		// One code of another level among many: a mistake, checked at the others' level.
+		{header: "区划代码", vals: []string{"310101", "310104", "310105", "310106", "310107", "310109", "310110", "310112", "310113", "310101000000"},
+			name: "region_code", typ: sources.String, role: inspect.RoleRegion, level: 3, checkHas: "a run quarantines them", required: true},
+		// Half and half: several levels, only the form is checked.
+		{header: "区划代码", vals: []string{"310000", "310101", "320000", "320102"}, name: "region_code", typ: sources.String, role: inspect.RoleRegion, level: -1, required: true},
 		{header: "行政区划代码", vals: []string{"000000", "110000", "310000"}, unit: "万人", name: "region_code", typ: sources.String, role: inspect.RoleRegion, level: -1, checkHas: "按表头", required: true},
 		{header: "代码", vals: []string{"310112001", "310112002"}, name: "region_code", typ: sources.String, role: inspect.RoleRegion, level: 4, required: true},
 		{header: "编号", vals: []string{"310112001001", "310112001002"}, name: "region_code", typ: sources.String, role: inspect.RoleRegion, level: 5, checkHas: "按取值", required: true},

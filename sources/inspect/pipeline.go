@@ -215,6 +215,14 @@ func (r *Report) Pipeline(o PipelineOptions) (string, Plan) {
 				"代码层级不一，只查格式 (codes of several levels: their form is checked, not the region table)"}))
 		}
 	}
+	// A total that a part is checked against must be there: with it
+	// empty, part <= total is unknown and the row would pass.
+	wholes := map[string]bool{}
+	for _, p := range checkPairs {
+		if loaded[p.part] && loaded[p.whole] {
+			wholes[p.whole] = true
+		}
+	}
 	for i, c := range r.Columns {
 		if !loaded[c.Name] || skip(i) != "" || i >= len(r.Guesses) {
 			continue
@@ -223,6 +231,9 @@ func (r *Report) Pipeline(o PipelineOptions) (string, Plan) {
 		switch {
 		case r.Guesses[i].Role == RoleRate && c.Percent == "pct":
 			fmt.Fprintf(&b, "    %s: {min: 0, max: 100}\n", c.Name)
+		case r.Guesses[i].Role == RoleMeasure && numeric && wholes[c.Name]:
+			fmt.Fprintf(&b, "    %s: {required: true, min: 0}%s\n", c.Name, checkNote([]string{
+				"总数必填：空着则「部分不大于总数」无从检查 (a total must be given: empty, the part <= total check cannot fail)"}))
 		case r.Guesses[i].Role == RoleMeasure && numeric:
 			fmt.Fprintf(&b, "    %s: {min: 0}\n", c.Name)
 		}

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"grassroots/pipelines/spec"
 	"grassroots/sources"
@@ -185,10 +186,22 @@ func nameFromFile(file, table string) string {
 	switch {
 	case s == "":
 		return table
-	case s[0] < 'a' || s[0] > 'z':
+	case s[0] < 'a' || s[0] > 'z', hasHan(stem):
+		// A Chinese file name leaves only its ASCII scraps (人口_gbk →
+		// gbk): the table says more.
 		return table + "_" + s
 	}
 	return s
+}
+
+// hasHan says whether s holds a Chinese character.
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // inputPath is the input as the spec names it: a URL as given, a file
