@@ -146,7 +146,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Warehouse, error) 
 	}
 	if o.readOnly {
 		if _, err := os.Stat(abs); errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("warehouse %s: %w (create it with `grassroots init`)", path, ErrNotExist)
+			return nil, fmt.Errorf("warehouse %s: %w (start a project with `grassroots init DIR` and run this inside it, or give --warehouse)", path, ErrNotExist)
 		}
 	} else if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 		return nil, fmt.Errorf("warehouse: %w", err)
@@ -228,7 +228,7 @@ func openError(path string, err error) error {
 		}
 		return le
 	case strings.Contains(msg, "database does not exist") || strings.Contains(msg, "No such file"):
-		return fmt.Errorf("warehouse %s: %w (create it with `grassroots init`)", path, ErrNotExist)
+		return fmt.Errorf("warehouse %s: %w (start a project with `grassroots init DIR` and run this inside it, or give --warehouse)", path, ErrNotExist)
 	}
 	return fmt.Errorf("warehouse %s: %w", path, err)
 }

@@ -118,6 +118,14 @@ leaves the reference data out.`,
 				if saltErr != nil {
 					fmt.Fprintf(e.Stdout, "created salt file %s for hashing member ids (back it up with the warehouse)\n", salt)
 				}
+				// A project's home is set once; moving it is a decision
+				// of its own, not a side effect of init run again.
+				if old, err := w.Home(ctx); err != nil {
+					return err
+				} else if region != "" && region != old && old != warehouse.Country {
+					return Usagef("--region %s: this warehouse's home region is %s%s; to move it, grassroots settings home_region %s",
+						region, old, regionName(ctx, w, old), region)
+				}
 				if err := setHome(ctx, e, w, region, statErr != nil); err != nil {
 					return err
 				}

@@ -101,6 +101,10 @@ func TestInitProjectThenReport(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join("shanghai", "README.md")); string(b) != "ours\n" {
 		t.Errorf("second init rewrote README.md: %q", b)
 	}
+	code, _, errs := run(t, "", "init", "shanghai", "--region", "310112")
+	if code != 2 || !strings.Contains(errs, "home region is 310000 上海市; to move it, grassroots settings home_region 310112") {
+		t.Errorf("init with another home: exit %d, %s", code, errs)
+	}
 
 	t.Chdir("shanghai")
 	out = mustRun(t, "", "report")
@@ -122,6 +126,24 @@ func TestInitProjectThenReport(t *testing.T) {
 	}
 	if out := mustRun(t, "", "lint"); !strings.Contains(out, "no problems") {
 		t.Errorf("lint of the new project:\n%s", out)
+	}
+
+	// Inside the project, commands find it, as git finds its repository.
+	t.Chdir("inputs")
+	if out := mustRun(t, "", "runs", "refdata_region"); !strings.Contains(out, "refdata_region") {
+		t.Errorf("runs from inputs/:\n%s", out)
+	}
+	if out := mustRun(t, "", "run", "refdata_region"); !strings.Contains(out, "skipped") {
+		t.Errorf("run from inputs/:\n%s", out)
+	}
+	// Outside any project, run says so and makes no warehouse of its own.
+	t.Chdir(t.TempDir())
+	code, _, errs = run(t, "", "run", "refdata_region")
+	if code != 1 || !strings.Contains(errs, "no warehouse grassroots.duckdb here or in a folder above") {
+		t.Errorf("run outside a project: exit %d, %s", code, errs)
+	}
+	if _, err := os.Stat("grassroots.duckdb"); err == nil {
+		t.Error("run outside a project made a warehouse")
 	}
 }
 

@@ -59,7 +59,7 @@ if there is any. DIR (or --project, as run takes it) is the project folder
 				if len(args) > 1 || (len(args) == 1 && project != "") {
 					return Usagef("one project folder, as DIR or --project")
 				}
-				dir := "."
+				dir := e.projectDir("")
 				switch {
 				case project != "":
 					dir = project

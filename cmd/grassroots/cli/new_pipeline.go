@@ -26,7 +26,7 @@ func init() {
 		Args:    "FILE",
 		Summary: "write a pipeline spec for an input file from what sources inspect sees",
 		Help: `Reads FILE as sources inspect does and writes DIR/pipelines/NAME.yaml (DIR is
---project, default the current folder; NAME is --name, default made from the file
+--project, default the project the current folder is in; NAME is --name, default made from the file
 name): the source with its preamble, header rows and units, each column mapped to
 the warehouse's name where the header makes it clear (常住人口 → resident_pop,
 城镇人口 → urban_resident_pop, 户籍人口 → hukou_pop …), the target table those
@@ -63,6 +63,7 @@ An existing spec is never overwritten unless --force.`,
 						}
 					}
 				}
+				project := e.projectDir(project)
 				r, err := inspect.Inspect(ctx, args[0], inspect.Options{Sheet: sheet, Encoding: encoding})
 				if err != nil {
 					return err

@@ -18,7 +18,7 @@ import (
 // addProjectFlag declares --project: the folder holding pipelines/*.yaml and
 // the inputs they name by relative path.
 func addProjectFlag(fs *flag.FlagSet, p *string) {
-	fs.StringVar(p, "project", ".", "project folder: pipelines/*.yaml and the inputs they name")
+	fs.StringVar(p, "project", "", "project folder: pipelines/*.yaml and the inputs they name\n(default: the nearest folder, this one or above, holding grassroots.duckdb; else this one)")
 }
 
 // refreshAfterRun returns the hook run.Run calls after a successful run: it

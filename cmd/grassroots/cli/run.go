@@ -63,6 +63,11 @@ while grassroots schedule holds the warehouse, use the scheduler instead.`,
 					}
 					periods = p
 				}
+				project := e.projectDir(project)
+				path := e.warehousePath(path)
+				if err := requireWarehouse(path); err != nil {
+					return err
+				}
 				var specs []*spec.Spec
 				for _, name := range args {
 					s, err := spec.Load(project, name)
@@ -74,7 +79,7 @@ while grassroots schedule holds the warehouse, use the scheduler instead.`,
 					}
 					specs = append(specs, s)
 				}
-				w, err := e.openWrite(ctx, e.warehousePath(path))
+				w, err := e.openWrite(ctx, path)
 				if err != nil {
 					return err
 				}

@@ -56,11 +56,15 @@ still waits for another process to release the warehouse.`,
 				if err != nil {
 					return err
 				}
+				project := e.projectDir(project)
 				specs, err := spec.LoadAll(project)
 				if err != nil {
 					return fmt.Errorf("the pipelines have problems (grassroots lint %s):\n%w", project, err)
 				}
 				path := e.warehousePath(path)
+				if err := requireWarehouse(path); err != nil {
+					return err
+				}
 				w, err := openOwned(ctx, e, path)
 				if errors.Is(err, errStoppedWaiting) {
 					e.Log.Info("stopped while waiting for the warehouse lock; nothing ran", "warehouse", path)

@@ -2,8 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -19,7 +22,8 @@ func addWarehouseFlag(fs *flag.FlagSet, p *string) {
 }
 
 // warehousePath resolves the --warehouse flag: the flag, else
-// $GRASSROOTS_WAREHOUSE, else ./grassroots.duckdb.
+// $GRASSROOTS_WAREHOUSE, else the warehouse of the project the current
+// folder is in (see findProject), else ./grassroots.duckdb.
 func (e *Env) warehousePath(flagValue string) string {
 	if flagValue != "" {
 		return flagValue
@@ -27,7 +31,59 @@ func (e *Env) warehousePath(flagValue string) string {
 	if v := e.Getenv("GRASSROOTS_WAREHOUSE"); v != "" {
 		return v
 	}
+	if dir, ok := findProject(); ok {
+		return filepath.Join(dir, defaultWarehouse)
+	}
 	return defaultWarehouse
+}
+
+// projectDir resolves the --project flag: the flag, else the project the
+// current folder is in, else the current folder.
+func (e *Env) projectDir(flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if dir, ok := findProject(); ok {
+		return dir
+	}
+	return "."
+}
+
+// findProject finds the project the current folder is in, as git finds its
+// repository: the nearest folder, this one or one above it, that holds
+// grassroots.duckdb. It returns it relative to the current folder (".",
+// "..", "../.."), so that what commands print stays short.
+func findProject() (string, bool) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", false
+	}
+	rel := "."
+	for dir := wd; ; {
+		if st, err := os.Stat(filepath.Join(dir, defaultWarehouse)); err == nil && st.Mode().IsRegular() {
+			return rel, true
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return "", false
+		}
+		dir = up
+		if rel == "." {
+			rel = ".."
+		} else {
+			rel = filepath.Join(rel, "..")
+		}
+	}
+}
+
+// requireWarehouse says, where the warehouse a command would write to does
+// not exist, how to make one, rather than making an empty one in whatever
+// folder the command was run from.
+func requireWarehouse(path string) error {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("no warehouse %s here or in a folder above: start a project with grassroots init DIR, or give --warehouse", path)
+	}
+	return nil
 }
 
 // openRead opens the warehouse read-only, for commands that only look. While
