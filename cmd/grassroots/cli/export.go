@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
+	"grassroots/sql/warehouse"
 	"io"
 	"os"
 	"slices"
@@ -45,7 +46,7 @@ grassroots sql reads the exact figures.`,
 			var all bool
 			addWarehouseFlag(fs, &path)
 			fs.StringVar(&format, "format", "xlsx", "xlsx or csv")
-			fs.StringVar(&region, "region", "", "only this region and the regions under it")
+			fs.StringVar(&region, "region", "", "only this region and the regions under it (default: the home region)")
 			fs.StringVar(&out, "out", "", "file to write (default: indicators.xlsx or indicators.csv)")
 			fs.BoolVar(&all, "all-vintages", false, "every vintage, not only each region's default series")
 			var asOfFlag string
@@ -80,6 +81,13 @@ grassroots sql reads the exact figures.`,
 				}
 				if _, err := suppressExport(ctx, w.DB(), values); err != nil {
 					return err
+				}
+				if region == "" {
+					if home, err := homeRegion(ctx, w.DB()); err != nil {
+						return err
+					} else if home != warehouse.Country {
+						region = home
+					}
 				}
 				if region != "" {
 					if err := keepRegion(ctx, w.DB(), values, region); err != nil {

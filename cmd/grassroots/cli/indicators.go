@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
+	"grassroots/sql/warehouse"
 	"io"
 	"os"
 	"slices"
@@ -77,7 +78,7 @@ sub-regions are marked, and so are values computed from synthetic (demo) data.`,
 			var from, to int
 			addWarehouseFlag(fs, &path)
 			addIndicatorFormatFlag(fs, &format)
-			fs.StringVar(&region, "region", "", "region code (default: the highest-level region with values)")
+			fs.StringVar(&region, "region", "", "region code (default: the highest-level region with values, the home region or below it)")
 			fs.IntVar(&from, "from", 0, "first year to show")
 			fs.IntVar(&to, "to", 0, "last year to show")
 			fs.StringVar(&vintage, "vintage", "", "vintage to show (default: the preferred one; own: the region's own data; all: every vintage)")
@@ -302,17 +303,34 @@ func roundTo(x float64, dp int) float64 {
 	return v
 }
 
+// homeRegion is the warehouse's home region (000000 when none is set), read
+// through db as any reader sees it.
+func homeRegion(ctx context.Context, db *sql.DB) (string, error) {
+	var home string
+	err := db.QueryRowContext(ctx, `SELECT value FROM _setting WHERE key = 'home_region'`).Scan(&home)
+	if err == sql.ErrNoRows || (err == nil && home == "") {
+		return warehouse.Country, nil
+	}
+	return home, err
+}
+
 // showIndicator prints one indicator's series for a region.
 func showIndicator(ctx context.Context, e *Env, db *sql.DB, ind *indicators.Indicator, region, vintage string, from, to int, format string) error {
 	if region == "" {
 		// The series view holds only complete values (never a roll-up summed
 		// from some sub-regions), so a country with published figures of its
-		// own comes before a district's data partially summed up to it.
-		err := db.QueryRowContext(ctx, `SELECT s.region_code FROM indicator_series s
+		// own comes before a district's data partially summed up to it. A
+		// warehouse of a region looks no higher than its home.
+		home, err := homeRegion(ctx, db)
+		if err != nil {
+			return err
+		}
+		err = db.QueryRowContext(ctx, `SELECT s.region_code FROM indicator_series s
 			LEFT JOIN region r ON r.code = s.region_code WHERE s.indicator = ?
+			  AND ($2 = '000000' OR s.region_code = $2 OR s.region_code IN (SELECT code FROM region_ancestor WHERE ancestor = $2))
 			GROUP BY s.region_code, r.level
 			ORDER BY coalesce(r.level, 99), length(s.region_code), count(*) DESC, s.region_code
-			LIMIT 1`, ind.Code).Scan(&region)
+			LIMIT 1`, ind.Code, home).Scan(&region)
 		if err == sql.ErrNoRows {
 			return fmt.Errorf("%s has no values yet: run grassroots indicators compute", ind.Code)
 		}

@@ -128,6 +128,17 @@ func TestInitProjectThenReport(t *testing.T) {
 		t.Errorf("lint of the new project:\n%s", out)
 	}
 
+	// The home region is the default of what commands show.
+	out = mustRun(t, "", "indicators", "show", "urban.rate_census", "--format", "csv")
+	if lines := strings.Split(out, "\n"); len(lines) < 2 || !strings.HasPrefix(lines[1], "310000,上海市,") {
+		t.Errorf("indicators show with no --region in a Shanghai project:\n%s", out)
+	}
+	mustRun(t, "", "export", "indicators", "--format", "csv", "--out", "values.csv")
+	values, _ := os.ReadFile("values.csv")
+	if !strings.Contains(string(values), "310112") || strings.Contains(string(values), ",110000,") || strings.Contains(string(values), ",000000,") {
+		t.Errorf("export indicators of a Shanghai project holds regions outside it, or not its own")
+	}
+
 	// Inside the project, commands find it, as git finds its repository.
 	t.Chdir("inputs")
 	if out := mustRun(t, "", "runs", "refdata_region"); !strings.Contains(out, "refdata_region") {
