@@ -58,13 +58,22 @@ func HasAudit(ctx context.Context, db *sql.DB) (bool, error) {
 }
 
 // ReadAudit reads the current findings of the region (and every region
-// inside it; "" for all) and period ("" for all), errors first, then by
-// rule, region and period.
+// inside it) and period ("" for all), errors first, then by rule, region and
+// period. Region "" is the whole audit: every region of a country's
+// warehouse, the home region and those inside it in a region's (the
+// reference data's findings elsewhere in the country are not its concern).
 func ReadAudit(ctx context.Context, db *sql.DB, region, period string) (*Audit, error) {
 	a := &Audit{Region: region, Period: period}
+	scope := region
+	if region == "" {
+		if err := db.QueryRowContext(ctx, `SELECT coalesce(max(value), '') FROM _setting WHERE key = 'home_region' AND value <> ?`,
+			CountryCode).Scan(&scope); err != nil {
+			return nil, fmt.Errorf("reports: audit: %w", err)
+		}
+	}
 	var at sql.NullTime
 	if err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM audit_rule), (SELECT max(found_at) FROM audit_finding),
-		(SELECT coalesce(max(name), '') FROM region WHERE code = ?)`, region).Scan(&a.Rules, &at, &a.RegionName); err != nil {
+		(SELECT coalesce(max(name), '') FROM region WHERE code = ?)`, scope).Scan(&a.Rules, &at, &a.RegionName); err != nil {
 		return nil, fmt.Errorf("reports: audit: %w", err)
 	}
 	if at.Valid {
@@ -78,7 +87,7 @@ func ReadAudit(ctx context.Context, db *sql.DB, region, period string) (*Audit, 
 		WHERE ($1 = '' OR f.region_code = $1 OR EXISTS (SELECT 1 FROM region_ancestor x WHERE x.code = f.region_code AND x.ancestor = $1))
 		  AND ($2 = '' OR f.period = $2 OR left(f.period, 4) = $2)
 		ORDER BY CASE f.severity WHEN 'error' THEN 0 ELSE 1 END, f.rule, f.region_code, f.period, f.vintage, f.series`,
-		region, period)
+		scope, period)
 	if err != nil {
 		return nil, fmt.Errorf("reports: audit: %w", err)
 	}

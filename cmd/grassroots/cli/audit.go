@@ -28,7 +28,9 @@ Prints the findings, errors (错误) first, then notices (提示), each with the
 region's code and name, the period, the figures involved, the rule and what to
 check (建议核查), and writes DIR/audit.html (数据审核报告, a printable page of
 the report site; grassroots report links it from the index) and DIR/audit.xlsx
-(the list to send back to the level below). --region and --period keep the
+(the list to send back to the level below). A warehouse whose home region is
+not the whole country audits its home and the regions inside it. --region and
+--period keep the
 findings of one region (and the regions inside it) and one period, written as
 audit-REGION-PERIOD.html and .xlsx beside the whole audit. Findings
 on synthetic demo data are marked. The audit runs after every indicator

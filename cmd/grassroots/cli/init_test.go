@@ -139,6 +139,11 @@ func TestInitProjectThenReport(t *testing.T) {
 		t.Errorf("export indicators of a Shanghai project holds regions outside it, or not its own")
 	}
 
+	// The reference data's own finding (西沙群岛, 2010) is not Shanghai's.
+	if out := mustRun(t, "", "audit"); !strings.Contains(out, "0 条结果") || strings.Contains(out, "西沙群岛") {
+		t.Errorf("audit of a Shanghai project:\n%s", out)
+	}
+
 	// Inside the project, commands find it, as git finds its repository.
 	t.Chdir("inputs")
 	if out := mustRun(t, "", "runs", "refdata_region"); !strings.Contains(out, "refdata_region") {
