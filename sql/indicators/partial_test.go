@@ -92,6 +92,27 @@ func TestDerivedFollowPartialInputs(t *testing.T) {
 	if vintage != "NBS_data_portal_revised" {
 		t.Errorf("national gap series of vintage %q, want NBS_data_portal_revised", vintage)
 	}
+
+	// A partial roll-up (the country summed from one district) is judged
+	// against no target, and the difference of two of them is no change;
+	// the country's own series is judged and changes.
+	exec(t, db, `INSERT INTO target VALUES ('urban.rate_resident', '000000', 2012, 52.6, 2020, 60, false, 'plan', NULL)`)
+	var judged, changes int
+	var own string
+	if err := db.QueryRow(`SELECT count(*) FILTER (vintage = 'demo'), string_agg(status, ',') FILTER (vintage <> 'demo')
+		FROM indicator_target_status WHERE indicator = 'urban.rate_resident' AND region_code = '000000'`).Scan(&judged, &own); err != nil {
+		t.Fatal(err)
+	}
+	if judged != 0 || own != "reached,reached" {
+		t.Errorf("target status: %d partial values judged (want 0), own series %q (want reached,reached)", judged, own)
+	}
+	if err := db.QueryRow(`SELECT count(change) FROM indicator_change WHERE indicator = 'urban.rate_resident'
+		AND region_code = '000000' AND vintage = 'demo'`).Scan(&changes); err != nil {
+		t.Fatal(err)
+	}
+	if changes != 0 {
+		t.Errorf("%d changes between partial roll-ups of the country", changes)
+	}
 }
 
 // TestDerivedQueryContract: a derived indicator reads its inputs from
