@@ -5,11 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -47,13 +49,14 @@ type manyFiles struct {
 	// Filled while the run reads (hashes by the hashing goroutine, the
 	// rest by the reader): the content hash, rows read (source rejects
 	// included) and region codes seen of each file.
-	hashes  []string
-	rows    []int64
-	regions []map[string]bool
+	hashes   []string
+	modified []time.Time
+	rows     []int64
+	regions  []map[string]bool
 }
 
 func newManyFiles(pattern, project string, paths []string) *manyFiles {
-	m := &manyFiles{pattern: pattern, paths: paths, hashes: make([]string, len(paths)),
+	m := &manyFiles{pattern: pattern, paths: paths, hashes: make([]string, len(paths)), modified: make([]time.Time, len(paths)),
 		rows: make([]int64, len(paths)), regions: make([]map[string]bool, len(paths))}
 	for _, p := range paths {
 		name := p
@@ -77,6 +80,9 @@ func (m *manyFiles) hash(ctx context.Context) (string, error) {
 			return "", err
 		}
 		m.hashes[i] = h
+		if st, err := os.Stat(p); err == nil {
+			m.modified[i] = st.ModTime()
+		}
 		fmt.Fprintf(sum, "%s\x00%s\n", m.names[i], h)
 	}
 	return hex.EncodeToString(sum.Sum(nil)), nil
@@ -136,9 +142,13 @@ func (m *manyFiles) record(ctx context.Context, tx *warehouse.Tx, runID int64, q
 			codes = append(codes, c)
 		}
 		sort.Strings(codes)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO _run_file (run_id, file, sha256, rows_read, rows_quarantined, region_codes)
-			VALUES (?, ?, ?, ?, ?, string_split(?, ','))`, runID, name, m.hashes[i], m.rows[i], quarantined[name],
-			strings.Join(codes, ",")); err != nil {
+		var mod any
+		if !m.modified[i].IsZero() {
+			mod = m.modified[i]
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO _run_file (run_id, file, sha256, modified, rows_read, rows_quarantined, region_codes)
+			VALUES (?, ?, ?, ?, ?, ?, CASE WHEN ? = '' THEN []::VARCHAR[] ELSE string_split(?, ',') END)`, runID, name, m.hashes[i], mod,
+			m.rows[i], quarantined[name], strings.Join(codes, ","), strings.Join(codes, ",")); err != nil {
 			return fmt.Errorf("run: record the files read: %w", err)
 		}
 	}
