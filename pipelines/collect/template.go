@@ -105,27 +105,27 @@ func New(s *spec.Spec, o Options) (*Template, error) {
 	src := s.ForPeriod(o.Period)
 	switch {
 	case src.Kind != "xlsx":
-		return nil, fmt.Errorf("template: pipeline %s reads %s, not a workbook (kind xlsx)", s.Name, src.Kind)
+		return nil, fmt.Errorf("collect: pipeline %s reads %s, not a workbook (kind xlsx)", s.Name, src.Kind)
 	case src.NoHeader:
-		return nil, fmt.Errorf("template: pipeline %s takes its columns by position (no_header); a template needs headers", s.Name)
+		return nil, fmt.Errorf("collect: pipeline %s takes its columns by position (no_header); a template needs headers", s.Name)
 	case src.Unpivot != nil:
-		return nil, fmt.Errorf("template: pipeline %s reads wide columns (unpivot); a template has one row per region", s.Name)
+		return nil, fmt.Errorf("collect: pipeline %s reads wide columns (unpivot); a template has one row per region", s.Name)
 	case len(o.Children) == 0:
-		return nil, fmt.Errorf("template: no region below %s %s to fill it", o.Region.Code, o.Region.Name)
+		return nil, fmt.Errorf("collect: no region below %s %s to fill it", o.Region.Code, o.Region.Name)
 	}
 	sheet := src.Sheet.Name
 	if sheet == "" {
 		sheet = DefaultSheet
 	}
 	if src.Sheet.Pos > 2 {
-		return nil, fmt.Errorf("template: pipeline %s reads sheet %d; a template has its data on sheet 1 or 2", s.Name, src.Sheet.Pos)
+		return nil, fmt.Errorf("collect: pipeline %s reads sheet %d; a template has its data on sheet 1 or 2", s.Name, src.Sheet.Pos)
 	}
 	col0, row0 := 1, 1
 	if src.Range != "" {
 		from, _, _ := strings.Cut(strings.ReplaceAll(src.Range, "$", ""), ":")
 		c, r, err := excelize.CellNameToCoordinates(from)
 		if err != nil {
-			return nil, fmt.Errorf("template: source.range %q: %w", src.Range, err)
+			return nil, fmt.Errorf("collect: source.range %q: %w", src.Range, err)
 		}
 		col0, row0 = c, r
 	}
@@ -150,10 +150,10 @@ func New(s *spec.Spec, o Options) (*Template, error) {
 		}
 	}
 	if err := t.writeData(src, row0, headerRows); err != nil {
-		return nil, fmt.Errorf("template: %w", err)
+		return nil, fmt.Errorf("collect: %w", err)
 	}
 	if err := t.writeInstructions(); err != nil {
-		return nil, fmt.Errorf("template: %w", err)
+		return nil, fmt.Errorf("collect: %w", err)
 	}
 	f.SetActiveSheet(0)
 	if idx, err := f.GetSheetIndex(sheet); err == nil {
@@ -181,7 +181,7 @@ func (t *Template) layout(src sources.Config, col0 int) error {
 		}
 	}
 	if region == "" {
-		return fmt.Errorf("template: pipeline %s has no region column (a column with validate.columns.*.region_level, or region_code) to pre-fill", s.Name)
+		return fmt.Errorf("collect: pipeline %s has no region column (a column with validate.columns.*.region_level, or region_code) to pre-fill", s.Name)
 	}
 	hasName := false
 	for _, c := range src.Columns {
@@ -204,7 +204,7 @@ func (t *Template) layout(src sources.Config, col0 int) error {
 			col.role = nameCol
 		case c.Name == "year" && (typ == sources.Int || typ == sources.String):
 			if t.opts.Period == "" {
-				return fmt.Errorf("template: pipeline %s is keyed by year: give the year to fill (--period 2024)", s.Name)
+				return fmt.Errorf("collect: pipeline %s is keyed by year: give the year to fill (--period 2024)", s.Name)
 			}
 			col.role = yearCol
 		}

@@ -97,7 +97,7 @@ func (s *Spec) Glob(project, path string) ([]string, error) {
 		if err != nil {
 			return nil, problem("project folder %s: %v", project, err)
 		}
-		if resolved, inside, err := fetch.Within(root, globRoot(path)); err == nil && !inside {
+		if resolved, inside, err := fetch.Within(root, GlobRoot(path)); err == nil && !inside {
 			return nil, problem("%s leads to %s, outside the project folder %s; a pipeline reads only inputs inside its project "+
 				"unless it sets source.allow_outside_project: true", s.Source.Path, resolved, root)
 		}
@@ -107,7 +107,7 @@ func (s *Spec) Glob(project, path string) ([]string, error) {
 		return nil, problem("%v", err)
 	}
 	if len(files) == 0 {
-		return nil, problem("no file matches %s (in %s)", s.Source.Path, globRoot(path))
+		return nil, problem("no file matches %s (in %s)", s.Source.Path, GlobRoot(path))
 	}
 	sort.Strings(files)
 	for _, f := range files {
@@ -118,9 +118,9 @@ func (s *Spec) Glob(project, path string) ([]string, error) {
 	return files, nil
 }
 
-// globRoot is the folder a pattern starts from: its path up to the first
+// GlobRoot is the folder a pattern starts from: its path up to the first
 // element that holds a pattern character.
-func globRoot(path string) string {
+func GlobRoot(path string) string {
 	dir := path
 	for IsGlob(dir) {
 		dir = filepath.Dir(dir)

@@ -100,7 +100,7 @@ func writeDemoReturns(ctx context.Context, e *Env, d *demo) error {
 		if err := tpl.Fill(t.Code, v); err != nil {
 			return err
 		}
-		if err := tpl.File.SaveAs(filepath.Join(dir, collect.ReturnName(collect.Region{Code: t.Code, Name: t.Name}))); err != nil {
+		if err := saveWorkbook(tpl.File, filepath.Join(dir, collect.ReturnName(collect.Region{Code: t.Code, Name: t.Name}))); err != nil {
 			return err
 		}
 	}

@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
+	"os"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 
 	"grassroots/pipelines/collect"
 	"grassroots/pipelines/spec"
@@ -101,8 +104,8 @@ The file is written to the current folder as PIPELINE-REGION[-YEAR].xlsx unless
 						out = s.Name + "-" + region + "-" + period + ".xlsx"
 					}
 				}
-				if err := tpl.File.SaveAs(out); err != nil {
-					return fmt.Errorf("template: %w", err)
+				if err := saveWorkbook(tpl.File, out); err != nil {
+					return err
 				}
 				var heads []string
 				for _, c := range tpl.Columns {
@@ -128,7 +131,7 @@ func returnsPipeline(project string, s *spec.Spec) (*spec.Spec, error) {
 			return o, nil
 		}
 	}
-	return nil, fmt.Errorf("template: pipeline %s reads %s; a template is laid out for a pipeline that reads workbooks "+
+	return nil, fmt.Errorf("pipeline %s reads %s; a template is laid out for a pipeline that reads workbooks "+
 		"(kind xlsx, a path such as inputs/returns/*.xlsx), and no such pipeline of table %s is in %s",
 		s.Name, s.Source.Kind, s.Target.Table, project)
 }
@@ -155,7 +158,7 @@ SELECT r.code, r.name FROM region r JOIN k0 ON r.parent_code = k0.code AND k0.na
 WHERE coalesce(r.valid_from, DATE '1900-01-01') <= current_date AND coalesce(r.valid_to, DATE '9999-12-31') > current_date
 ORDER BY code`, code)
 	if err != nil {
-		return r, nil, fmt.Errorf("template: read the regions below %s: %w", code, err)
+		return r, nil, fmt.Errorf("read the regions below %s: %w", code, err)
 	}
 	defer rows.Close()
 	var kids []collect.Region
@@ -170,7 +173,7 @@ ORDER BY code`, code)
 		return r, nil, err
 	}
 	if len(kids) == 0 {
-		return r, nil, fmt.Errorf("template: no region below %s in the region table (load the region codes: grassroots run refdata_region refdata_region_township)", code)
+		return r, nil, fmt.Errorf("no region below %s in the region table (load the region codes: grassroots run refdata_region refdata_region_township)", code)
 	}
 	return r, kids, nil
 }
@@ -181,7 +184,7 @@ func columnLabels(ctx context.Context, db *sql.DB, table string) (map[string]col
 	rows, err := db.QueryContext(ctx, `SELECT column_name, coalesce(label_zh, ''), coalesce(unit, '') FROM catalog_label
 		WHERE table_name = ? AND coalesce(column_name, '') <> ''`, table)
 	if err != nil {
-		return nil, fmt.Errorf("template: read the labels of %s: %w", table, err)
+		return nil, fmt.Errorf("read the labels of %s: %w", table, err)
 	}
 	defer rows.Close()
 	out := map[string]collect.Label{}
@@ -194,4 +197,22 @@ func columnLabels(ctx context.Context, db *sql.DB, table string) (map[string]col
 		out[c] = l
 	}
 	return out, rows.Err()
+}
+
+// saveWorkbook writes f to path (mode 0644), removing a part written when
+// it fails.
+func saveWorkbook(f *excelize.File, path string) error {
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteTo(out)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
 }
