@@ -18,9 +18,10 @@ func init() {
 }
 
 // The returns the demo's townships send back: a copy each of the collection
-// template of demo_population_returns for demoReturnsYear, its own row filled
-// with the generator's figures (the same as the statistics system's export,
-// so that the district's figures do not change). Two carry a mistake, as
+// template of demo_population_returns for demoReturnsYear, its own row
+// filled with the generator's figures, most as preliminary (快报). They load
+// before the statistics system's export of the same figures, which replaces
+// them (returnsFirst): the district's figures do not change. Two carry a mistake, as
 // pasted values slip past a workbook's own checks: 马桥镇 typed more urban
 // than resident population, 吴泾镇 a negative floating population.
 const (
@@ -79,9 +80,9 @@ func writeDemoReturns(ctx context.Context, e *Env, d *demo) error {
 		if err != nil {
 			return err
 		}
-		status := "年报"
+		status := "快报"
 		if i%5 == 0 {
-			status = "快报" // a few townships' yearly figures are not final yet
+			status = "年报" // a few townships' yearly figures are final already
 		}
 		v := map[string]string{
 			"常住人口（人）":     strconv.FormatInt(t.Resident, 10),

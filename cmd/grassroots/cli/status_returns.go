@@ -61,9 +61,16 @@ func returnsOf(ctx context.Context, e *Env, db *sql.DB, home, pipeline string, r
 	var when sql.NullTime
 	_ = db.QueryRowContext(ctx, `SELECT table_name FROM _load WHERE run_id = ? LIMIT 1`, run).Scan(&table)
 	_ = db.QueryRowContext(ctx, `SELECT coalesce(committed_at, ended_at) FROM _run WHERE run_id = ?`, run).Scan(&when)
+	// Rows the run loaded, those a later run has replaced since included.
 	loaded := "NULL::BIGINT"
 	if table.Valid && tableNameRE.MatchString(table.String) {
-		loaded = `(SELECT count(*) FROM "` + table.String + `" t WHERE t.run_id = $2 AND t.region_code = k.code)`
+		from := table.String
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()
+			AND schema_name = 'main' AND table_name = ?`, from+"_history").Scan(&n); err == nil && n > 0 {
+			from += "_history"
+		}
+		loaded = `(SELECT count(*) FROM "` + from + `" t WHERE t.run_id = $2 AND t.region_code = k.code)`
 	}
 	q := `WITH k0 AS (
 	SELECT code, name FROM region

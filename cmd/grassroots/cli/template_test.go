@@ -260,4 +260,3 @@ func csvRecords(t *testing.T, out string) []map[string]string {
 	}
 	return res
 }
-
