@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -110,6 +111,8 @@ func New(s *spec.Spec, o Options) (*Template, error) {
 		return nil, fmt.Errorf("collect: pipeline %s takes its columns by position (no_header); a template needs headers", s.Name)
 	case src.Unpivot != nil:
 		return nil, fmt.Errorf("collect: pipeline %s reads wide columns (unpivot); a template has one row per region", s.Name)
+	case s.UsesPeriod() && o.Period == "":
+		return nil, fmt.Errorf("collect: pipeline %s runs once per period ({year}): give the year to fill (--period 2024)", s.Name)
 	case len(o.Children) == 0:
 		return nil, fmt.Errorf("collect: no region below %s %s to fill it", o.Region.Code, o.Region.Name)
 	}
@@ -375,7 +378,10 @@ func (t *Template) writeData(src sources.Config, row0, headerRows int) error {
 				err = setStyled(f, sh, cell, r.Name, st.fixed)
 			case yearCol:
 				if c.Type == sources.Int {
-					err = f.SetCellValue(sh, cell, atoi(t.opts.Period))
+					var y int
+					if y, err = strconv.Atoi(t.opts.Period); err == nil {
+						err = f.SetCellValue(sh, cell, y)
+					}
 				} else {
 					err = f.SetCellStr(sh, cell, t.opts.Period)
 				}
@@ -486,17 +492,6 @@ func setStyled(f *excelize.File, sheet, cell, v string, style int) error {
 	return f.SetCellStyle(sheet, cell, cell, style)
 }
 
-func atoi(s string) int {
-	n := 0
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return 0
-		}
-		n = n*10 + int(r-'0')
-	}
-	return n
-}
-
 // Fill writes the values of region code's row, by source header: numbers
 // of number columns as numbers. It is how the demo and the tests fill a
 // returned copy; an unknown header or region is an error.
@@ -528,8 +523,4 @@ func (t *Template) Fill(code string, values map[string]string) error {
 	return nil
 }
 
-func parseNumber(v string) (float64, error) {
-	var f float64
-	_, err := fmt.Sscan(v, &f)
-	return f, err
-}
+func parseNumber(v string) (float64, error) { return strconv.ParseFloat(strings.TrimSpace(v), 64) }

@@ -106,9 +106,13 @@ func (m *manyFiles) rowRef(row int64) string {
 	return fmt.Sprintf("%d of %s", r, m.names[i])
 }
 
-// place gives each quarantined row its own file and row number.
+// place gives each quarantined row its own file and row number; a row
+// placed already (its file no longer the pattern) is left as it is.
 func (m *manyFiles) place(q []QRow) {
 	for k := range q {
+		if q[k].File != m.pattern {
+			continue
+		}
 		if i, r := m.where(q[k].Row); i >= 0 {
 			q[k].File, q[k].Row = m.names[i], r
 		}
@@ -178,8 +182,11 @@ type multiReader struct {
 var _ array.RecordReader = (*multiReader)(nil)
 
 // newMultiReader opens the first file that opens; it fails only when none
-// does, with every file's error.
+// does, with every file's error. What m counted of an earlier pass over the
+// files starts again.
 func newMultiReader(ctx context.Context, cfg sources.Config, m *manyFiles) (*multiReader, error) {
+	clear(m.rows)
+	clear(m.regions)
 	r := &multiReader{ctx: ctx, cfg: cfg, m: m, mem: cfg.Allocator, regionIdx: -1}
 	if r.mem == nil {
 		r.mem = memory.DefaultAllocator
