@@ -91,6 +91,9 @@ The file is written to the current folder as PIPELINE-REGION[-YEAR].xlsx unless
 				if opts.Region, opts.Children, err = regionAndChildren(ctx, w.DB(), region); err != nil {
 					return err
 				}
+				if err := checkLevel(ctx, w.DB(), s, opts.Children[0].Code); err != nil {
+					return err
+				}
 				if opts.Labels, err = columnLabels(ctx, w.DB(), s.Target.Table); err != nil {
 					return err
 				}
@@ -176,6 +179,23 @@ ORDER BY code`, code)
 		return r, nil, fmt.Errorf("no region below %s in the region table (load the region codes: grassroots run refdata_region refdata_region_township)", code)
 	}
 	return r, kids, nil
+}
+
+// checkLevel refuses a template whose rows the pipeline would refuse: its
+// region column takes codes of one level (region_level) and the regions
+// below are of another.
+func checkLevel(ctx context.Context, db *sql.DB, s *spec.Spec, child string) error {
+	var level int
+	if err := db.QueryRowContext(ctx, `SELECT level FROM region WHERE code = ?`, child).Scan(&level); err != nil {
+		return nil
+	}
+	for _, c := range s.Source.Columns {
+		if r, ok := s.Validate.Columns[c.Name]; ok && r.RegionLevel != nil && *r.RegionLevel != level && !c.From.IsZero() {
+			return Usagef("pipeline %s takes region codes of level %d (validate.columns.%s.region_level) and the regions below --region are of level %d: give the region one level above its codes",
+				s.Name, *r.RegionLevel, c.Name, level)
+		}
+	}
+	return nil
 }
 
 // columnLabels are the Chinese labels and units of table's columns

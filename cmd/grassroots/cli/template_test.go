@@ -61,6 +61,19 @@ func TestTemplateAndReturns(t *testing.T) {
 			t.Errorf("template output lacks %q:\n%s", want, out)
 		}
 	}
+	// Rows the pipeline would refuse are not offered: districts for a
+	// pipeline of township codes; a pipeline keyed by year needs the year.
+	if code, _, errs := run(t, "", "template", "demo_population_returns", "--region", "310100", "--period", "2024",
+		"--out", filepath.Join(proj, "no.xlsx"), "--project", proj, "--warehouse", wh); code != 2 || !strings.Contains(errs, "codes of level 4") {
+		t.Errorf("template for the districts of 310100: exit %d, %s", code, errs)
+	}
+	if code, _, errs := run(t, "", "template", "demo_population_returns", "--out", filepath.Join(proj, "no.xlsx"),
+		"--project", proj, "--warehouse", wh); code != 1 || !strings.Contains(errs, "--period 2024") {
+		t.Errorf("template without the year: exit %d, %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(proj, "no.xlsx")); err == nil {
+		t.Error("a refused template was written")
+	}
 	f, err := excelize.OpenFile(tplPath)
 	if err != nil {
 		t.Fatal(err)
