@@ -256,3 +256,26 @@ func (g *Generator) writePopulation(dir string) (File, error) {
 	}
 	return f, out.Close()
 }
+
+// TownshipFigures are a township's population figures of one year, as the
+// generator makes them (the audit's deliberate slips left out).
+type TownshipFigures struct {
+	Code, Name                                           string
+	Resident, UrbanResident, Hukou, UrbanHukou, Floating int64
+	AreaKm2                                              float64
+}
+
+// Population returns every township's figures of year y (FirstYear to
+// LastYear), in the generator's township order; nil for another year.
+func (g *Generator) Population(y int) []TownshipFigures {
+	rows, ok := g.pop[y]
+	if !ok {
+		return nil
+	}
+	out := make([]TownshipFigures, len(rows))
+	for i, p := range rows {
+		out[i] = TownshipFigures{Code: g.towns[i].Code, Name: g.towns[i].Name, Resident: p.resident,
+			UrbanResident: p.urbanResident, Hukou: p.hukou, UrbanHukou: p.urbanHukou, Floating: p.floating, AreaKm2: p.areaKm2}
+	}
+	return out
+}

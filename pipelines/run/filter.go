@@ -368,7 +368,7 @@ func (v *validator) filter(rec arrow.RecordBatch) arrow.RecordBatch {
 				for k, i := range v.unique {
 					parts[k] = fmt.Sprintf("%s=%s", v.name(i), v.shown(i, valueKey(v.cells[i].value(r))))
 				}
-				bad[r] = []string{fmt.Sprintf("duplicate key (%s): the same as row %d", strings.Join(parts, ", "), first)}
+				bad[r] = []string{fmt.Sprintf("duplicate key (%s): the same as row %s", strings.Join(parts, ", "), v.rowRef(first))}
 				badRows = append(badRows, r)
 				dups = true
 			}

@@ -41,6 +41,9 @@ type input struct {
 	// outside marks a local input outside the project: messages about it do
 	// not quote its content (see place).
 	outside bool
+	// many are the files a pattern path matched (nil for one input; see
+	// files.go).
+	many *manyFiles
 }
 
 // stageInput makes cfg's input readable once and points cfg at the copy. s
@@ -49,7 +52,20 @@ type input struct {
 // links followed, unless s allows outside inputs (spec.CheckLocal); nothing
 // else is opened. A URL is fetched under cfg.Fetch's timeouts. The bytes
 // hashed or downloaded are counted in pc, which may be nil.
-func stageInput(ctx context.Context, cfg *sources.Config, s *spec.Spec, project string, pc *progress.Counters) (*input, error) {
+func stageInput(ctx context.Context, cfg *sources.Config, s *spec.Spec, project, display string, pc *progress.Counters) (*input, error) {
+	if cfg.URL == "" && !fetch.IsURL(cfg.Path) && spec.IsGlob(cfg.Path) {
+		files, err := s.Glob(project, cfg.Path)
+		if err != nil {
+			return nil, err
+		}
+		in := &input{many: newManyFiles(display, project, files)}
+		for _, f := range files {
+			outside, _ := s.CheckLocal(project, f)
+			in.outside = in.outside || outside
+		}
+		in.pending = in.many.hash
+		return in, nil
+	}
 	if cfg.URL == "" && !fetch.IsURL(cfg.Path) {
 		outside, err := s.CheckLocal(project, cfg.Path)
 		if err != nil {

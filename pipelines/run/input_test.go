@@ -62,7 +62,7 @@ func stageWithin(t *testing.T, s *spec.Spec, proj string) (*input, sources.Confi
 	}
 	done := make(chan result, 1)
 	go func() {
-		in, err := stageInput(context.Background(), &cfg, s, proj, nil)
+		in, err := stageInput(context.Background(), &cfg, s, proj, cfg.Path, nil)
 		done <- result{in, err}
 	}()
 	select {

@@ -10,6 +10,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -278,10 +279,13 @@ func (d *detector) namesColumn(final bool) bool {
 
 // verdict returns an error when the column carries personal data. Values
 // are never quoted in it, only masked.
-func (d *detector) verdict(file, sheet string) error {
+func (d *detector) verdict(file, sheet string, rowRef func(int64) string) error {
 	kinds := d.refused(true)
 	if len(kinds) == 0 {
 		return nil
+	}
+	if rowRef == nil {
+		rowRef = func(n int64) string { return strconv.FormatInt(n, 10) }
 	}
 	var b strings.Builder
 	b.WriteString(file)
@@ -308,7 +312,7 @@ func (d *detector) verdict(file, sheet string) error {
 		if k == kindName && f.text <= f.whole && d.blank > 0 {
 			fmt.Fprintf(&b, "%d others empty or placeholders; ", d.blank)
 		}
-		fmt.Fprintf(&b, "first in row %d: %s)", f.row, f.mask)
+		fmt.Fprintf(&b, "first in row %s: %s)", rowRef(f.row), f.mask)
 	}
 	if inText {
 		b.WriteString(": drop it (pii.drop) or remove them from the source; nothing was loaded")
@@ -371,7 +375,7 @@ func (v *validator) piiVerdict() error {
 	v.maskQuarantined(true)
 	var errs []error
 	for _, i := range v.detectIdx {
-		if err := v.detect[i].verdict(v.file, v.sheet); err != nil {
+		if err := v.detect[i].verdict(v.file, v.sheet, v.rowRef); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -109,7 +109,7 @@ func measure(t *testing.T, what string, cols []textColumn) {
 				c.where, d.values-d.blank, 100*share, len(distinct), f.text)
 		}
 		if kinds := d.refused(true); len(kinds) > 0 {
-			t.Errorf("%s is refused: %v", c.where, d.verdict("", ""))
+			t.Errorf("%s is refused: %v", c.where, d.verdict("", "", nil))
 		}
 	}
 	t.Logf("%s: %d columns, %d values, none refused; the highest share of names %.2f%% (%s), at most %d different names in a column",

@@ -58,6 +58,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"grassroots/pipelines/spec"
@@ -278,7 +279,7 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		return out
 	}
 
-	in, err = stageInput(ctx, &cfg, s, o.Project, pc)
+	in, err = stageInput(ctx, &cfg, s, o.Project, display, pc)
 	if err != nil {
 		return fail(fmt.Errorf("input %s: %w", display, err))
 	}
@@ -339,7 +340,7 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 	for {
 		q, srcRejects = q[:0], 0
 		pc.SetPhase(progress.Reading)
-		v, err = openChecked(loadCtx, s, cfg, validatorConfig{spec: s, mem: o.Mem, salt: salt, file: display, sheet: sheet,
+		v, err = openChecked(loadCtx, s, cfg, in.many, validatorConfig{spec: s, mem: o.Mem, salt: salt, file: display, sheet: sheet,
 			bounds: bounds, q: &q, srcRejects: &srcRejects, progress: pc, spillDir: spillDir(w), repeats: repeats,
 			regions: func(level int) (map[string]bool, error) { return regionCodes(loadCtx, w, level) }})
 		if err != nil {
@@ -389,6 +390,12 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 					return err
 				}
 			}
+			if in.many != nil {
+				in.many.place(q)
+				if err := in.many.record(ctx, tx, out.RunID, q); err != nil {
+					return err
+				}
+			}
 			return insertQuarantine(ctx, tx, out.RunID, q)
 		})
 		v.stop()
@@ -427,10 +434,22 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		// a transaction of its own (the load rolled back).
 		held := HeldBackPrefix + " — " + failureSummary(ctx, in.place(err))
 		qerr := w.Update(bg, func(ctx context.Context, tx *warehouse.Tx) error {
+			if in.many == nil {
+				if err := insertQuarantine(ctx, tx, out.RunID, q); err != nil {
+					return err
+				}
+				return insertHeld(ctx, tx, out.RunID, display, sheet, v.held, held)
+			}
+			in.many.place(q)
 			if err := insertQuarantine(ctx, tx, out.RunID, q); err != nil {
 				return err
 			}
-			return insertHeld(ctx, tx, out.RunID, display, sheet, v.held, held)
+			for i, spans := range in.many.heldByFile(v.held) {
+				if err := insertHeld(ctx, tx, out.RunID, in.many.names[i], sheet, spans, held); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 		if qerr == nil {
 			out.Quarantined = int64(len(q)) + v.Kept()
@@ -512,16 +531,24 @@ func checkInput(ctx context.Context, w *warehouse.Warehouse, s *spec.Spec, force
 
 func (c *inputCheck) wait() { <-c.done }
 
-// openChecked opens the source of cfg and the validator over it; the
-// validator releases the source.
-func openChecked(ctx context.Context, s *spec.Spec, cfg sources.Config, vc validatorConfig) (*validator, error) {
-	src, err := sources.New(cfg.Kind, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("source: %w", err)
-	}
-	rdr, err := src.Open(ctx)
-	if err != nil {
-		return nil, err
+// openChecked opens the source of cfg, or of every file of many, and the
+// validator over it; the validator releases the source.
+func openChecked(ctx context.Context, s *spec.Spec, cfg sources.Config, many *manyFiles, vc validatorConfig) (*validator, error) {
+	var rdr array.RecordReader
+	if many != nil {
+		mr, err := newMultiReader(ctx, cfg, many)
+		if err != nil {
+			return nil, err
+		}
+		rdr, vc.rowRef = mr, many.rowRef
+	} else {
+		src, err := sources.New(cfg.Kind, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("source: %w", err)
+		}
+		if rdr, err = src.Open(ctx); err != nil {
+			return nil, err
+		}
 	}
 	vc.src = rdr
 	v, err := newValidator(vc)

@@ -161,9 +161,12 @@ type validator struct {
 	detectIdx    []int
 
 	file, sheet string
-	q           *[]QRow
-	srcRejects  *int64
-	progress    *progress.Counters
+	// rowRef names a row number in a message (the number itself, or for a
+	// run of many files the row and its file).
+	rowRef     func(int64) string
+	q          *[]QRow
+	srcRejects *int64
+	progress   *progress.Counters
 
 	read int64
 	kept int64
@@ -228,6 +231,7 @@ type validatorConfig struct {
 	salt        []byte
 	regions     func(level int) (map[string]bool, error)
 	file, sheet string
+	rowRef      func(int64) string // nil: the number
 	q           *[]QRow
 	srcRejects  *int64
 	// progress is told the rows quarantined after each batch; may be nil.
@@ -268,6 +272,9 @@ func newValidator(c validatorConfig) (*validator, error) {
 		hash: hasher{salt: c.salt}, file: c.file, sheet: c.sheet, q: c.q, srcRejects: c.srcRejects, progress: c.progress,
 		thres: s.Threshold(), rowIdx: -1, keys: newKeyCheck(c.spillDir, c.repeats)}
 	v.refs.Store(1)
+	if v.rowRef = c.rowRef; v.rowRef == nil {
+		v.rowRef = func(n int64) string { return strconv.FormatInt(n, 10) }
+	}
 	for i, f := range in.Fields() {
 		v.byName[f.Name] = i
 		if f.Name == sources.RowColumn {

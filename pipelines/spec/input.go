@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"grassroots/sources/fetch"
@@ -72,8 +73,65 @@ func (s *Spec) CheckLocal(project, path string) (outside bool, err error) {
 	return !inside, nil
 }
 
+// IsGlob reports whether a source path is a pattern of many files
+// (inputs/returns/*.xlsx): it holds *, ? or [.
+func IsGlob(path string) bool { return strings.ContainsAny(path, "*?[") }
+
+// Glob lists the files a pattern path (see LocalPath) matches, sorted, each
+// checked as CheckLocal checks one input. The folder the pattern starts from
+// must lie inside project unless the spec allows outside inputs. No match is
+// an error naming the pattern.
+func (s *Spec) Glob(project, path string) ([]string, error) {
+	problem := func(format string, a ...any) error {
+		line, col := s.Pos("source.path")
+		return Problem{File: s.File, Line: line, Col: col, Message: "source.path: " + fmt.Sprintf(format, a...)}
+	}
+	if _, err := filepath.Match(path, ""); err != nil {
+		return nil, problem("%q is not a valid pattern: %v", s.Source.Path, err)
+	}
+	if !s.AllowOutsideProject {
+		if project == "" {
+			project = "."
+		}
+		root, err := fetch.Resolve(project)
+		if err != nil {
+			return nil, problem("project folder %s: %v", project, err)
+		}
+		if resolved, inside, err := fetch.Within(root, GlobRoot(path)); err == nil && !inside {
+			return nil, problem("%s leads to %s, outside the project folder %s; a pipeline reads only inputs inside its project "+
+				"unless it sets source.allow_outside_project: true", s.Source.Path, resolved, root)
+		}
+	}
+	files, err := filepath.Glob(path)
+	if err != nil {
+		return nil, problem("%v", err)
+	}
+	if len(files) == 0 {
+		return nil, problem("no file matches %s (in %s)", s.Source.Path, GlobRoot(path))
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		if _, err := s.CheckLocal(project, f); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+// GlobRoot is the folder a pattern starts from: its path up to the first
+// element that holds a pattern character.
+func GlobRoot(path string) string {
+	dir := path
+	for IsGlob(dir) {
+		dir = filepath.Dir(dir)
+	}
+	return dir
+}
+
 // CheckInputs checks the local input of every period the spec runs for (see
-// CheckLocal), as a run in project would open it.
+// CheckLocal), as a run in project would open it. A pattern path is checked
+// for its syntax, its folder and every file it matches now; that it matches
+// none is no problem here (the returns may not be in yet), only for a run.
 func (s *Spec) CheckInputs(project string) Problems {
 	periods := []string{""}
 	if s.UsesPeriod() {
@@ -90,7 +148,15 @@ func (s *Spec) CheckInputs(project string) Problems {
 		if cfg.URL != "" || cfg.Path == "" || fetch.IsURL(cfg.Path) {
 			continue
 		}
-		_, err := s.CheckLocal(project, LocalPath(project, cfg.Path))
+		var err error
+		if IsGlob(cfg.Path) {
+			_, err = s.Glob(project, LocalPath(project, cfg.Path))
+			if p, ok := err.(Problem); ok && strings.Contains(p.Message, "no file matches") {
+				err = nil
+			}
+		} else {
+			_, err = s.CheckLocal(project, LocalPath(project, cfg.Path))
+		}
 		if p, ok := err.(Problem); ok && !seen[p.Message] {
 			seen[p.Message] = true
 			ps = append(ps, p)

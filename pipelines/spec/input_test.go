@@ -112,3 +112,36 @@ func TestInputConfinedEveryPeriod(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A pattern path is checked for its syntax, for its folder and for every
+// file it matches now; that it matches nothing is no problem for lint (the
+// returns may not be in yet), but a run's Glob says so.
+func TestInputPattern(t *testing.T) {
+	proj, outside := project(t)
+	os.Symlink(filepath.Join(outside, "secret.csv"), filepath.Join(proj, "inputs", "zz.csv"))
+	for _, tc := range []struct{ path, want string }{
+		{"inputs/returns/*.csv", ""},
+		{"inputs/p*.csv", ""},
+		{"inputs/[.csv", `source.path: "inputs/[.csv" is not a valid pattern: syntax error in pattern`},
+		{"../outside/*.csv", "source.path: ../outside/*.csv leads to " + outside + ", outside the project folder"},
+		{"inputs/*.csv", "source.path: " + filepath.Join(proj, "inputs", "zz.csv") + " leads to "},
+	} {
+		writeSpec(t, proj, "x", tc.path, "")
+		_, err := Load(proj, "x")
+		if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("path %s: %v, want %q", tc.path, err, tc.want)
+		}
+	}
+	writeSpec(t, proj, "x", "inputs/returns/*.csv", "")
+	s, err := Load(proj, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Glob(proj, LocalPath(proj, s.Source.Path)); err == nil || !strings.Contains(err.Error(), "no file matches inputs/returns/*.csv") {
+		t.Errorf("Glob with no file: %v", err)
+	}
+	files, err := s.Glob(proj, LocalPath(proj, "inputs/p*.csv"))
+	if err != nil || len(files) != 1 || filepath.Base(files[0]) != "pop.csv" {
+		t.Errorf("Glob inputs/p*.csv: %v, %v", files, err)
+	}
+}

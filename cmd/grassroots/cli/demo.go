@@ -75,6 +75,8 @@ own project would run:
                                 and the demo district's (demo_*.yaml)
   DIR/inputs/                   the demo district's input files (示例数据, synthetic:
                                 real township codes, generated figures, a few bad rows)
+  DIR/inputs/returns/           the townships' returns: filled copies of the collection
+                                template (grassroots template demo_population_returns)
   DIR/grassroots.duckdb         the warehouse the pipelines load, with its .salt file
   DIR/reports/                  the report site rendered from it
 

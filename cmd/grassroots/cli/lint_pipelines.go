@@ -74,8 +74,16 @@ func lintPipelines(ctx context.Context, dir string) ([]Problem, error) {
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(dir, p)
 			}
-			if _, err := os.Stat(p); err != nil {
-				at("source.path", "input %s not found", loc)
+			switch {
+			case spec.IsGlob(loc):
+				// The returns may not be in yet: their folder must be.
+				if _, err := os.Stat(spec.GlobRoot(p)); err != nil {
+					at("source.path", "folder %s of the inputs %s not found", spec.GlobRoot(loc), loc)
+				}
+			default:
+				if _, err := os.Stat(p); err != nil {
+					at("source.path", "input %s not found", loc)
+				}
 			}
 		}
 	}

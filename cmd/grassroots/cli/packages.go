@@ -168,7 +168,13 @@ partial.`,
 the home region which years its packages brought, when they were made and
 imported and by whom; with --period, every child region for those years,
 reported or missing. The regions above the reporting ones show as partial
-(for instance 2 of 16 sub-regions) until every child is in.`,
+(for instance 2 of 16 sub-regions) until every child is in.
+
+Then, for each pipeline that reads many returned files (a source path such as
+inputs/returns/*.xlsx, filled copies of grassroots template), its latest
+successful run: which regions directly below the home region returned a file —
+the file, when it came in, rows read, quarantined and loaded for the region —
+and which are missing; a later run that failed is said too.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path, period, format string
 			addWarehouseFlag(fs, &path)
@@ -193,7 +199,10 @@ reported or missing. The regions above the reporting ones show as partial
 					return err
 				}
 				defer w.Close()
-				return status(ctx, e, w, years, format)
+				if err := status(ctx, e, w, years, format); err != nil {
+					return err
+				}
+				return returnsStatus(ctx, e, w, format)
 			}
 		},
 	})
