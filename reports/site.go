@@ -205,6 +205,9 @@ func renderRegions(ctx context.Context, cache *Cache, tmpl *Spec, codes []string
 			defer wg.Done()
 			for i := range next {
 				p, err := buildRegion(ctx, cache, tmpl, codes[i], site, o.Lang)
+				if err == nil {
+					err = addBulletin(ctx, cache, p, o.Lang, o.Bulletin)
+				}
 				if err != nil {
 					fail(fmt.Errorf("region page %s: %w", codes[i], err))
 					continue
