@@ -263,6 +263,7 @@ func prefetch(ctx context.Context, cache *Cache, codes []string) error {
 		func() error { _, err := cache.census(ctx, codes[0]); return err },
 		func() error { _, err := cache.censusAges(ctx, codes[0]); return err },
 		func() error { _, err := cache.catalogue(ctx); return err },
+		func() error { _, err := cache.bulletinFacts(ctx, codes[0]); return err },
 	}
 	errs := make([]error, len(loads))
 	var wg sync.WaitGroup

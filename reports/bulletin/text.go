@@ -214,11 +214,13 @@ func (t *Templates) section(tf templateFile, f *Facts) (Section, error) {
 	return s, nil
 }
 
+var blankLine = regexp.MustCompile(`\n[ \t]*\n`)
+
 // paragraphs splits a template's output at blank lines; the lines of a
 // paragraph are joined without spaces (Chinese text has none).
 func paragraphs(s string) []string {
 	var out []string
-	for _, block := range regexp.MustCompile(`\n[ \t]*\n`).Split(s, -1) {
+	for _, block := range blankLine.Split(s, -1) {
 		var b strings.Builder
 		for _, l := range strings.Split(block, "\n") {
 			b.WriteString(strings.TrimSpace(l))
