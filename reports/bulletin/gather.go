@@ -61,6 +61,13 @@ func Gather(ctx context.Context, db *sql.DB, regions []string, o Options) (map[s
 	return out, nil
 }
 
+// precision is the decimals an indicator's values are published with:
+// its @precision, else the default of sql/indicators.DefaultPrecision (one
+// for rates and pp, none for counts, two otherwise), for a catalogue row
+// written without one.
+const precision = `coalesce(i.precision, CASE WHEN i.unit IN ('%', 'pp') THEN 1
+	WHEN i.unit IN ('persons', 'units', 'count', '人', '个', '家') THEN 0 ELSE 2 END)`
+
 // periodKey orders periods: a year as its last day.
 const periodKey = `(CASE WHEN length(%[1]s.period) = 4 THEN %[1]s.period || '-12-31' ELSE %[1]s.period END)`
 
@@ -89,7 +96,7 @@ func gatherValues(ctx context.Context, db *sql.DB, regions []string, year int, h
 	)
 	SELECT s.region_code, s.indicator, s.period, coalesce(s.year, 0), coalesce(s.vintage, ''), s.value,
 	       coalesce(s.numerator, 'NaN'), coalesce(s.denominator, 'NaN'), s.status, s.is_synthetic, s.newer,
-	       coalesce(i.name_zh, s.indicator), coalesce(i.unit, ''), coalesce(i.direction, ''), coalesce(i.precision, 2),
+	       coalesce(i.name_zh, s.indicator), coalesce(i.unit, ''), coalesce(i.direction, ''), ` + precision + `,
 	       coalesce(st.symbol, ''), CASE WHEN s.status = 'final' THEN '' ELSE coalesce(st.label_zh, s.status) END,
 	       coalesce(c.prev_period, ''), coalesce(c.prev_value, 'NaN'), coalesce(c.years_since_prev, 'NaN'),
 	       coalesce(c.change, 'NaN'), coalesce(c.cagr_pct, 'NaN'),
@@ -177,7 +184,7 @@ func gatherRanks(ctx context.Context, db *sql.DB, regions []string, out map[stri
 		JOIN indicator i ON i.code = s.indicator
 		WHERE s.value IS NOT NULL
 		WINDOW w AS (PARTITION BY s.indicator, s.period, s.vintage, r.parent_code, r.level
-		             ORDER BY round(s.value, coalesce(i.precision, 2)) DESC),
+		             ORDER BY round(s.value, ` + precision + `) DESC),
 		       w_all AS (PARTITION BY s.indicator, s.period, s.vintage, r.parent_code, r.level)
 	) WHERE list_contains($1, region_code)`
 	return scan(ctx, db, "ranks", q, func(rows *sql.Rows) error {
@@ -200,7 +207,7 @@ func gatherRanks(ctx context.Context, db *sql.DB, regions []string, out map[stri
 // report), with the regions directly below that have the same warning.
 func gatherAlerts(ctx context.Context, db *sql.DB, regions []string, year int, hidden func(string, string, string) bool, out map[string]*Facts) error {
 	q := `SELECT a.region_code, a.indicator, coalesce(i.name_zh, a.indicator), a.severity, coalesce(ar.message_zh, ''),
-	       a.period, a.value, a.threshold, coalesce(i.precision, 2), coalesce(i.unit, ''), a.is_synthetic,
+	       a.period, a.value, a.threshold, ` + precision + `, coalesce(i.unit, ''), a.is_synthetic,
 	       (SELECT count(DISTINCT b.region_code) FROM alert b JOIN region rb ON rb.code = b.region_code
 	         WHERE b.indicator = a.indicator AND b.period = a.period AND rb.parent_code = a.region_code),
 	       (SELECT count(DISTINCT s.region_code) FROM indicator_series s JOIN region rs ON rs.code = s.region_code
