@@ -326,3 +326,31 @@ func TestBulletinUsage(t *testing.T) {
 	}
 }
 
+// A value that small cells hide is not in the bulletin: with the threshold
+// at 100, the township's rural members aged 55+ (59 of 130) and its
+// floating members are left out, with their changes; the shares over more
+// members stay.
+func TestBulletinHidesSmallCells(t *testing.T) {
+	dir, _ := sharedDemo(t)
+	w := filepath.Join(t.TempDir(), "w.duckdb")
+	copyFile(t, filepath.Join(dir, "grassroots.duckdb"), w)
+	args := []string{"bulletin", "--warehouse", w, "--region", "310112001", "--text"}
+	mustRun(t, "", "settings", "small_cell_threshold", "1", "--warehouse", w)
+	before := mustRun(t, "", args...)
+	hidden := []string{"农村党员中55岁以上的占", "流动党员占"}
+	for _, s := range hidden {
+		if !strings.Contains(before, s) {
+			t.Fatalf("the township's bulletin has no %s to hide:\n%s", s, before)
+		}
+	}
+	mustRun(t, "", "settings", "small_cell_threshold", "100", "--warehouse", w)
+	after := mustRun(t, "", args...)
+	for _, s := range hidden {
+		if strings.Contains(after, s) {
+			t.Errorf("hidden figure (%s) in the bulletin:\n%s", s, after)
+		}
+	}
+	if !strings.Contains(after, "55岁以上党员占") || !strings.Contains(after, "常住人口城镇化率为") {
+		t.Errorf("figures over more persons are gone too:\n%s", after)
+	}
+}
