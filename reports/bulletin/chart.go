@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/png"
 	"math"
+	"strconv"
 )
 
 // The charts of the Word document are drawn here in pure Go: lines, bars
@@ -33,7 +34,7 @@ func newCanvas(w, h int, lo, hi float64) *canvas {
 	for i := range img.Pix {
 		img.Pix[i] = 255
 	}
-	return &canvas{img: img, left: 40, top: 20, right: w - 20, bott: h - 30, lo: lo, hi: hi}
+	return &canvas{img: img, left: 64, top: 20, right: w - 24, bott: h - 30, lo: lo, hi: hi}
 }
 
 // niceRange widens [lo, hi] to round steps, five gridlines apart.
@@ -97,6 +98,8 @@ func (c *canvas) gridlines(lo, hi, step float64) {
 	for v := lo; v <= hi+step/2; v += step {
 		y := c.y(v)
 		c.line(c.left, y, c.right, y, 1, 0, grid)
+		l := tick(v, step)
+		c.text(c.left-8-labelWidth(l), y-5, l, axis)
 	}
 	c.line(c.left, c.top, c.left, c.bott, 2, 0, axis)
 	c.line(c.left, c.bott, c.right, c.bott, 2, 0, axis)
@@ -134,6 +137,11 @@ func TrendPNG(points []Point, target float64, w, h int) ([]byte, error) {
 	for i := range points {
 		c.line(x(i), c.bott, x(i), c.bott+5, 1, 0, axis) // a tick a value
 	}
+	// The first and the last year under their ticks.
+	for _, i := range []int{0, len(points) - 1} {
+		l := strconv.Itoa(points[i].Year)
+		c.text(min(max(x(i)-labelWidth(l)/2, 0), c.right-labelWidth(l)+8), c.bott+9, l, axis)
+	}
 	if !math.IsNaN(target) {
 		c.line(c.left, c.y(target), c.right, c.y(target), 2, 8, red)
 	}
@@ -146,11 +154,11 @@ func TrendPNG(points []Point, target float64, w, h int) ([]byte, error) {
 	return c.png()
 }
 
-// BarsPNG draws values as horizontal bars, one a row in the given order,
-// the one at mark (−1 for none) in red.
+// BarsPNG draws values as horizontal bars, one a row in the given order and
+// numbered from 1, the one at mark (−1 for none) in red.
 func BarsPNG(values []float64, mark int, w int) ([]byte, error) {
 	row := 24
-	h := 30 + row*len(values)
+	h := 40 + row*len(values)
 	lo, hi := 0.0, 0.0
 	for _, v := range values {
 		lo, hi = math.Min(lo, v), math.Max(hi, v)
@@ -163,6 +171,8 @@ func BarsPNG(values []float64, mark int, w int) ([]byte, error) {
 	}
 	for v := lo; v <= hi+step/2; v += step {
 		c.line(x(v), c.top-10, x(v), c.bott, 1, 0, grid)
+		l := tick(v, step)
+		c.text(x(v)-labelWidth(l)/2, c.bott+8, l, axis)
 	}
 	for i, v := range values {
 		col := barBlue
@@ -171,6 +181,8 @@ func BarsPNG(values []float64, mark int, w int) ([]byte, error) {
 		}
 		y := c.top - 10 + i*row + 4
 		c.rect(x(0), y, x(v), y+row-9, col)
+		l := strconv.Itoa(i + 1) // its place, as the caption numbers the regions
+		c.text(c.left-8-labelWidth(l), y+2, l, axis)
 	}
 	c.line(x(0), c.top-10, x(0), c.bott, 2, 0, axis)
 	return c.png()

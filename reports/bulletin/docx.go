@@ -91,9 +91,13 @@ func NewDocument(ctx context.Context, db *sql.DB, f *Facts, year int, sections [
 		}
 		vals := make([]float64, len(kids))
 		var names []string
+		synthetic := ""
 		for i, k := range kids {
+			if k.Synthetic {
+				synthetic = "（示例数据）"
+			}
 			vals[i] = k.Value
-			names = append(names, k.Name+" "+Fixed(k.Value, x.Precision)+UnitZh(x.Unit))
+			names = append(names, fmt.Sprintf("%d %s %s%s", i+1, k.Name, Fixed(k.Value, x.Precision), UnitZh(x.Unit)))
 		}
 		b, err := BarsPNG(vals, -1, 960)
 		if err != nil {
@@ -101,7 +105,7 @@ func NewDocument(ctx context.Context, db *sql.DB, f *Facts, year int, sections [
 		}
 		n++
 		d.Images = append(d.Images, Image{PNG: b, W: 960, H: 40 + 24*len(vals),
-			Caption: fmt.Sprintf("图%d %s下辖地区%s（%s，从高到低）：%s", n, f.Name, x.Name, When(x), strings.Join(names, "、"))})
+			Caption: fmt.Sprintf("图%d %s下辖地区%s（%s，从高到低）：%s%s", n, f.Name, x.Name, When(x), strings.Join(names, "、"), synthetic)})
 		break
 	}
 	return d, nil

@@ -256,14 +256,14 @@ func scan(ctx context.Context, db *sql.DB, what, q string, each func(*sql.Rows) 
 // ranked bars of the Word document.
 func Children(ctx context.Context, db *sql.DB, region, indicator, period string, hidden func(region, indicator, period string) bool) ([]Child, error) {
 	var out []Child
-	err := scan(ctx, db, "children", `SELECT r.code, r.name, s.value FROM indicator_series s
+	err := scan(ctx, db, "children", `SELECT r.code, r.name, s.value, s.is_synthetic FROM indicator_series s
 		JOIN region r ON r.code = s.region_code
 		LEFT JOIN region p ON p.code = r.parent_code
 		WHERE s.indicator = $2 AND s.period = $3 AND s.value IS NOT NULL
 		  AND (r.parent_code = $1 OR (p.parent_code = $1 AND p.level = 2 AND (p.name IN ('市辖区', '县') OR p.name LIKE '%直辖县级行政区划')))
 		ORDER BY s.value DESC, r.code`, func(rows *sql.Rows) error {
 		var c Child
-		if err := rows.Scan(&c.Code, &c.Name, &c.Value); err != nil {
+		if err := rows.Scan(&c.Code, &c.Name, &c.Value, &c.Synthetic); err != nil {
 			return err
 		}
 		if hidden == nil || !hidden(c.Code, indicator, period) {
@@ -278,4 +278,5 @@ func Children(ctx context.Context, db *sql.DB, region, indicator, period string,
 type Child struct {
 	Code, Name string
 	Value      float64
+	Synthetic  bool
 }
