@@ -197,9 +197,5 @@ func Fixed(x float64, p int) string {
 // Points reports whether the unit's changes are in percentage points.
 func Points(unit string) bool { return unit == "%" || unit == "pp" }
 
-// ChangePrecision is the decimals a change is shown with: a rate's change in
-// percentage points with the rate's own precision, growth in % with one.
-func (x *Fact) ChangePrecision() int { return x.Precision }
-
 // Shown is the value as published: 80.5.
 func (x *Fact) Shown() string { return Fixed(x.Value, x.Precision) }

@@ -22,7 +22,8 @@ type Contents struct {
 
 // ReadDocx reads a .docx the way a consumer resolves it: [Content_Types].xml,
 // the package relationships to the main document, its relationships to the
-// images it embeds. A part that is named but missing is an error.
+// images it embeds. A part that is named but missing, or an XML part that is
+// not well-formed, is an error.
 func ReadDocx(b []byte) (*Contents, error) {
 	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
@@ -45,6 +46,13 @@ func ReadDocx(b []byte) (*Contents, error) {
 	}
 	if _, ok := parts["[Content_Types].xml"]; !ok {
 		return nil, fmt.Errorf("docx: no [Content_Types].xml")
+	}
+	for name, data := range parts {
+		if strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels") {
+			if err := wellFormed(data); err != nil {
+				return nil, fmt.Errorf("docx: %s: %w", name, err)
+			}
+		}
 	}
 	main, err := relTarget(parts, "_rels/.rels", "", "/officeDocument")
 	if err != nil {
@@ -100,6 +108,20 @@ func ReadDocx(b []byte) (*Contents, error) {
 		}
 	}
 	return c, nil
+}
+
+// wellFormed reads every token of an XML part.
+func wellFormed(b []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		_, err := d.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 func attr(t xml.StartElement, local string) string {
