@@ -1,8 +1,10 @@
 package bulletin
 
 import (
+	"archive/zip"
 	"bytes"
 	"image/png"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -105,5 +107,58 @@ func TestTrendPNG(t *testing.T) {
 	}
 	if _, err := TrendPNG([]Point{{"2024", 2024, 70}}, math.NaN(), 400, 200); err != nil {
 		t.Errorf("one point: %v", err)
+	}
+}
+
+// ReadDocx refuses what a consumer could not open: an embedded image that
+// is missing, a part that is not XML.
+func TestReadDocxRefuses(t *testing.T) {
+	img, err := BarsPNG([]float64{1, 2}, -1, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := (&Document{Title: "t", Images: []Image{{PNG: img, W: 100, H: 88, Caption: "图1"}}}).Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	rewrite := func(change func(name string, data []byte) ([]byte, bool)) []byte {
+		z, err := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		zw := zip.NewWriter(&out)
+		for _, f := range z.File {
+			rc, _ := f.Open()
+			data, _ := io.ReadAll(rc)
+			rc.Close()
+			data, keep := change(f.Name, data)
+			if !keep {
+				continue
+			}
+			w, _ := zw.Create(f.Name)
+			w.Write(data)
+		}
+		zw.Close()
+		return out.Bytes()
+	}
+	if _, err := ReadDocx(rewrite(func(string, []byte) ([]byte, bool) { return nil, true })); err == nil {
+		t.Error("empty parts read without error")
+	}
+	noImage := rewrite(func(n string, d []byte) ([]byte, bool) { return d, n != "word/media/image1.png" })
+	if _, err := ReadDocx(noImage); err == nil || !strings.Contains(err.Error(), "image word/media/image1.png (rIdImage1) is missing") {
+		t.Errorf("missing image: %v", err)
+	}
+	broken := rewrite(func(n string, d []byte) ([]byte, bool) {
+		if n == "word/styles.xml" {
+			return d[:len(d)-5], true
+		}
+		return d, true
+	})
+	if _, err := ReadDocx(broken); err == nil || !strings.Contains(err.Error(), "word/styles.xml") {
+		t.Errorf("truncated styles: %v", err)
+	}
+	if _, err := ReadDocx(b.Bytes()); err != nil {
+		t.Errorf("the document itself: %v", err)
 	}
 }
