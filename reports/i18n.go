@@ -7,6 +7,7 @@ var labels = map[string][2]string{
 	"indicator_source":  {"%s（%s）由 grassroots 依据 %s 计算", "%s (%s) computed by grassroots from %s"},
 	"reported_source":   {"数字含下级报送上来的数据包（reported_value）：%s", "Figures include packages reported up from below (reported_value): %s"},
 	"source":            {"来源", "Source"},
+	"bulletin":          {"概述", "Summary"},
 	"sources":           {"来源（%d 项）", "Sources (%d)"},
 	"data_date":         {"数据日期", "Data date"},
 	"synthetic":         {"示例数据 / synthetic", "synthetic / 示例数据"},

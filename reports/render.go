@@ -31,6 +31,7 @@ import (
 	"strings"
 
 	"grassroots/reports/assets"
+	"grassroots/reports/bulletin"
 )
 
 // Options say what to render and where.
@@ -57,6 +58,9 @@ type Options struct {
 	// Template is the region page template; nil for the built-in one
 	// (RegionTemplate).
 	Template *Spec
+	// Bulletin are the templates of the 概述 paragraphs that open every
+	// page (package bulletin); nil for the bundled ones.
+	Bulletin *bulletin.Templates
 }
 
 // Page is one rendered report.
@@ -76,6 +80,9 @@ type Page struct {
 	// Below are the pages of the regions directly below a region's page;
 	// Details the report pages shown for its region.
 	Below, Details []Crumb
+	// Bulletin is the 概述 that opens the page: the region's figures in
+	// words (Chinese pages only).
+	Bulletin []bulletin.Section
 }
 
 // Site is what Render wrote.
@@ -93,14 +100,24 @@ type Site struct {
 // Build reads the warehouse for one report and returns its page, not yet
 // written. region is the resolved region code.
 func Build(ctx context.Context, db *sql.DB, s *Spec, region string, l Lang) (*Page, error) {
-	return build(ctx, NewCache(db, specRegions(s, region)...), s, region, l, nil)
+	cache := NewCache(db, specRegions(s, region)...)
+	p, err := build(ctx, cache, s, region, l, nil)
+	if err != nil {
+		return nil, err
+	}
+	return p, addBulletin(ctx, cache, p, l, nil)
 }
 
 // BuildRegion reads the warehouse for the page of one region drawn from a
 // region template, and returns it, not yet written. Its links lead nowhere:
 // Render links the pages of a site.
 func BuildRegion(ctx context.Context, db *sql.DB, tmpl *Spec, region string, l Lang) (*Page, error) {
-	return buildRegion(ctx, NewCache(db, region), tmpl, region, nil, l)
+	cache := NewCache(db, region)
+	p, err := buildRegion(ctx, cache, tmpl, region, nil, l)
+	if err != nil {
+		return nil, err
+	}
+	return p, addBulletin(ctx, cache, p, l, nil)
 }
 
 // specRegions are the regions a report shows when rendered for region.
@@ -230,6 +247,9 @@ func Render(ctx context.Context, db *sql.DB, specs []*Spec, o Options) (*Site, e
 	for i, s := range specs {
 		p, err := build(ctx, cache, s, regions[i], o.Lang, links)
 		if err != nil {
+			return nil, err
+		}
+		if err := addBulletin(ctx, cache, p, o.Lang, o.Bulletin); err != nil {
 			return nil, err
 		}
 		if links.regionHref(regions[i]) != "" {
@@ -549,6 +569,9 @@ th.group { text-align: center; white-space: normal; border-bottom: 1px solid #ff
 td .bar { display: block; height: 4px; margin-top: 2px; background: #6baed6; min-width: 1px; }
 section.block.long { break-inside: auto; page-break-inside: auto; }
 .noscript { color: var(--accent); font-weight: bold; }
+section.bulletin { margin: 16px 0; font-family: "Noto Serif CJK SC","Source Han Serif SC","SimSun","宋体",serif; font-size: 15px; line-height: 1.8; }
+section.bulletin h3 { font-size: 15px; margin: 8px 0 2px; font-family: "Noto Sans CJK SC","SimHei","黑体",sans-serif; }
+section.bulletin p { text-indent: 2em; margin: 2px 0; text-align: justify; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
   body { max-width: none; padding: 0; }
@@ -558,6 +581,8 @@ section.block.long { break-inside: auto; page-break-inside: auto; }
   nav.top { display: block; font-size: 12px; }
   nav.top .back { display: none; }
   .below { display: none; }
+  section.bulletin { font-size: 11pt; orphans: 2; widows: 2; }
+  section.bulletin h3 { break-after: avoid; page-break-after: avoid; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; page-break-inside: avoid; }
 }
@@ -601,7 +626,12 @@ var pageTmpl = template.Must(template.New("page").Funcs(funcs).Parse(`<!DOCTYPE 
 {{with .Page.Details}}<p class="meta">{{call $.L "details"}}：{{range $i, $d := .}}{{if $i}} · {{end}}<a href="{{$d.Href}}">{{$d.Name}}</a>{{end}}</p>{{end}}
 {{with .Page.Below}}<p class="meta below">{{call $.L "below"}}（{{len .}}）：{{range .}}<a href="{{.Href}}">{{.Name}}</a> {{end}}</p>{{end}}
 </header>
-<p id="noscript" class="noscript" hidden>ECharts did not load: keep the assets/ folder next to this page.</p>
+{{with .Page.Bulletin}}<section class="bulletin" aria-label="{{call $.L "bulletin"}}">
+<h2>{{call $.L "bulletin"}}</h2>
+{{range .}}<h3>{{.Title}}</h3>
+{{range .Paragraphs}}<p>{{.}}</p>
+{{end}}{{end}}</section>
+{{end}}<p id="noscript" class="noscript" hidden>ECharts did not load: keep the assets/ folder next to this page.</p>
 {{if and .Page.IsRegion (not .Blocks)}}<p class="empty">{{printf (call .L "no_data") .Page.Region.Name}}</p>
 {{end}}{{range .Blocks}}
 <section class="block{{if and .Table .Table.Long}} long{{end}}" data-kind="{{.Kind}}">

@@ -205,6 +205,9 @@ func renderRegions(ctx context.Context, cache *Cache, tmpl *Spec, codes []string
 			defer wg.Done()
 			for i := range next {
 				p, err := buildRegion(ctx, cache, tmpl, codes[i], site, o.Lang)
+				if err == nil {
+					err = addBulletin(ctx, cache, p, o.Lang, o.Bulletin)
+				}
 				if err != nil {
 					fail(fmt.Errorf("region page %s: %w", codes[i], err))
 					continue
@@ -260,6 +263,7 @@ func prefetch(ctx context.Context, cache *Cache, codes []string) error {
 		func() error { _, err := cache.census(ctx, codes[0]); return err },
 		func() error { _, err := cache.censusAges(ctx, codes[0]); return err },
 		func() error { _, err := cache.catalogue(ctx); return err },
+		func() error { _, err := cache.bulletinFacts(ctx, codes[0]); return err },
 	}
 	errs := make([]error, len(loads))
 	var wg sync.WaitGroup

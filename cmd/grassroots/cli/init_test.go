@@ -121,6 +121,18 @@ func TestInitProjectThenReport(t *testing.T) {
 			t.Errorf("region-310000.html has no %q", want)
 		}
 	}
+	if !strings.Contains(string(page), "全市常住人口城镇化率为89.30%") {
+		t.Error("region-310000.html does not open with the bulletin's urbanisation paragraph")
+	}
+	// The department's own wording replaces the bundled paragraph.
+	own := `{{define "title"}}城镇化{{end}}{{with fact "urban.rate_census"}}本市城镇化率{{val .}}（本部门措辞）。{{end}}`
+	if err := os.WriteFile(filepath.Join("reports", "bulletin", "01_urbanisation.tmpl"), []byte(own), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "", "report")
+	if page, _ = os.ReadFile(filepath.Join("site", "region-310000.html")); !strings.Contains(string(page), "本市城镇化率89.30%（本部门措辞）。") {
+		t.Error("report did not take the project's reports/bulletin/01_urbanisation.tmpl")
+	}
 	if _, err := os.Stat(filepath.Join("site", "district.html")); err == nil {
 		t.Error("a project without registers got the district report")
 	}

@@ -11,6 +11,7 @@ import (
 	piperun "grassroots/pipelines/run"
 	"grassroots/pipelines/spec"
 	"grassroots/reports"
+	"grassroots/reports/bulletin"
 	"grassroots/sql/indicators"
 	"grassroots/sql/warehouse"
 )
@@ -54,9 +55,13 @@ func refreshAfterRun(e *Env, project string) piperun.RefreshFunc {
 		}
 		if names := s.Refresh.Reports; len(names) > 0 {
 			specs, err := selectReports(names)
+			var tmpl *bulletin.Templates
+			if err == nil {
+				tmpl, err = projectBulletin(project)
+			}
 			if err == nil {
 				out := filepath.Join(project, "site")
-				_, err = reports.Render(ctx, w.DB(), specs, reports.Options{Out: out, Lang: reports.Zh})
+				_, err = reports.Render(ctx, w.DB(), specs, reports.Options{Out: out, Lang: reports.Zh, Bulletin: tmpl})
 				e.Log.Debug("reports refreshed", "pipeline", s.Name, "site", out)
 			}
 			if err != nil {

@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
 	"grassroots/reports"
+	"grassroots/reports/bulletin"
 	"grassroots/sql/warehouse"
 )
 
@@ -94,7 +96,11 @@ figures are marked "真实数据".`,
 				}
 				sitePages := region != "" && len(args) == 0
 				start := time.Now()
-				o := reports.Options{Out: out, Region: region, SingleFile: single, Lang: l}
+				tmpl, err := projectBulletin(e.projectDir(""))
+				if err != nil {
+					return err
+				}
+				o := reports.Options{Out: out, Region: region, SingleFile: single, Lang: l, Bulletin: tmpl}
 				if sitePages {
 					depth := reports.AllLevels
 					if region == reports.CountryCode && !all {
@@ -115,6 +121,12 @@ figures are marked "真实数据".`,
 			}
 		},
 	})
+}
+
+// projectBulletin loads the bulletin templates: the bundled ones, each
+// replaced by a file of the same name in the project's reports/bulletin.
+func projectBulletin(project string) (*bulletin.Templates, error) {
+	return bulletin.Load(filepath.Join(project, bulletin.Dir))
 }
 
 var regionCodeRE = regexp.MustCompile(`^(\d{6}|\d{9}|\d{12})$`)

@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"grassroots/reports"
+	"grassroots/reports/bulletin"
+)
+
+func init() {
+	register(&Command{
+		Name:    "bulletin",
+		Summary: "write a region's statistical bulletin (统计公报-style paragraphs, figures and charts) as a Word document",
+		Help: `Writes the region's bulletin for the year as a .docx: a title, the paragraphs that
+open its report page (城镇化, 人口年龄, 党员队伍, 组织覆盖, 预警 — each section only where
+the warehouse has its figures), a table of the figures they cite (指标, 数值, 单位,
+状态, 比上年) and the charts as images with their captions.
+
+Every number in the text is an indicator value as published (its precision, its
+status: 快报数, 修订数 …; synthetic figures are marked 示例数据), its change on the
+previous period (percentage points for rates), its rank among the regions with
+the same parent, or its target status as grassroots indicators show gives it.
+The wording comes from templates (Go text/template), one file a section: the
+bundled ones, replaced by files of the same name in the project's
+reports/bulletin/ or in --templates DIR, so a department can edit them.
+grassroots lint checks that they parse.
+
+--region defaults to the warehouse's home region, --year to the latest year with
+data; --text prints the paragraphs instead of writing a document.`,
+		Setup: func(fs *flag.FlagSet) Runner {
+			var path, region, out, project, templates string
+			var year int
+			var text bool
+			addWarehouseFlag(fs, &path)
+			fs.StringVar(&region, "region", "", "region code (default: the warehouse's home region)")
+			fs.IntVar(&year, "year", 0, "year of the bulletin (default: the latest with data)")
+			fs.StringVar(&out, "out", "", "the .docx to write (default: bulletin-REGION-YEAR.docx)")
+			fs.StringVar(&project, "project", "", "project folder: its reports/bulletin/*.tmpl replace the bundled templates\n(default: the project the current folder is in)")
+			fs.StringVar(&templates, "templates", "", "folder of bulletin templates (*.tmpl), instead of the project's reports/bulletin")
+			fs.BoolVar(&text, "text", false, "print the paragraphs on standard output instead of writing a document")
+			return func(ctx context.Context, e *Env, args []string) error {
+				if len(args) > 0 {
+					return Usagef("bulletin takes no arguments (use --region and --year)")
+				}
+				if region != "" && !regionCodeRE.MatchString(region) {
+					return Usagef("--region %q: want a 6-, 9- or 12-digit region code", region)
+				}
+				if year < 0 || (year > 0 && year < 1900) {
+					return Usagef("--year %d: want a year such as 2024", year)
+				}
+				if text && out != "" {
+					return Usagef("--text prints the paragraphs: give no --out")
+				}
+				dir := templates
+				if dir == "" {
+					dir = filepath.Join(e.projectDir(project), bulletin.Dir)
+				} else if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+					return Usagef("--templates %s: not a folder", dir)
+				}
+				tmpl, err := bulletin.Load(dir)
+				if err != nil {
+					return err
+				}
+				w, err := e.openRead(ctx, e.warehousePath(path))
+				if err != nil {
+					return err
+				}
+				defer w.Close()
+				if region == "" {
+					if region, err = w.Home(ctx); err != nil {
+						return err
+					}
+				}
+				f, err := reports.BulletinFacts(ctx, w.DB(), region, year)
+				if err != nil {
+					return err
+				}
+				if year == 0 {
+					year = f.LatestYear()
+				}
+				if len(f.Facts) == 0 {
+					return fmt.Errorf("region %s (%s) has no indicator values%s: nothing to write", region, shown(f.Name), upTo(year))
+				}
+				sections, err := tmpl.Write(f)
+				if err != nil {
+					return err
+				}
+				if text {
+					for _, s := range sections {
+						fmt.Fprintln(e.Stdout, s.Title)
+						for _, p := range s.Paragraphs {
+							fmt.Fprintln(e.Stdout, "  "+p)
+						}
+					}
+					return nil
+				}
+				hidden, err := reports.HiddenValue(ctx, w.DB())
+				if err != nil {
+					return err
+				}
+				doc, err := bulletin.NewDocument(ctx, w.DB(), f, year, sections, hidden)
+				if err != nil {
+					return err
+				}
+				if out == "" {
+					out = fmt.Sprintf("bulletin-%s-%d.docx", region, year)
+				}
+				if err := doc.WriteFile(out); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.Stdout, "wrote %s: %s %d, %d sections, %d figures, %d charts\n", shown(out), shown(f.Name), year,
+					len(sections), len(doc.Figures), len(doc.Images))
+				return nil
+			}
+		},
+	})
+}
+
+func upTo(year int) string {
+	if year == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" up to %d", year)
+}

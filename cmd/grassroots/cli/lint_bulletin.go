@@ -1,0 +1,29 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+
+	"grassroots/reports/bulletin"
+)
+
+func init() {
+	registerLinter("bulletin", lintBulletin)
+}
+
+// lintBulletin checks the bulletin templates: the bundled ones and the
+// project's reports/bulletin/*.tmpl that replace or add to them parse, each
+// defines its title, and none explains a figure (由于, 因为 …).
+func lintBulletin(ctx context.Context, dir string) ([]Problem, error) {
+	var problems []Problem
+	for _, err := range bulletin.Check(filepath.Join(dir, bulletin.Dir)) {
+		var te *bulletin.TemplateError
+		if errors.As(err, &te) {
+			problems = append(problems, Problem{Path: te.Path, Line: te.Line, Message: te.Msg})
+			continue
+		}
+		problems = append(problems, Problem{Path: bulletin.Dir, Message: err.Error()})
+	}
+	return problems, nil
+}

@@ -1,0 +1,282 @@
+package bulletin
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+)
+
+// Options say what Gather reads.
+type Options struct {
+	// Year is the last year to read (0: the latest with data). A region's
+	// fact of an indicator is its latest value up to that year.
+	Year int
+	// Hidden reports a value that is not published (a small cell: see
+	// package suppress); such values are left out, and so is a change
+	// from one. Nil hides nothing.
+	Hidden func(region, indicator, period string) bool
+}
+
+// Gather reads the facts of each region from the warehouse: the views
+// indicator_series and indicator_newer (a region's series, and the newer
+// values of the next vintage), indicator_change, indicator_target_status,
+// the ranks among the regions with the same parent, and the alerts. One
+// query of each for all the regions.
+func Gather(ctx context.Context, db *sql.DB, regions []string, o Options) (map[string]*Facts, error) {
+	out := map[string]*Facts{}
+	if len(regions) == 0 {
+		return out, nil
+	}
+	hidden := o.Hidden
+	if hidden == nil {
+		hidden = func(string, string, string) bool { return false }
+	}
+	err := scan(ctx, db, "regions", `SELECT r.code, r.name, r.level FROM region r WHERE list_contains(?, r.code)`,
+		func(rows *sql.Rows) error {
+			f := &Facts{Year: o.Year, Facts: map[string]*Fact{}}
+			if err := rows.Scan(&f.Region, &f.Name, &f.Level); err != nil {
+				return err
+			}
+			out[f.Region] = f
+			return nil
+		}, regions)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range regions {
+		if out[r] == nil {
+			return nil, fmt.Errorf("bulletin: region %s is not in the region table", r)
+		}
+	}
+	if err := gatherValues(ctx, db, regions, o.Year, hidden, out); err != nil {
+		return nil, err
+	}
+	if err := gatherRanks(ctx, db, regions, out); err != nil {
+		return nil, err
+	}
+	if err := gatherAlerts(ctx, db, regions, o.Year, hidden, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// precision is the decimals an indicator's values are published with:
+// its @precision, else the default of sql/indicators.DefaultPrecision (one
+// for rates and pp, none for counts, two otherwise), for a catalogue row
+// written without one.
+const precision = `coalesce(i.precision, CASE WHEN i.unit IN ('%', 'pp') THEN 1
+	WHEN i.unit IN ('persons', 'units', 'count', '人', '个', '家') THEN 0 ELSE 2 END)`
+
+// periodKey orders periods: a year as its last day.
+const periodKey = `(CASE WHEN length(%[1]s.period) = 4 THEN %[1]s.period || '-12-31' ELSE %[1]s.period END)`
+
+// gatherValues reads every region's series with the change and the target
+// status of each value, and keeps the latest value of each indicator as
+// its fact.
+func gatherValues(ctx context.Context, db *sql.DB, regions []string, year int, hidden func(string, string, string) bool, out map[string]*Facts) error {
+	q := `WITH s AS (
+		SELECT v.indicator, v.region_code, v.period, v.year, v.vintage, v.value, v.numerator, v.denominator,
+		       coalesce(v.status, 'final') AS status, v.is_synthetic, false AS newer
+		FROM indicator_series v WHERE list_contains($1, v.region_code)
+		UNION ALL
+		SELECT n.indicator, n.region_code, n.period, n.year, n.vintage, n.value, n.numerator, n.denominator,
+		       coalesce(n.status, 'final'), n.is_synthetic, true
+		FROM indicator_newer n WHERE list_contains($1, n.region_code)
+	), c AS (
+		SELECT ch.* FROM indicator_change ch JOIN s ON s.indicator = ch.indicator AND s.region_code = ch.region_code
+		 AND s.period = ch.period AND s.vintage IS NOT DISTINCT FROM ch.vintage AND s.value = ch.value
+		QUALIFY row_number() OVER (PARTITION BY ch.indicator, ch.region_code, ch.period, ch.vintage
+		                           ORDER BY ch.prev_period = ch.period, ch.prev_period DESC) = 1
+	), t AS (
+		SELECT ts.* FROM indicator_target_status ts WHERE list_contains($1, ts.region_code)
+		QUALIFY row_number() OVER (PARTITION BY ts.indicator, ts.region_code, ts.vintage, ts.period
+		        ORDER BY CASE WHEN ts.target_year >= ts.year THEN 0 WHEN ts.target_year IS NULL THEN 1 ELSE 2 END,
+		                 abs(ts.target_year - ts.year)) = 1
+	)
+	SELECT s.region_code, s.indicator, s.period, coalesce(s.year, 0), coalesce(s.vintage, ''), s.value,
+	       coalesce(s.numerator, 'NaN'), coalesce(s.denominator, 'NaN'), s.status, s.is_synthetic, s.newer,
+	       coalesce(i.name_zh, s.indicator), coalesce(i.unit, ''), coalesce(i.direction, ''), ` + precision + `,
+	       coalesce(st.symbol, ''), CASE WHEN s.status = 'final' THEN '' ELSE coalesce(st.label_zh, s.status) END,
+	       coalesce(c.prev_period, ''), coalesce(c.prev_value, 'NaN'), coalesce(c.years_since_prev, 'NaN'),
+	       coalesce(c.change, 'NaN'), coalesce(c.cagr_pct, 'NaN'),
+	       coalesce(t.target_value, 'NaN'), coalesce(t.target_year, 0), coalesce(t.target_source, ''),
+	       coalesce(t.status, ''), coalesce(t.distance, 'NaN'), coalesce(t.projected_year, 0)
+	FROM s JOIN indicator i ON i.code = s.indicator
+	LEFT JOIN observation_status st ON st.code = s.status
+	LEFT JOIN c ON c.indicator = s.indicator AND c.region_code = s.region_code AND c.period = s.period
+	 AND c.vintage IS NOT DISTINCT FROM s.vintage
+	LEFT JOIN t ON t.indicator = s.indicator AND t.region_code = s.region_code AND t.period = s.period
+	 AND t.vintage IS NOT DISTINCT FROM s.vintage
+	WHERE s.value IS NOT NULL AND ($2 = 0 OR s.year <= $2)
+	ORDER BY s.region_code, s.indicator, s.newer, ` + fmt.Sprintf(periodKey, "s")
+	return scan(ctx, db, "indicator values", q, func(rows *sql.Rows) error {
+		var x Fact
+		var newer bool
+		var prevPeriod, tSource, tStatus string
+		var prev, years, diff, growth, tValue, tDistance float64
+		var tYear, tProjected int
+		if err := rows.Scan(&x.Region, &x.Indicator, &x.Period, &x.Year, &x.Vintage, &x.Value,
+			&x.Numerator, &x.Denominator, &x.Status, &x.Synthetic, &newer,
+			&x.Name, &x.Unit, &x.Direction, &x.Precision, &x.Symbol, &x.StatusZh,
+			&prevPeriod, &prev, &years, &diff, &growth,
+			&tValue, &tYear, &tSource, &tStatus, &tDistance, &tProjected); err != nil {
+			return err
+		}
+		f := out[x.Region]
+		if hidden(x.Region, x.Indicator, x.Period) {
+			return nil
+		}
+		old := f.Facts[x.Indicator]
+		// The series comes first, then any newer values of the next
+		// vintage: the fact is the last row read, its series the series.
+		if old != nil {
+			x.Series = old.Series
+		}
+		if !newer {
+			x.Series = append(x.Series, Point{Period: x.Period, Year: x.Year, Value: x.Value})
+		}
+		if prevPeriod != "" && !math.IsNaN(diff) && prevPeriod != x.Period && !hidden(x.Region, x.Indicator, prevPeriod) {
+			x.Change = &Change{PrevPeriod: prevPeriod, PrevYear: yearOf(prevPeriod), Prev: prev, Years: years, Diff: diff, Growth: growth}
+		}
+		if tStatus != "" && !math.IsNaN(tValue) {
+			x.Target = &Target{Value: tValue, Year: tYear, Source: tSource, Status: tStatus, Distance: tDistance,
+				ProjectedYear: tProjected, Reached: tStatus == "reached"}
+		}
+		x.RegionName = f.Name
+		f.Facts[x.Indicator] = &x
+		return nil
+	}, regions, year)
+}
+
+func yearOf(period string) int {
+	y := 0
+	for i := 0; i < len(period) && i < 4; i++ {
+		if period[i] < '0' || period[i] > '9' {
+			return 0
+		}
+		y = y*10 + int(period[i]-'0')
+	}
+	return y
+}
+
+// peerKinds name the regions of a level when they are ranked.
+var peerKinds = map[int]string{1: "省份", 2: "地级区划", 3: "区县", 4: "街道（乡镇）", 5: "村（社区）"}
+
+// gatherRanks ranks each fact among the values of the regions with the same
+// parent and level, for the same indicator, period and vintage: highest
+// first, as published (values equal at the indicator's precision share a
+// place).
+func gatherRanks(ctx context.Context, db *sql.DB, regions []string, out map[string]*Facts) error {
+	q := `WITH par AS (
+		SELECT DISTINCT parent_code FROM region WHERE list_contains($1, code) AND parent_code IS NOT NULL AND parent_code <> code
+	)
+	SELECT * FROM (
+		SELECT s.region_code, s.indicator, s.period, coalesce(s.vintage, '') AS vintage,
+		       rank() OVER w AS n, count(*) OVER w_all AS of, r.level,
+		       CASE WHEN (p.name IN ('市辖区', '县') OR p.name LIKE '%直辖县级行政区划') AND gp.name IS NOT NULL
+		            THEN gp.name ELSE p.name END AS parent_name
+		FROM indicator_series s
+		JOIN region r ON r.code = s.region_code
+		JOIN par ON par.parent_code = r.parent_code
+		JOIN region p ON p.code = r.parent_code
+		LEFT JOIN region gp ON gp.code = p.parent_code
+		JOIN indicator i ON i.code = s.indicator
+		WHERE s.value IS NOT NULL
+		WINDOW w AS (PARTITION BY s.indicator, s.period, s.vintage, r.parent_code, r.level
+		             ORDER BY round(s.value, ` + precision + `) DESC),
+		       w_all AS (PARTITION BY s.indicator, s.period, s.vintage, r.parent_code, r.level)
+	) WHERE list_contains($1, region_code)`
+	return scan(ctx, db, "ranks", q, func(rows *sql.Rows) error {
+		var region, ind, period, vintage, parent string
+		var n, of, level int
+		if err := rows.Scan(&region, &ind, &period, &vintage, &n, &of, &level, &parent); err != nil {
+			return err
+		}
+		x := out[region].Facts[ind]
+		if x == nil || x.Period != period || x.Vintage != vintage || of < 2 {
+			return nil
+		}
+		x.Rank = &Rank{N: n, Of: of, ParentName: parent, Kind: peerKinds[level]}
+		return nil
+	}, regions)
+}
+
+// gatherAlerts reads the early warnings raised on each region's latest
+// value of an indicator (not the audit's findings, which are in the audit
+// report), with the regions directly below that have the same warning.
+func gatherAlerts(ctx context.Context, db *sql.DB, regions []string, year int, hidden func(string, string, string) bool, out map[string]*Facts) error {
+	q := `SELECT a.region_code, a.indicator, coalesce(i.name_zh, a.indicator), a.severity, coalesce(ar.message_zh, ''),
+	       a.period, a.value, a.threshold, ` + precision + `, coalesce(i.unit, ''), a.is_synthetic,
+	       (SELECT count(DISTINCT b.region_code) FROM alert b JOIN region rb ON rb.code = b.region_code
+	         WHERE b.indicator = a.indicator AND b.period = a.period AND rb.parent_code = a.region_code),
+	       (SELECT count(DISTINCT s.region_code) FROM indicator_series s JOIN region rs ON rs.code = s.region_code
+	         WHERE s.indicator = a.indicator AND s.period = a.period AND rs.parent_code = a.region_code AND s.value IS NOT NULL)
+	FROM alert a JOIN indicator i ON i.code = a.indicator
+	LEFT JOIN alert_rule ar ON ar.indicator = a.indicator AND ar.comparator = a.comparator AND ar.threshold = a.threshold
+	WHERE list_contains($1, a.region_code) AND a.indicator NOT LIKE 'audit:%' AND a.value IS NOT NULL
+	  AND ($2 = 0 OR CAST(left(a.period, 4) AS INTEGER) <= $2)
+	ORDER BY a.region_code, CASE a.severity WHEN 'critical' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END, a.indicator`
+	return scan(ctx, db, "alerts", q, func(rows *sql.Rows) error {
+		var region string
+		var a Alert
+		if err := rows.Scan(&region, &a.Indicator, &a.Name, &a.Severity, &a.Rule, &a.Period, &a.Value, &a.Threshold, &a.Precision,
+			&a.Unit, &a.Synthetic, &a.Below, &a.BelowOf); err != nil {
+			return err
+		}
+		// Only a warning on the value the bulletin speaks of.
+		if x := out[region].Facts[a.Indicator]; x == nil || x.Period != a.Period || hidden(region, a.Indicator, a.Period) {
+			return nil
+		}
+		out[region].Alerts = append(out[region].Alerts, &a)
+		return nil
+	}, regions, year)
+}
+
+// scan runs q and calls each for every row.
+func scan(ctx context.Context, db *sql.DB, what, q string, each func(*sql.Rows) error, args ...any) error {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("bulletin: %s: %w", what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return fmt.Errorf("bulletin: %s: %w", what, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("bulletin: %s: %w", what, err)
+	}
+	return nil
+}
+
+// Children are the values of indicator in period of the regions directly
+// below region (through a 市辖区 placeholder), highest first, for the
+// ranked bars of the Word document.
+func Children(ctx context.Context, db *sql.DB, region, indicator, period string, hidden func(region, indicator, period string) bool) ([]Child, error) {
+	var out []Child
+	err := scan(ctx, db, "children", `SELECT r.code, r.name, s.value, s.is_synthetic FROM indicator_series s
+		JOIN region r ON r.code = s.region_code
+		LEFT JOIN region p ON p.code = r.parent_code
+		WHERE s.indicator = $2 AND s.period = $3 AND s.value IS NOT NULL
+		  AND (r.parent_code = $1 OR (p.parent_code = $1 AND p.level = 2 AND (p.name IN ('市辖区', '县') OR p.name LIKE '%直辖县级行政区划')))
+		ORDER BY s.value DESC, r.code`, func(rows *sql.Rows) error {
+		var c Child
+		if err := rows.Scan(&c.Code, &c.Name, &c.Value, &c.Synthetic); err != nil {
+			return err
+		}
+		if hidden == nil || !hidden(c.Code, indicator, period) {
+			out = append(out, c)
+		}
+		return nil
+	}, region, indicator, period)
+	return out, err
+}
+
+// Child is a value of a region below.
+type Child struct {
+	Code, Name string
+	Value      float64
+	Synthetic  bool
+}
