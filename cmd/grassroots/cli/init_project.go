@@ -19,12 +19,16 @@ import (
 
 // loadReference loads the reference data embedded in the binary into w
 // through its pipelines, written into project's pipelines folder (a
-// temporary folder when there is no project), as grassroots run would run
-// them: an unchanged file is skipped. When anything was loaded, or the
+// temporary folder when there is no project) where the analyst has not
+// changed them, as grassroots run would run them: an unchanged file is
+// skipped. When anything was loaded, or the
 // warehouse has no indicator values yet, the bundled targets are written and
 // every indicator computed and audited.
 func loadReference(ctx context.Context, e *Env, w *warehouse.Warehouse, project string) error {
 	dir := project
+	var specs []pipelines.Spec
+	var kept []string
+	var err error
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "grassroots-reference-")
 		if err != nil {
@@ -32,12 +36,17 @@ func loadReference(ctx context.Context, e *Env, w *warehouse.Warehouse, project 
 		}
 		defer os.RemoveAll(tmp)
 		dir = tmp
-	}
-	specs, err := pipelines.WriteReference(dir)
-	if err != nil {
+		specs, err = pipelines.WriteReference(dir)
+		if err != nil {
+			return err
+		}
+	} else if specs, kept, err = pipelines.SyncReference(dir); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.Stdout, "reference data (published figures; sources in pipelines/refdata/README.md):")
+	for _, k := range kept {
+		fmt.Fprintf(e.Stdout, "  kept %s: changed in the project since init wrote it, so not replaced by this version's\n", k)
+	}
 	var loaded int64
 	var failed []error
 	for _, ps := range specs {
