@@ -108,7 +108,7 @@ func TestInitProjectThenReport(t *testing.T) {
 
 	t.Chdir("shanghai")
 	out = mustRun(t, "", "report")
-	if !strings.Contains(out, "region pages: 1 provinces, 16 counties") {
+	if !strings.Contains(out, "region pages: 1 province, 16 counties") {
 		t.Errorf("report in the project printed:\n%s", out)
 	}
 	page, err := os.ReadFile(filepath.Join("site", "region-310000.html"))

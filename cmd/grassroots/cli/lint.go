@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Problem is one thing lint found: where (path:line:col) and what.
@@ -80,9 +82,16 @@ if there is any. DIR (or --project, as run takes it) is the project folder
 					fmt.Fprintln(e.Stdout, p)
 				}
 				if len(all) > 0 {
+					if len(all) == 1 {
+						return errors.New("1 problem")
+					}
 					return fmt.Errorf("%d problems", len(all))
 				}
-				fmt.Fprintf(e.Stdout, "ok: %d checks, no problems\n", len(linters))
+				var names []string
+				for _, l := range linters {
+					names = append(names, l.name)
+				}
+				fmt.Fprintf(e.Stdout, "ok: %s checked, no problems\n", strings.Join(names, ", "))
 				return nil
 			}
 		},

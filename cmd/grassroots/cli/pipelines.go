@@ -77,6 +77,7 @@ func outcomesResult(outs []piperun.Outcome) *Result {
 	res := &Result{
 		Columns: []string{"run", "pipeline", "period", "status", "read", "loaded", "quarantined", "replaced", "seconds", "note"},
 		Types:   []string{"BIGINT", "VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "DOUBLE", "VARCHAR"},
+		Blank:   true, // a run with nothing to say has an empty note, not NULL
 	}
 	for _, o := range outs {
 		var note any

@@ -235,7 +235,9 @@ func printSite(e *Env, site *reports.Site, took time.Duration) {
 	}
 	var parts []string
 	for lv := 0; lv <= 5; lv++ {
-		if n := levels[lv]; n > 0 {
+		if n := levels[lv]; n == 1 {
+			parts = append(parts, fmt.Sprintf("1 %s", levelWord[lv]))
+		} else if n > 1 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, levelWords[lv]))
 		}
 	}
@@ -247,5 +249,8 @@ func printSite(e *Env, site *reports.Site, took time.Duration) {
 	fmt.Fprintf(e.Stdout, "%d region pages and %d reports in %.2fs: %s\n", len(site.Regions), len(site.Pages), took.Seconds(), shown(site.Index))
 }
 
-// levelWords name the region levels in the summary.
-var levelWords = map[int]string{0: "country", 1: "provinces", 2: "prefectures", 3: "counties", 4: "townships", 5: "villages"}
+// levelWords name the region levels in the summary; levelWord one of them.
+var (
+	levelWords = map[int]string{0: "countries", 1: "provinces", 2: "prefectures", 3: "counties", 4: "townships", 5: "villages"}
+	levelWord  = map[int]string{0: "country", 1: "province", 2: "prefecture", 3: "county", 4: "township", 5: "village"}
+)
