@@ -198,12 +198,41 @@ func reportsInside(ctx context.Context, db *sql.DB, specs []*reports.Spec, regio
 				continue
 			}
 			r = focus
+			// A report of the county's registers that has nothing to
+			// show there (a project with population returns and no
+			// member register) is left out rather than drawn empty.
+			if ok, err := hasValues(ctx, db, s, r); err != nil {
+				return nil, err
+			} else if !ok {
+				continue
+			}
 		}
 		if reports.Inside(r, region) {
 			out = append(out, s)
 		}
 	}
 	return out, nil
+}
+
+// hasValues says whether any indicator a report's charts name has a value
+// in region or below it (true for a report that names none).
+func hasValues(ctx context.Context, db *sql.DB, s *reports.Spec, region string) (bool, error) {
+	var codes []any
+	var marks []string
+	for _, c := range s.Charts {
+		for _, code := range c.Indicators {
+			codes = append(codes, code)
+			marks = append(marks, "?")
+		}
+	}
+	if len(codes) == 0 {
+		return true, nil
+	}
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM indicator_value WHERE indicator IN (`+strings.Join(marks, ", ")+`)
+		AND (region_code = ? OR region_code IN (SELECT code FROM region_ancestor WHERE ancestor = ?))`,
+		append(codes, region, region)...).Scan(&n)
+	return n > 0, err
 }
 
 func printSite(e *Env, site *reports.Site, took time.Duration) {
