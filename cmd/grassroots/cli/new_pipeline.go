@@ -203,7 +203,6 @@ func nameFromFile(file, table string) (string, error) {
 	return s, nil
 }
 
-
 // inputPath is the input as the spec names it: a URL as given, a file
 // relative to the project folder, or — outside the project — its absolute
 // path, with outside set.
