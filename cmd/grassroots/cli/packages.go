@@ -208,12 +208,12 @@ With --format csv or json, status writes one table: the packages, or with
 				}
 				defer w.Close()
 				if returnsOnly {
-					return returnsStatus(ctx, e, w, years, format)
+					return returnsStatus(ctx, e, w, years, format, true)
 				}
 				if err := status(ctx, e, w, years, format); err != nil || machine(format) {
 					return err
 				}
-				return returnsStatus(ctx, e, w, years, format)
+				return returnsStatus(ctx, e, w, years, format, false)
 			}
 		},
 	})

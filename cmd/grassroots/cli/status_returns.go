@@ -28,7 +28,7 @@ func machine(format string) bool { return format == "csv" || format == "json" }
 // successful run that read files with rows of that year, every region
 // missing where none did. In csv and json it writes one table, each row
 // naming its pipeline, year and run.
-func returnsStatus(ctx context.Context, e *Env, w *warehouse.Warehouse, years []int, format string) error {
+func returnsStatus(ctx context.Context, e *Env, w *warehouse.Warehouse, years []int, format string, only bool) error {
 	db := w.DB()
 	home, err := w.Home(ctx)
 	if err != nil {
@@ -37,6 +37,9 @@ func returnsStatus(ctx context.Context, e *Env, w *warehouse.Warehouse, years []
 	pipelines, err := returnsPipelines(ctx, db)
 	if err != nil {
 		return err
+	}
+	if len(pipelines) == 0 && only && !machine(format) {
+		fmt.Fprintln(e.Stdout, "no pipeline has read returned files yet (a source path such as inputs/returns/*.xlsx; grassroots template writes the workbook to send)")
 	}
 	var all *Result
 	for _, p := range pipelines {
