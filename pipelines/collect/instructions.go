@@ -95,7 +95,7 @@ func (t *Template) writeInstructions() error {
 				meaning += "（" + l.Comment + "）"
 			}
 		}
-		if u := t.sourceUnit(c.Name); u != "" {
+		if u := t.sourceUnit(c); u != "" {
 			unit = u
 		}
 		switch c.role {
@@ -109,8 +109,12 @@ func (t *Template) writeInstructions() error {
 		case yearCol:
 			rule = "已预填"
 		}
-		if c.Type == "float" && c.role == fillIn {
+		switch {
+		case c.role != fillIn:
+		case c.Type == "float":
 			rule += "；保留两位小数"
+		case c.Type == "int" && !c.whole():
+			rule += "；可填小数，折算后为整数"
 		}
 		if err := put(c.Cell, c.Header, meaning, unit, rule, c.Name); err != nil {
 			return err
@@ -124,12 +128,19 @@ func (t *Template) writeInstructions() error {
 	return nil
 }
 
-// sourceUnit is the unit a column's source values are in, where the spec
-// converts it (unit: 万人).
-func (t *Template) sourceUnit(name string) string {
-	for _, c := range t.spec.Source.Columns {
-		if c.Name == name {
-			return c.Unit
+// sourceUnit is the unit column c is filled in, where the spec of the
+// template's period converts it: its unit (万人), or the warehouse unit
+// times its scale ("10000人"); "" when the cell takes the warehouse's unit.
+func (t *Template) sourceUnit(c Column) string {
+	for _, sc := range t.spec.ForPeriod(t.opts.Period).Columns {
+		if sc.Name != c.Name || c.Name == "" {
+			continue
+		}
+		if sc.Unit != "" && sc.Scale == 0 {
+			return sc.Unit
+		}
+		if sc.Scale != 0 && sc.Scale != 1 {
+			return num(sc.Scale) + t.opts.Labels[c.Name].Unit
 		}
 	}
 	return ""

@@ -26,6 +26,7 @@ import (
 
 	"grassroots/pipelines/spec"
 	"grassroots/sources"
+	"grassroots/sources/value"
 )
 
 // Region is a region by code and name.
@@ -78,9 +79,13 @@ type Column struct {
 	role   role
 	// Rule says in Chinese what the column accepts ("" for none).
 	Rule string
-	// List holds the drop-down values; Min and Max the number range.
+	// List holds the drop-down values; Min and Max the number range, in
+	// the unit the cell is filled in.
 	List     []string
 	Min, Max *float64
+	// Scale is what the pipeline multiplies a filled number by (unit:
+	// 万人 → 10000, or scale): 1 when it takes the number as it is.
+	Scale float64
 }
 
 // Template is a collection template being written.
@@ -199,7 +204,7 @@ func (t *Template) layout(src sources.Config, col0 int) error {
 		if typ == "" {
 			typ = sources.String
 		}
-		col := Column{Header: c.From.String(), Name: c.Name, Type: typ}
+		col := Column{Header: c.From.String(), Name: c.Name, Type: typ, Scale: scaleOf(c)}
 		switch {
 		case c.Name == region:
 			col.role = regionCol
@@ -259,20 +264,21 @@ func (t *Template) rules(col *Column, c sources.Column) {
 	if len(col.List) > 0 {
 		says = append(says, "从下拉列表中选择："+strings.Join(col.List, "、"))
 	}
-	numeric := col.Type == sources.Int || col.Type == sources.Float
-	if numeric {
-		col.Min, col.Max = r.Min, r.Max
+	if col.Type == sources.Int || col.Type == sources.Float {
+		// The rules hold for the warehouse's values, the cell is filled in
+		// the source's unit: 3 (万人) is loaded as 30000.
+		col.Min, col.Max = unscaled(r.Min, col.Scale), unscaled(r.Max, col.Scale)
 		kind := "数字"
-		if col.Type == sources.Int {
+		if col.whole() {
 			kind = "整数"
 		}
 		switch {
-		case r.Min != nil && r.Max != nil:
-			says = append(says, fmt.Sprintf("%s，%s至%s", kind, num(*r.Min), num(*r.Max)))
-		case r.Min != nil:
-			says = append(says, fmt.Sprintf("%s，不小于%s", kind, num(*r.Min)))
-		case r.Max != nil:
-			says = append(says, fmt.Sprintf("%s，不大于%s", kind, num(*r.Max)))
+		case col.Min != nil && col.Max != nil:
+			says = append(says, fmt.Sprintf("%s，%s至%s", kind, num(*col.Min), num(*col.Max)))
+		case col.Min != nil:
+			says = append(says, fmt.Sprintf("%s，不小于%s", kind, num(*col.Min)))
+		case col.Max != nil:
+			says = append(says, fmt.Sprintf("%s，不大于%s", kind, num(*col.Max)))
 		default:
 			says = append(says, kind)
 		}
@@ -283,12 +289,41 @@ func (t *Template) rules(col *Column, c sources.Column) {
 	col.Rule = strings.Join(says, "；")
 }
 
+// scaleOf is the factor the source applies to column c's numbers.
+func scaleOf(c sources.Column) float64 {
+	if c.Scale != 0 {
+		return c.Scale
+	}
+	if c.Unit != "" {
+		if f, ok := value.UnitScale(c.Unit); ok {
+			return f
+		}
+	}
+	return 1
+}
+
+// unscaled is bound v of a warehouse value as a number filled in a unit
+// scale times larger, rounded to 12 significant digits (400/0.1 is 4000,
+// not 4000.0000000000005).
+func unscaled(v *float64, scale float64) *float64 {
+	if v == nil || scale == 1 || scale == 0 {
+		return v
+	}
+	u, _ := strconv.ParseFloat(strconv.FormatFloat(*v/scale, 'g', 12, 64), 64)
+	return &u
+}
+
+// whole says whether the cell takes whole numbers only: an int column
+// filled as it is loaded. In a unit such as 万人 an int column takes
+// decimals (1.2345 万人 is 12345).
+func (c Column) whole() bool { return c.Type == sources.Int && (c.Scale == 1 || c.Scale == 0) }
+
 func num(v float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.6f", v), "0"), ".")
 }
 
 // styles of the data sheet.
-type styles struct{ title, note, header, fixed, text, integer, decimal int }
+type styles struct{ title, note, header, fixed, text, integer, decimal, general int }
 
 func (t *Template) newStyles() (styles, error) {
 	f := t.File
@@ -312,6 +347,7 @@ func (t *Template) newStyles() (styles, error) {
 	st.text = add(&excelize.Style{Border: border, NumFmt: 49, Protection: open})
 	st.integer = add(&excelize.Style{Border: border, NumFmt: 1, Protection: open})
 	st.decimal = add(&excelize.Style{Border: border, NumFmt: 2, Protection: open})
+	st.general = add(&excelize.Style{Border: border, NumFmt: 0, Protection: open})
 	return st, errors.Join(errs...)
 }
 
@@ -390,10 +426,12 @@ func (t *Template) writeData(src sources.Config, row0, headerRows int) error {
 				}
 			default:
 				style := st.text
-				switch c.Type {
-				case sources.Int:
+				switch {
+				case c.whole():
 					style = st.integer
-				case sources.Float:
+				case c.Type == sources.Int:
+					style = st.general // 1.2345 万人 shown whole, not as 1.23
+				case c.Type == sources.Float:
 					style = st.decimal
 				}
 				err = f.SetCellStyle(sh, cell, cell, style)
@@ -434,18 +472,20 @@ func (t *Template) validate(c Column, lastRow int) error {
 		dv.SetError(excelize.DataValidationErrorStyleStop, "填写有误", "只能填写下拉列表中的值："+strings.Join(c.List, "、"))
 	case c.Type == sources.Int || c.Type == sources.Float:
 		typ := excelize.DataValidationTypeDecimal
-		if c.Type == sources.Int {
+		if c.whole() {
 			typ = excelize.DataValidationTypeWhole
 		}
 		var err error
+		// Bounds as the shortest decimal (0.1, not 0.10000000000000001).
+		bound := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 		switch {
 		case c.Min != nil && c.Max != nil:
-			err = dv.SetRange(*c.Min, *c.Max, typ, excelize.DataValidationOperatorBetween)
+			err = dv.SetRange(bound(*c.Min), bound(*c.Max), typ, excelize.DataValidationOperatorBetween)
 		case c.Min != nil:
-			err = dv.SetRange(*c.Min, 0, typ, excelize.DataValidationOperatorGreaterThanOrEqual)
+			err = dv.SetRange(bound(*c.Min), 0, typ, excelize.DataValidationOperatorGreaterThanOrEqual)
 			dv.Formula2 = ""
 		case c.Max != nil:
-			err = dv.SetRange(*c.Max, 0, typ, excelize.DataValidationOperatorLessThanOrEqual)
+			err = dv.SetRange(bound(*c.Max), 0, typ, excelize.DataValidationOperatorLessThanOrEqual)
 			dv.Formula2 = ""
 		default:
 			// Any number of the kind: Excel has no "any", so the widest range.
@@ -470,19 +510,10 @@ func (t *Template) what() string {
 		d = d[:i]
 	}
 	d = strings.TrimSpace(d)
-	if d == "" || !hasHan(d) {
+	if d == "" || !value.HasHan(d) {
 		return t.spec.Name
 	}
 	return d
-}
-
-func hasHan(s string) bool {
-	for _, r := range s {
-		if r >= 0x4E00 && r <= 0x9FFF {
-			return true
-		}
-	}
-	return false
 }
 
 func setStyled(f *excelize.File, sheet, cell, v string, style int) error {

@@ -172,3 +172,69 @@ func TestTemplateValidationsAndLocks(t *testing.T) {
 		}
 	}
 }
+
+// A column in 万人 is filled in 万人 and loaded ×10000: its range is the
+// rule's divided by 10000, decimals allowed although the column is an int,
+// and the instructions name the unit to fill in.
+func TestTemplateScaledColumn(t *testing.T) {
+	s, err := spec.Parse("scaled.yaml", []byte(`description: 各街镇人口（示例，synthetic）
+source:
+  kind: xlsx
+  path: inputs/returns/*.xlsx
+  skip_rows: 2
+  columns:
+    - {name: region_code, from: 区划代码, required: true}
+    - {name: resident_pop, from: 常住人口（万人）, type: int, unit: 万人}
+    - {name: area_km2, from: 面积（百平方公里）, type: float, scale: 100}
+    - {name: households, from: 户数, type: int}
+target:
+  table: population
+  partition_by: [region_code]
+validate:
+  columns:
+    region_code: {region_level: 4}
+    resident_pop: {min: 0, max: 5000000}
+    area_km2: {min: 10, max: 400}
+    households: {min: 1, max: 90000}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := New(s, Options{Region: Region{"310112", "闵行区"}, Children: towns,
+		Labels: map[string]Label{"resident_pop": {Name: "常住人口", Unit: "人"}, "area_km2": {Name: "面积", Unit: "平方公里"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]string{}
+	for _, c := range tpl.Columns {
+		col[c.Header] = c.Cell
+	}
+	dvs, err := tpl.File.GetDataValidations(tpl.Sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, dv := range dvs {
+		got[dv.Sqref] = dv.Type + " " + dv.Operator + " " + dv.Formula1 + " " + dv.Formula2
+	}
+	for _, want := range []struct{ header, rule string }{
+		{"常住人口（万人）", "decimal between 0 500"},
+		{"面积（百平方公里）", "decimal between 0.1 4"},
+		{"户数", "whole between 1 90000"},
+	} {
+		sq := col[want.header] + "4:" + col[want.header] + "6"
+		if g := got[sq]; g != want.rule {
+			t.Errorf("validation of %s (%s): %q, want %q", want.header, sq, g, want.rule)
+		}
+	}
+	rows, _ := tpl.File.GetRows(InstructionsSheet)
+	text := ""
+	for _, r := range rows {
+		text += strings.Join(r, " ") + "\n"
+	}
+	for _, want := range []string{"常住人口（万人） 常住人口 万人 数字，0至500；可填小数，折算后为整数", "面积（百平方公里） 面积 100平方公里 数字，0.1至4"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("填报说明 lacks %q:\n%s", want, text)
+		}
+	}
+}

@@ -41,11 +41,18 @@ const fileStride = int64(1) << 40
 // file (_run_file.region_codes): which region each returned file reported.
 const RegionColumn = "region_code"
 
+// YearColumn is the column whose values a run of many files records per
+// file (_run_file.years): which years each returned file reported.
+const YearColumn = "year"
+
 // manyFiles are the files a pattern matched.
 type manyFiles struct {
 	pattern string   // as the spec names it
 	paths   []string // as opened
 	names   []string // as recorded: relative to the project when the pattern is
+	// skipped are the files matched that are no data (Excel's lock files,
+	// hidden files), relative to the pattern's folder: the run says so.
+	skipped []string
 	// Filled while the run reads (hashes by the hashing goroutine, the
 	// rest by the reader): the content hash, rows read (source rejects
 	// included) and region codes seen of each file.
@@ -53,11 +60,12 @@ type manyFiles struct {
 	modified []time.Time
 	rows     []int64
 	regions  []map[string]bool
+	years    []map[int64]bool // nil throughout when there is no year column
 }
 
 func newManyFiles(pattern, project string, paths []string) *manyFiles {
 	m := &manyFiles{pattern: pattern, paths: paths, hashes: make([]string, len(paths)), modified: make([]time.Time, len(paths)),
-		rows: make([]int64, len(paths)), regions: make([]map[string]bool, len(paths))}
+		rows: make([]int64, len(paths)), regions: make([]map[string]bool, len(paths)), years: make([]map[int64]bool, len(paths))}
 	for _, p := range paths {
 		name := p
 		if !filepath.IsAbs(pattern) {
@@ -150,9 +158,19 @@ func (m *manyFiles) record(ctx context.Context, tx *warehouse.Tx, runID int64, q
 		if !m.modified[i].IsZero() {
 			mod = m.modified[i]
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO _run_file (run_id, file, sha256, modified, rows_read, rows_quarantined, region_codes)
-			VALUES (?, ?, ?, ?, ?, ?, CASE WHEN ? = '' THEN []::VARCHAR[] ELSE string_split(?, ',') END)`, runID, name, m.hashes[i], mod,
-			m.rows[i], quarantined[name], strings.Join(codes, ","), strings.Join(codes, ",")); err != nil {
+		var years any // NULL: no year column
+		if m.years[i] != nil {
+			ys := make([]string, 0, len(m.years[i]))
+			for y := range m.years[i] {
+				ys = append(ys, strconv.FormatInt(y, 10))
+			}
+			sort.Strings(ys)
+			years = strings.Join(ys, ",")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO _run_file (run_id, file, sha256, modified, rows_read, rows_quarantined, region_codes, years)
+			VALUES (?, ?, ?, ?, ?, ?, CASE WHEN ? = '' THEN []::VARCHAR[] ELSE string_split(?, ',') END,
+			        CASE WHEN ?::VARCHAR = '' THEN []::INTEGER[] ELSE list_transform(string_split(?::VARCHAR, ','), y -> y::INTEGER) END)`,
+			runID, name, m.hashes[i], mod, m.rows[i], quarantined[name], strings.Join(codes, ","), strings.Join(codes, ","), years, years); err != nil {
 			return fmt.Errorf("run: record the files read: %w", err)
 		}
 	}
@@ -170,8 +188,10 @@ type multiReader struct {
 	refs atomic.Int64
 
 	schema    *arrow.Schema
+	firstAt   int // the file schema is of
 	rowIdx    int
 	regionIdx int
+	yearIdx   int // an int year column, or -1
 	next      int // the file to open next
 	at        int // the file cur reads
 	cur       array.RecordReader
@@ -187,7 +207,8 @@ var _ array.RecordReader = (*multiReader)(nil)
 func newMultiReader(ctx context.Context, cfg sources.Config, m *manyFiles) (*multiReader, error) {
 	clear(m.rows)
 	clear(m.regions)
-	r := &multiReader{ctx: ctx, cfg: cfg, m: m, mem: cfg.Allocator, regionIdx: -1}
+	clear(m.years)
+	r := &multiReader{ctx: ctx, cfg: cfg, m: m, mem: cfg.Allocator, regionIdx: -1, yearIdx: -1}
 	if r.mem == nil {
 		r.mem = memory.DefaultAllocator
 	}
@@ -224,17 +245,57 @@ func (r *multiReader) open() {
 		return
 	}
 	if r.schema == nil {
-		r.schema = rdr.Schema()
+		r.schema, r.firstAt = rdr.Schema(), i
 		r.rowIdx = r.schema.FieldIndices(sources.RowColumn)[0]
 		if ix := r.schema.FieldIndices(RegionColumn); len(ix) > 0 && r.schema.Field(ix[0]).Type.ID() == arrow.STRING {
 			r.regionIdx = ix[0]
 		}
+		if ix := r.schema.FieldIndices(YearColumn); len(ix) > 0 && r.schema.Field(ix[0]).Type.ID() == arrow.INT64 {
+			r.yearIdx = ix[0]
+		}
 	} else if !r.schema.Equal(rdr.Schema()) {
 		rdr.Release()
-		r.errs = append(r.errs, fmt.Errorf("%s: its columns read as %s, the first file's as %s", r.m.names[i], rdr.Schema(), r.schema))
+		r.errs = append(r.errs, fmt.Errorf("%s: %s", r.m.names[i], r.schemaDiff(rdr.Schema())))
 		return
 	}
 	r.cur, r.at = rdr, i
+	if r.yearIdx >= 0 && r.m.years[i] == nil {
+		r.m.years[i] = map[int64]bool{} // a file of no rows has no years
+	}
+}
+
+// schemaDiff says how a file's columns, read as got, differ from the first
+// file's: the first column that differs, by its header, with the type each
+// reads as.
+func (r *multiReader) schemaDiff(got *arrow.Schema) string {
+	first := r.m.names[r.firstAt]
+	header := func(name string) string {
+		for _, c := range r.cfg.Columns {
+			if c.Name == name && !c.From.IsZero() {
+				return fmt.Sprintf("column %q (%s)", c.From.String(), name)
+			}
+		}
+		return fmt.Sprintf("column %s", name)
+	}
+	want := r.schema
+	for k := 0; k < max(want.NumFields(), got.NumFields()); k++ {
+		switch {
+		case k >= got.NumFields():
+			return fmt.Sprintf("%s is missing (the first file %s has it)", header(want.Field(k).Name), first)
+		case k >= want.NumFields():
+			return fmt.Sprintf("%s is more than the first file %s has", header(got.Field(k).Name), first)
+		}
+		w, g := want.Field(k), got.Field(k)
+		switch {
+		case w.Name != g.Name:
+			return fmt.Sprintf("%s is where the first file %s has %s", header(g.Name), first, header(w.Name))
+		case !arrow.TypeEqual(w.Type, g.Type):
+			return fmt.Sprintf("%s reads as %s, in the first file %s as %s", header(w.Name), g.Type, first, w.Type)
+		case w.Nullable != g.Nullable:
+			return fmt.Sprintf("%s may be empty in one file and not in the other (the first file %s)", header(w.Name), first)
+		}
+	}
+	return fmt.Sprintf("its columns are read otherwise than the first file %s's", first)
 }
 
 // named makes sure err names file i.
@@ -317,6 +378,19 @@ func (r *multiReader) shift(rec arrow.RecordBatch) arrow.RecordBatch {
 		for k := 0; k < codes.Len(); k++ {
 			if codes.IsValid(k) {
 				seen[codes.Value(k)] = true
+			}
+		}
+	}
+	if r.yearIdx >= 0 {
+		ys := rec.Column(r.yearIdx).(*array.Int64)
+		seen := r.m.years[r.at]
+		if seen == nil {
+			seen = map[int64]bool{}
+			r.m.years[r.at] = seen
+		}
+		for k := 0; k < ys.Len(); k++ {
+			if ys.IsValid(k) {
+				seen[ys.Value(k)] = true
 			}
 		}
 	}

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"grassroots/sources"
 	"grassroots/sql/warehouse"
 )
 
@@ -108,6 +111,94 @@ func TestManyFilesBrokenFile(t *testing.T) {
 	out = runOnce(t, s, Options{Warehouse: w, Project: empty})
 	if out.Err == nil || !strings.Contains(out.Err.Error(), "no file matches inputs/returns/*.csv") {
 		t.Errorf("no files: %v", out.Err)
+	}
+}
+
+// Excel's lock file of a return someone has open (~$a.csv here, as
+// ~$a.xlsx beside a.xlsx) and hidden files are no returns: the run skips
+// them and says so, and records only the files it read. A pattern that
+// matches nothing else says what it skipped.
+func TestManyFilesSkipsLockAndHidden(t *testing.T) {
+	const head = "区划代码,年份,常住人口,城镇人口\n"
+	proj := returnsProject(t, map[string]string{
+		"a.csv":    head + "310112001,2023,8.36,8.00\n",
+		"~$a.csv":  "\x00\x01owner",
+		".b.csv":   "not a return",
+		"b[1].csv": head + "310112006,2023,9.00,8.50\n",
+	})
+	w := newWarehouse(t)
+	s := parseSpec(t, "returns", returnsSpec)
+	out := runOnce(t, s, Options{Warehouse: w, Project: proj})
+	if out.Status != warehouse.StatusSucceeded || out.Loaded != 2 {
+		t.Fatalf("run: %s, %d loaded, %v", out.Status, out.Loaded, out.Err)
+	}
+	want := "not read: ~$a.csv (lock files of workbooks open in Excel); .b.csv (hidden)"
+	if out.Note != want {
+		t.Errorf("note %q, want %q", out.Note, want)
+	}
+	files := lines(t, w.DB(), `SELECT file, array_to_string(years, ' ') FROM _run_file ORDER BY file`)
+	if strings.TrimSpace(files) != "inputs/returns/a.csv 2023\ninputs/returns/b[1].csv 2023" {
+		t.Errorf("_run_file:\n%s", files)
+	}
+
+	only := returnsProject(t, map[string]string{"~$a.csv": "\x00"})
+	out = runOnce(t, s, Options{Warehouse: w, Project: only})
+	if out.Err == nil || !strings.Contains(out.Err.Error(), "no file matches inputs/returns/*.csv (in ") ||
+		!strings.Contains(out.Err.Error(), "; skipped ~$a.csv (lock files of workbooks open in Excel)") {
+		t.Errorf("only a lock file: %v", out.Err)
+	}
+}
+
+// Brackets are part of a name, not a pattern: a single file data[2024].csv
+// is read as one input, and a folder r[1] under a pattern is that folder.
+func TestBracketsAreLiteral(t *testing.T) {
+	const head = "区划代码,年份,常住人口,城镇人口\n"
+	proj := t.TempDir()
+	for path, body := range map[string]string{
+		"inputs/data[2024].csv": head + "310112001,2023,8.36,8.00\n",
+		"inputs/r[1]/a.csv":     head + "310112006,2023,9.00,8.50\n",
+	} {
+		os.MkdirAll(filepath.Dir(filepath.Join(proj, path)), 0o755)
+		if err := os.WriteFile(filepath.Join(proj, path), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := newWarehouse(t)
+	for path, want := range map[string]string{"inputs/data[2024].csv": "310112001", "inputs/r[1]/*.csv": "310112006"} {
+		s := parseSpec(t, "brackets", strings.Replace(returnsSpec, "inputs/returns/*.csv", path, 1))
+		out := runOnce(t, s, Options{Warehouse: w, Project: proj, Force: true})
+		if out.Status != warehouse.StatusSucceeded || out.Loaded != 1 {
+			t.Errorf("%s: %s, %d loaded, %v", path, out.Status, out.Loaded, out.Err)
+			continue
+		}
+		if got := lines(t, w.DB(), fmt.Sprintf(`SELECT region_code FROM population WHERE run_id = %d`, out.RunID)); got != want {
+			t.Errorf("%s loaded %q, want %q", path, got, want)
+		}
+	}
+}
+
+// Two files whose columns read differently are told apart by the first
+// column that differs, its header and both types, not two whole schemas.
+func TestManyFilesSchemaDiff(t *testing.T) {
+	cols := []sources.Column{{Name: "region_code", From: sources.Ref{Name: "区划代码"}}, {Name: "resident_pop", From: sources.Ref{Name: "常住人口"}}}
+	schema := func(pop arrow.DataType, more ...arrow.Field) *arrow.Schema {
+		return arrow.NewSchema(append([]arrow.Field{{Name: "region_code", Type: arrow.BinaryTypes.String, Nullable: true},
+			{Name: "resident_pop", Type: pop, Nullable: true}}, more...), nil)
+	}
+	cfg := sources.Config{}
+	cfg.Columns = cols
+	r := &multiReader{cfg: cfg, m: &manyFiles{names: []string{"inputs/returns/a.xlsx", "inputs/returns/b.xlsx"}},
+		schema: schema(arrow.PrimitiveTypes.Int64)}
+	for _, c := range []struct {
+		got  *arrow.Schema
+		want string
+	}{
+		{schema(arrow.PrimitiveTypes.Float64), `column "常住人口" (resident_pop) reads as float64, in the first file inputs/returns/a.xlsx as int64`},
+		{schema(arrow.PrimitiveTypes.Int64, arrow.Field{Name: "_row", Type: arrow.PrimitiveTypes.Int64}), `column _row is more than the first file inputs/returns/a.xlsx has`},
+	} {
+		if got := r.schemaDiff(c.got); got != c.want {
+			t.Errorf("schemaDiff: %q, want %q", got, c.want)
+		}
 	}
 }
 

@@ -54,11 +54,12 @@ type input struct {
 // hashed or downloaded are counted in pc, which may be nil.
 func stageInput(ctx context.Context, cfg *sources.Config, s *spec.Spec, project, display string, pc *progress.Counters) (*input, error) {
 	if cfg.URL == "" && !fetch.IsURL(cfg.Path) && spec.IsGlob(cfg.Path) {
-		files, err := s.Glob(project, cfg.Path)
+		files, skipped, err := s.Glob(project, cfg.Path)
 		if err != nil {
 			return nil, err
 		}
 		in := &input{many: newManyFiles(display, project, files)}
+		in.many.skipped = skipped
 		for _, f := range files {
 			outside, _ := s.CheckLocal(project, f)
 			in.outside = in.outside || outside

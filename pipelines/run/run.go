@@ -120,7 +120,8 @@ type Outcome struct {
 	Duration    time.Duration
 	// Err is why the run failed (nil for succeeded and skipped runs).
 	Err error
-	// Note says why a run was skipped.
+	// Note says why a run was skipped, or which files a pattern matched
+	// that it did not read (Excel's lock files, hidden files).
 	Note string
 	// RefreshErr is a failed refresh after a successful run.
 	RefreshErr error
@@ -284,9 +285,13 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		return fail(fmt.Errorf("input %s: %w", display, err))
 	}
 	defer in.remove()
+	if in.many != nil && len(in.many.skipped) > 0 {
+		out.Note = "not read: " + spec.SkippedNote(in.many.skipped)
+		o.Log.Debug("files skipped", "pipeline", s.Name, "files", in.many.skipped)
+	}
 	skip := func(prev int64) Outcome {
 		out.Status = warehouse.StatusSkipped
-		out.Note = fmt.Sprintf("input unchanged since run %d; use --force to load it again", prev)
+		out.Note = joinNote(fmt.Sprintf("input unchanged since run %d; use --force to load it again", prev), out.Note)
 		if err := w.FinishRun(bg, out.RunID, warehouse.RunResult{Status: warehouse.StatusSkipped,
 			Err: errors.New("skipped: " + out.Note)}); err != nil {
 			out.Status, out.Err = warehouse.StatusFailed, err
@@ -470,6 +475,14 @@ func runOne(ctx context.Context, s *spec.Spec, o Options, period string) (out Ou
 		out.RefreshErr = refresh(ctx, w, s, o, []int64{out.RunID})
 	}
 	return out
+}
+
+// joinNote puts the notes of a run one after the other.
+func joinNote(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + "; " + b
 }
 
 // inputCheck is the content hash of a run's input and whether it is

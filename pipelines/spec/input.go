@@ -74,48 +74,106 @@ func (s *Spec) CheckLocal(project, path string) (outside bool, err error) {
 }
 
 // IsGlob reports whether a source path is a pattern of many files
-// (inputs/returns/*.xlsx): it holds *, ? or [.
-func IsGlob(path string) bool { return strings.ContainsAny(path, "*?[") }
+// (inputs/returns/*.xlsx): it holds * or ?. Brackets are no pattern
+// characters here, in a pattern or not: file names such as 人口[2024].xlsx
+// are common and character classes hardly needed, and whether a path is a
+// pattern must not depend on which files happen to exist when it is read.
+func IsGlob(path string) bool { return strings.ContainsAny(path, "*?") }
 
 // Glob lists the files a pattern path (see LocalPath) matches, sorted, each
 // checked as CheckLocal checks one input. The folder the pattern starts from
 // must lie inside project unless the spec allows outside inputs. No match is
 // an error naming the pattern.
-func (s *Spec) Glob(project, path string) ([]string, error) {
+//
+// Files no one put there as data are skipped and returned apart, relative
+// to the pattern's folder: Excel's lock file of a workbook someone has open
+// (~$name.xlsx) and hidden files and folders (.name).
+func (s *Spec) Glob(project, path string) (files, skipped []string, err error) {
 	problem := func(format string, a ...any) error {
 		line, col := s.Pos("source.path")
 		return Problem{File: s.File, Line: line, Col: col, Message: "source.path: " + fmt.Sprintf(format, a...)}
 	}
-	if _, err := filepath.Match(path, ""); err != nil {
-		return nil, problem("%q is not a valid pattern: %v", s.Source.Path, err)
+	pattern := strings.ReplaceAll(path, "[", "[[]") // a bracket is itself
+	if _, err := filepath.Match(pattern, ""); err != nil {
+		return nil, nil, problem("%q is not a valid pattern: %v", s.Source.Path, err)
 	}
+	root := GlobRoot(path)
 	if !s.AllowOutsideProject {
 		if project == "" {
 			project = "."
 		}
-		root, err := fetch.Resolve(project)
+		proj, err := fetch.Resolve(project)
 		if err != nil {
-			return nil, problem("project folder %s: %v", project, err)
+			return nil, nil, problem("project folder %s: %v", project, err)
 		}
-		if resolved, inside, err := fetch.Within(root, GlobRoot(path)); err == nil && !inside {
-			return nil, problem("%s leads to %s, outside the project folder %s; a pipeline reads only inputs inside its project "+
-				"unless it sets source.allow_outside_project: true", s.Source.Path, resolved, root)
+		if resolved, inside, err := fetch.Within(proj, root); err == nil && !inside {
+			return nil, nil, problem("%s leads to %s, outside the project folder %s; a pipeline reads only inputs inside its project "+
+				"unless it sets source.allow_outside_project: true", s.Source.Path, resolved, proj)
 		}
 	}
-	files, err := filepath.Glob(path)
-	if err != nil {
-		return nil, problem("%v", err)
+	matched, err := filepath.Glob(pattern)
+	if errors.Is(err, filepath.ErrBadPattern) {
+		return nil, nil, problem("%q is not a valid pattern: %v", s.Source.Path, err)
+	} else if err != nil {
+		return nil, nil, problem("%v", err)
+	}
+	sort.Strings(matched)
+	for _, f := range matched {
+		if rel, ok := notData(root, f); ok {
+			skipped = append(skipped, rel)
+			continue
+		}
+		files = append(files, f)
 	}
 	if len(files) == 0 {
-		return nil, problem("no file matches %s (in %s)", s.Source.Path, GlobRoot(path))
+		why := ""
+		if len(skipped) > 0 {
+			why = "; skipped " + SkippedNote(skipped)
+		}
+		return nil, skipped, problem("no file matches %s (in %s)%s", s.Source.Path, root, why)
 	}
-	sort.Strings(files)
 	for _, f := range files {
 		if _, err := s.CheckLocal(project, f); err != nil {
-			return nil, err
+			return nil, skipped, err
 		}
 	}
-	return files, nil
+	return files, skipped, nil
+}
+
+// notData reports whether file, matched by a pattern starting at folder
+// root, is no one's data: an element of its path below root is a lock file
+// of an open workbook (~$…) or hidden (.…). rel is file relative to root.
+func notData(root, file string) (rel string, skip bool) {
+	rel, err := filepath.Rel(root, file)
+	if err != nil {
+		rel = filepath.Base(file)
+	}
+	for _, el := range strings.Split(filepath.ToSlash(rel), "/") {
+		if strings.HasPrefix(el, "~$") || (strings.HasPrefix(el, ".") && el != "." && el != "..") {
+			return filepath.ToSlash(rel), true
+		}
+	}
+	return filepath.ToSlash(rel), false
+}
+
+// SkippedNote says which files a pattern skipped and why, for a run's note.
+func SkippedNote(skipped []string) string {
+	var lock, hidden []string
+	for _, f := range skipped {
+		if strings.HasPrefix(filepath.Base(f), "~$") {
+			lock = append(lock, f)
+		} else {
+			hidden = append(hidden, f)
+		}
+	}
+	var parts []string
+	if len(lock) > 0 {
+		parts = append(parts, strings.Join(lock, ", ")+" (lock files of workbooks open in Excel)")
+	}
+	if len(hidden) > 0 {
+		parts = append(parts, strings.Join(hidden, ", ")+" (hidden)")
+	}
+	return strings.Join(parts, "; ")
 }
 
 // GlobRoot is the folder a pattern starts from: its path up to the first
@@ -150,7 +208,7 @@ func (s *Spec) CheckInputs(project string) Problems {
 		}
 		var err error
 		if IsGlob(cfg.Path) {
-			_, err = s.Glob(project, LocalPath(project, cfg.Path))
+			_, _, err = s.Glob(project, LocalPath(project, cfg.Path))
 			if p, ok := err.(Problem); ok && strings.Contains(p.Message, "no file matches") {
 				err = nil
 			}

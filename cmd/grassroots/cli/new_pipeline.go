@@ -12,12 +12,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode"
 
 	"grassroots/pipelines/spec"
 	"grassroots/sources"
 	"grassroots/sources/fetch"
 	"grassroots/sources/inspect"
+	"grassroots/sources/value"
 )
 
 func init() {
@@ -74,7 +74,9 @@ An existing spec is never overwritten unless --force.`,
 				}
 				if name == "" {
 					t, _ := r.Target(tables)
-					name = nameFromFile(args[0], t.Name)
+					if name, err = nameFromFile(args[0], t.Name); err != nil {
+						return err
+					}
 				}
 				in, outside, err := inputPath(project, args[0])
 				if err != nil {
@@ -179,30 +181,26 @@ var nonName = regexp.MustCompile(`[^a-z0-9]+`)
 
 // nameFromFile makes a pipeline name of an input's file name: its letters
 // and digits in snake_case, prefixed with the table where they do not start
-// with a letter (年鉴2023.xlsx → population_2023).
-func nameFromFile(file, table string) string {
+// with a letter or the name is Chinese (年鉴2023.xlsx → population_2023). A
+// name that is still no pipeline name (no table to put before 2023) is a
+// usage error asking for --name.
+func nameFromFile(file, table string) (string, error) {
 	base := filepath.Base(strings.SplitN(file, "?", 2)[0])
 	stem := strings.TrimSuffix(base, filepath.Ext(base))
 	s := strings.Trim(nonName.ReplaceAllString(strings.ToLower(stem), "_"), "_")
 	switch {
 	case s == "":
-		return table
-	case s[0] < 'a' || s[0] > 'z', hasHan(stem):
+		s = table
+	case s[0] < 'a' || s[0] > 'z', value.HasHan(stem):
 		// A Chinese file name leaves only its ASCII scraps (人口_gbk →
 		// gbk): the table says more.
-		return table + "_" + s
+		s = strings.TrimPrefix(table+"_"+s, "_")
 	}
-	return s
-}
-
-// hasHan says whether s holds a Chinese character.
-func hasHan(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return true
-		}
+	if !pipelineName.MatchString(s) {
+		return "", Usagef("no pipeline name can be made of the file name %s: give one with --name "+
+			"(lower-case letters, digits, _ and ., starting with a letter)", base)
 	}
-	return false
+	return s, nil
 }
 
 // inputPath is the input as the spec names it: a URL as given, a file

@@ -348,3 +348,24 @@ func TestNewPipelineWideYears(t *testing.T) {
 		t.Errorf("loaded rows:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// A name made of the file name is a valid pipeline name, or --name is
+// asked for: never ".yaml" or "_2024.yaml" when no table fits.
+func TestNewPipelineNameFromFile(t *testing.T) {
+	for _, c := range []struct{ file, table, want string }{
+		{"inputs/Pop-2023.xlsx", "population", "pop_2023"},
+		{"年鉴2023.xlsx", "population", "population_2023"},
+		{"附表.csv", "population", "population"},
+		{"附表.csv", "", ""},
+		{"2024.csv", "", ""},
+		{"年鉴2023.xlsx", "", ""},
+	} {
+		got, err := nameFromFile(c.file, c.table)
+		switch {
+		case c.want == "" && (err == nil || !strings.Contains(err.Error(), "give one with --name")):
+			t.Errorf("nameFromFile(%q, %q) = %q, %v; want an error asking for --name", c.file, c.table, got, err)
+		case c.want != "" && (err != nil || got != c.want):
+			t.Errorf("nameFromFile(%q, %q) = %q, %v; want %q", c.file, c.table, got, err, c.want)
+		}
+	}
+}

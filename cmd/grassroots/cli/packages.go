@@ -172,14 +172,22 @@ reported or missing. The regions above the reporting ones show as partial
 
 Then, for each pipeline that reads many returned files (a source path such as
 inputs/returns/*.xlsx, filled copies of grassroots template), its latest
-successful run: which regions directly below the home region returned a file —
-the file, when it came in, rows read, quarantined and loaded for the region —
-and which are missing; a later run that failed is said too.`,
+successful run — with --period, for each year the latest that read rows of that
+year: which regions directly below the home region returned a file — the file,
+when it came in, rows read, quarantined and loaded from it, and how many of
+those are still loaded (a later load may have replaced them) — and which are
+missing; a later run that failed is said too.
+
+With --format csv or json, status writes one table: the packages, or with
+--returns the returned files (one row per pipeline, year and region).
+--returns shows only the returned files in any format.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path, period, format string
+			var returnsOnly bool
 			addWarehouseFlag(fs, &path)
 			fs.StringVar(&period, "period", "", "years to check every child region for: 2024, 2020..2024 or 2020,2024")
 			fs.StringVar(&format, "format", "table", "output format: table, csv, json or markdown")
+			fs.BoolVar(&returnsOnly, "returns", false, "show only the returned files of the pipelines that read them")
 			return func(ctx context.Context, e *Env, args []string) error {
 				if len(args) > 0 {
 					return Usagef("status takes no arguments")
@@ -199,10 +207,13 @@ and which are missing; a later run that failed is said too.`,
 					return err
 				}
 				defer w.Close()
-				if err := status(ctx, e, w, years, format); err != nil {
+				if returnsOnly {
+					return returnsStatus(ctx, e, w, years, format, true)
+				}
+				if err := status(ctx, e, w, years, format); err != nil || machine(format) {
 					return err
 				}
-				return returnsStatus(ctx, e, w, format)
+				return returnsStatus(ctx, e, w, years, format, false)
 			}
 		},
 	})
@@ -269,7 +280,9 @@ func status(ctx context.Context, e *Env, w *warehouse.Warehouse, years []int, fo
 	} else if homeName == "" {
 		homeName, _ = refdata.PlaceName(home)
 	}
-	fmt.Fprintf(e.Stdout, "warehouse %s\nhome region %s; schema %s\n\n", w.Path(), strings.TrimSpace(home+" "+homeName), schema.String)
+	if !machine(format) {
+		fmt.Fprintf(e.Stdout, "warehouse %s\nhome region %s; schema %s\n\n", w.Path(), strings.TrimSpace(home+" "+homeName), schema.String)
+	}
 
 	yearsSQL := "SELECT DISTINCT year FROM reported_package"
 	if len(years) > 0 {
@@ -283,14 +296,9 @@ func status(ctx context.Context, e *Env, w *warehouse.Warehouse, years []int, fo
 	// the country), each with the package that reported it — its own or
 	// one of a region below it.
 	// The districts of a municipality hang under a placeholder (310100
-	// 市辖区): its children stand in its place.
-	q := `WITH k0 AS (
-	SELECT code, name FROM region
-	WHERE parent_code = $1 OR ($1 = '000000' AND level = 1 AND code <> '000000')
-), kids AS (
-	SELECT code, name FROM k0 WHERE name NOT IN ('市辖区', '县')
-	UNION ALL
-	SELECT r.code, r.name FROM region r JOIN k0 ON r.parent_code = k0.code AND k0.name IN ('市辖区', '县')
+	// 市辖区): its children stand in its place (region_children).
+	q := `WITH kids AS (
+	SELECT code, name FROM region_children($1, NULL)
 ), ys AS (` + yearsSQL + `),
 pk AS (
 	SELECT k.code AS child, p.* FROM reported_package p JOIN kids k ON starts_with(p.package_region, ` + packages.PrefixSQL("k.code") + `)
@@ -323,11 +331,18 @@ ORDER BY y.year, k.code`
 		}
 	}
 	if n == 0 {
+		say := e.Stdout
+		if machine(format) { // the table, empty, is the document
+			say = e.Stderr
+			if err := tbl.Write(e.Stdout, format); err != nil {
+				return err
+			}
+		}
 		if len(years) == 0 {
-			fmt.Fprintln(e.Stdout, "no package imported yet (grassroots import package FILE; grassroots status --period YEAR lists every child region)")
+			fmt.Fprintln(say, "no package imported yet (grassroots import package FILE; grassroots status --period YEAR lists every child region)")
 			return nil
 		}
-		fmt.Fprintf(e.Stdout, "no child region of %s in the region table (load the region codes: grassroots run refdata_region)\n", home)
+		fmt.Fprintf(say, "no child region of %s in the region table (load the region codes: grassroots run refdata_region)\n", home)
 		return nil
 	}
 	if err := tbl.Write(e.Stdout, format); err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"grassroots/sql/warehouse"
@@ -12,95 +13,168 @@ import (
 
 var tableNameRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 
+// machine reports whether format is read by programs (csv, json): status
+// then writes one table, not two with lines of text between them.
+func machine(format string) bool { return format == "csv" || format == "json" }
+
 // returnsStatus lists, for every pipeline that reads many returned files (a
 // source path such as inputs/returns/*.xlsx), which regions directly below
-// the home region have returned in its latest successful run — the file,
-// when it came in, its rows read and quarantined, and the rows loaded for
-// the region — and which are missing. A later run that failed is said too.
-func returnsStatus(ctx context.Context, e *Env, w *warehouse.Warehouse, format string) error {
+// the home region have returned — the file, when it came in, its rows read,
+// quarantined and loaded, and how many of those are still loaded — and
+// which are missing. A later run that failed is said too.
+//
+// Without years it shows each pipeline's latest successful run, saying the
+// years its files held; with years (--period), for each year the latest
+// successful run that read files with rows of that year, every region
+// missing where none did. In csv and json it writes one table, each row
+// naming its pipeline, year and run.
+func returnsStatus(ctx context.Context, e *Env, w *warehouse.Warehouse, years []int, format string, only bool) error {
 	db := w.DB()
 	home, err := w.Home(ctx)
 	if err != nil {
 		return err
 	}
-	runs, err := db.QueryContext(ctx, `SELECT r.pipeline, max(r.run_id) FROM _run r
-		WHERE r.status = 'succeeded' AND r.run_id IN (SELECT run_id FROM _run_file)
-		  AND r.run_id NOT IN (SELECT reverts FROM _run WHERE reverts IS NOT NULL AND committed_at IS NOT NULL)
-		GROUP BY 1 ORDER BY 1`)
+	pipelines, err := returnsPipelines(ctx, db)
 	if err != nil {
-		return fmt.Errorf("status: returns: %w", err)
-	}
-	type latest struct {
-		pipeline string
-		run      int64
-	}
-	var ls []latest
-	for runs.Next() {
-		var l latest
-		if err := runs.Scan(&l.pipeline, &l.run); err != nil {
-			runs.Close()
-			return err
-		}
-		ls = append(ls, l)
-	}
-	runs.Close()
-	if err := runs.Err(); err != nil {
 		return err
 	}
-	for _, l := range ls {
-		if err := returnsOf(ctx, e, db, home, l.pipeline, l.run, format); err != nil {
-			return err
+	if len(pipelines) == 0 && only && !machine(format) {
+		fmt.Fprintln(e.Stdout, "no pipeline has read returned files yet (a source path such as inputs/returns/*.xlsx; grassroots template writes the workbook to send)")
+	}
+	var all *Result
+	for _, p := range pipelines {
+		periods := []int{0} // 0: the latest run, whatever its years
+		if len(years) > 0 {
+			periods = years
+		}
+		for _, y := range periods {
+			tbl, err := returnsOf(ctx, e, db, home, p, y, format)
+			if err != nil {
+				return err
+			}
+			if all == nil {
+				all = tbl
+			} else if tbl != nil {
+				all.Rows = append(all.Rows, tbl.Rows...)
+			}
 		}
 	}
-	return nil
+	if !machine(format) {
+		return nil
+	}
+	if all == nil {
+		all = &Result{Columns: returnsColumns, Types: make([]string, len(returnsColumns))}
+	}
+	return all.Write(e.Stdout, format)
 }
 
-// returnsOf lists the returns of one pipeline's run.
-func returnsOf(ctx context.Context, e *Env, db *sql.DB, home, pipeline string, run int64, format string) error {
+// returnsColumns are the columns of the returns in csv and json.
+var returnsColumns = []string{"pipeline", "year", "run", "region", "name", "status", "file", "received", "rows_read", "quarantined", "loaded", "still_loaded"}
+
+// returnsPipelines are the pipelines that have read returned files in a
+// successful run, by name.
+func returnsPipelines(ctx context.Context, db *sql.DB) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT DISTINCT r.pipeline FROM _run r
+		WHERE r.status = 'succeeded' AND r.run_id IN (SELECT run_id FROM _run_file) ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("status: returns: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// returnsOf lists the returns of one pipeline: of its latest successful run,
+// or (year > 0) of its latest successful run that read files with rows of
+// year. In a machine format it returns the rows to write, each naming the
+// pipeline, year and run; otherwise it writes them with a heading.
+func returnsOf(ctx context.Context, e *Env, db *sql.DB, home, pipeline string, year int, format string) (*Result, error) {
+	var y any // NULL: any year
+	if year > 0 {
+		y = year
+	}
+	var run sql.NullInt64
+	if err := db.QueryRowContext(ctx, `SELECT max(r.run_id) FROM _run r
+		WHERE r.pipeline = ? AND r.status = 'succeeded'
+		  AND r.run_id NOT IN (SELECT reverts FROM _run WHERE reverts IS NOT NULL AND committed_at IS NOT NULL)
+		  AND r.run_id IN (SELECT run_id FROM _run_file WHERE ?::INTEGER IS NULL OR list_contains(years, ?::INTEGER))`,
+		pipeline, y, y).Scan(&run); err != nil {
+		return nil, fmt.Errorf("status: returns of %s: %w", pipeline, err)
+	}
 	var table sql.NullString
 	var when sql.NullTime
-	_ = db.QueryRowContext(ctx, `SELECT table_name FROM _load WHERE run_id = ? LIMIT 1`, run).Scan(&table)
-	_ = db.QueryRowContext(ctx, `SELECT coalesce(committed_at, ended_at) FROM _run WHERE run_id = ?`, run).Scan(&when)
-	// Rows the run loaded, those a later run has replaced since included.
-	loaded := "NULL::BIGINT"
-	if table.Valid && tableNameRE.MatchString(table.String) {
-		from := table.String
-		var n int
-		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()
-			AND schema_name = 'main' AND table_name = ?`, from+"_history").Scan(&n); err == nil && n > 0 {
-			from += "_history"
-		}
-		loaded = `(SELECT count(*) FROM "` + from + `" t WHERE t.run_id = $2 AND t.region_code = k.code)`
+	var held sql.NullString
+	if run.Valid {
+		_ = db.QueryRowContext(ctx, `SELECT table_name FROM _load WHERE run_id = ? LIMIT 1`, run.Int64).Scan(&table)
+		_ = db.QueryRowContext(ctx, `SELECT coalesce(committed_at, ended_at) FROM _run WHERE run_id = ?`, run.Int64).Scan(&when)
+		_ = db.QueryRowContext(ctx, `SELECT string_agg(DISTINCT y::VARCHAR, ', ' ORDER BY y::VARCHAR)
+			FROM (SELECT unnest(years) AS y FROM _run_file WHERE run_id = ?)`, run.Int64).Scan(&held)
 	}
-	q := `WITH k0 AS (
-	SELECT code, name FROM region
-	WHERE parent_code = $1 OR ($1 = '000000' AND level = 1 AND code <> '000000')
-), kids AS (
-	SELECT code, name FROM k0 WHERE name NOT IN ('市辖区', '县')
-	UNION ALL
-	SELECT r.code, r.name FROM region r JOIN k0 ON r.parent_code = k0.code AND k0.name IN ('市辖区', '县')
+	// Loaded: what the run loaded of the region's files (read less
+	// quarantined: a run loads every row it does not quarantine), which
+	// holds after a later load replaced the rows and vacuum removed them.
+	// Still loaded: those rows in the table now.
+	still := "NULL::BIGINT"
+	if table.Valid && tableNameRE.MatchString(table.String) {
+		cond := ""
+		if year > 0 {
+			var n int
+			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database()
+				AND schema_name = 'main' AND table_name = ? AND column_name = 'year'`, table.String).Scan(&n); err == nil && n > 0 {
+				cond = " AND t.year = $3"
+			}
+		}
+		still = `(SELECT count(*) FROM "` + table.String + `" t WHERE t.run_id = $2 AND t.region_code = k.code` + cond + `)`
+	}
+	q := `WITH kids AS (
+	SELECT code, name FROM region_children($1, NULL)
 ), f AS (
-	SELECT file, modified, rows_read, rows_quarantined, unnest(region_codes) AS code FROM _run_file WHERE run_id = $2
+	SELECT file, modified, rows_read, rows_quarantined, unnest(region_codes) AS code FROM _run_file
+	WHERE run_id = $2 AND ($3::INTEGER IS NULL OR years IS NULL OR list_contains(years, $3::INTEGER))
 )
-SELECT k.code AS region, k.name,
+SELECT $4::VARCHAR AS pipeline, $3::INTEGER AS year, $2::BIGINT AS run,
+       k.code AS region, k.name,
        CASE WHEN count(f.file) = 0 THEN 'missing' ELSE 'returned' END AS status,
        string_agg(DISTINCT f.file, '; ') AS file,
        strftime(max(f.modified), '%Y-%m-%d %H:%M') AS received,
        sum(f.rows_read) AS rows_read, sum(f.rows_quarantined) AS quarantined,
-       ` + loaded + ` AS loaded
+       sum(f.rows_read - f.rows_quarantined) AS loaded,
+       CASE WHEN count(f.file) > 0 THEN ` + still + ` END AS still_loaded
 FROM kids k LEFT JOIN f ON f.code = k.code
 GROUP BY k.code, k.name
 ORDER BY (count(f.file) > 0), k.code`
-	rows, err := db.QueryContext(ctx, q, home, run)
+	var runArg any
+	if run.Valid {
+		runArg = run.Int64
+	}
+	rows, err := db.QueryContext(ctx, q, home, runArg, y, pipeline)
 	if err != nil {
-		return fmt.Errorf("status: returns of %s: %w", pipeline, err)
+		return nil, fmt.Errorf("status: returns of %s: %w", pipeline, err)
 	}
 	defer rows.Close()
 	tbl, err := scanRows(rows)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tbl.Blank = true
+	if machine(format) {
+		if len(tbl.Rows) == 0 {
+			fmt.Fprintf(e.Stderr, "no region below %s in the region table (load the region codes: grassroots run refdata_region refdata_region_township)\n", home)
+		}
+		return tbl, nil
+	}
+	// The table format: a heading says the pipeline, year and run.
+	tbl.Columns, tbl.Types = tbl.Columns[3:], tbl.Types[3:]
+	for i, r := range tbl.Rows {
+		tbl.Rows[i] = r[3:]
+	}
 	var got int
 	var missing []string
 	for _, r := range tbl.Rows {
@@ -110,22 +184,29 @@ ORDER BY (count(f.file) > 0), k.code`
 			missing = append(missing, fmt.Sprintf("%v %v", r[0], r[1]))
 		}
 	}
-	if format == "table" {
+	of := pipeline
+	if year > 0 {
+		of += " for " + strconv.Itoa(year)
+	}
+	switch {
+	case !run.Valid:
+		fmt.Fprintf(e.Stdout, "\nreturned files of %s: no successful run read files with rows of %d; %d regions below %s missing\n", of, year, len(tbl.Rows), home)
+	default:
 		at := ""
 		if when.Valid {
 			at = ", " + when.Time.Local().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(e.Stdout, "\nreturned files of %s (run %d%s): %d of %d regions below %s returned\n", pipeline, run, at, got, len(tbl.Rows), home)
+		if year == 0 && held.String != "" {
+			at += "; rows of " + held.String
+		}
+		fmt.Fprintf(e.Stdout, "\nreturned files of %s (run %d%s): %d of %d regions below %s returned\n", of, run.Int64, at, got, len(tbl.Rows), home)
 	}
 	if len(tbl.Rows) == 0 {
 		fmt.Fprintf(e.Stdout, "no region below %s in the region table (load the region codes: grassroots run refdata_region refdata_region_township)\n", home)
-		return nil
+		return nil, nil
 	}
 	if err := tbl.Write(e.Stdout, format); err != nil {
-		return err
-	}
-	if format != "table" {
-		return nil
+		return nil, err
 	}
 	if len(missing) > 0 {
 		fmt.Fprintf(e.Stdout, "missing: %s\n", strings.Join(missing, ", "))
@@ -133,9 +214,9 @@ ORDER BY (count(f.file) > 0), k.code`
 	var failed int64
 	var why sql.NullString
 	if err := db.QueryRowContext(ctx, `SELECT run_id, error FROM _run WHERE pipeline = ? AND run_id > ? AND status IN ('failed', 'interrupted')
-		ORDER BY run_id DESC LIMIT 1`, pipeline, run).Scan(&failed, &why); err == nil {
+		ORDER BY run_id DESC LIMIT 1`, pipeline, run.Int64).Scan(&failed, &why); err == nil && run.Valid {
 		msg := strings.SplitN(why.String, "\n", 2)[0]
 		fmt.Fprintf(e.Stdout, "a later run %d failed and loaded nothing: %s (grassroots runs %s)\n", failed, msg, pipeline)
 	}
-	return nil
+	return nil, nil
 }

@@ -141,8 +141,8 @@ func returnsPipeline(project string, s *spec.Spec) (*spec.Spec, error) {
 }
 
 // regionAndChildren is the region code and the regions directly below it
-// that are valid today, in code order. The districts of a municipality hang
-// under a placeholder (310100 市辖区): its children stand in its place.
+// that are valid today, in code order (region_children: the districts
+// under a placeholder 310100 市辖区 stand in its place).
 func regionAndChildren(ctx context.Context, db *sql.DB, code string) (collect.Region, []collect.Region, error) {
 	r := collect.Region{Code: code}
 	if code == warehouse.Country {
@@ -151,16 +151,7 @@ func regionAndChildren(ctx context.Context, db *sql.DB, code string) (collect.Re
 	if err := db.QueryRowContext(ctx, `SELECT name FROM region WHERE code = ?`, code).Scan(&r.Name); err != nil && err != sql.ErrNoRows {
 		return r, nil, err
 	}
-	rows, err := db.QueryContext(ctx, `WITH k0 AS (
-	SELECT code, name FROM region
-	WHERE (parent_code = $1 OR ($1 = '000000' AND level = 1 AND code <> '000000'))
-	  AND coalesce(valid_from, DATE '1900-01-01') <= current_date AND coalesce(valid_to, DATE '9999-12-31') > current_date
-)
-SELECT code, name FROM k0 WHERE name NOT IN ('市辖区', '县')
-UNION ALL
-SELECT r.code, r.name FROM region r JOIN k0 ON r.parent_code = k0.code AND k0.name IN ('市辖区', '县')
-WHERE coalesce(r.valid_from, DATE '1900-01-01') <= current_date AND coalesce(r.valid_to, DATE '9999-12-31') > current_date
-ORDER BY code`, code)
+	rows, err := db.QueryContext(ctx, `SELECT code, name FROM region_children(?, current_date) ORDER BY code`, code)
 	if err != nil {
 		return r, nil, fmt.Errorf("read the regions below %s: %w", code, err)
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"archive/zip"
 	"encoding/csv"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -177,9 +178,28 @@ func TestTemplateAndReturns(t *testing.T) {
 		}
 	}
 	st := mustRun(t, "", "status", "--warehouse", wh)
-	if !strings.Contains(st, "returned files of demo_population_returns (run "+res[0]["run"]) || !strings.Contains(st, "14 of 14 regions below 310112 returned") ||
-		!regexp.MustCompile(`310112112 +马桥镇 +returned +inputs/returns/310112112_马桥镇\.xlsx .* 1 +1 +0\n`).MatchString(st) {
+	if !strings.Contains(st, "returned files of demo_population_returns (run "+res[0]["run"]) || !strings.Contains(st, "; rows of 2024): 14 of 14 regions below 310112 returned") ||
+		!regexp.MustCompile(`310112112 +马桥镇 +returned +inputs/returns/310112112_马桥镇\.xlsx .* 1 +1 +0 +0\n`).MatchString(st) {
 		t.Errorf("status after 14 returns:\n%s", st)
+	}
+	// --period shows the returns of that year: none of 2023.
+	st = mustRun(t, "", "status", "--warehouse", wh, "--period", "2023")
+	if !strings.Contains(st, "returned files of demo_population_returns for 2023: no successful run read files with rows of 2023; 14 regions below 310112 missing") {
+		t.Errorf("status --period 2023:\n%s", st)
+	}
+	st = mustRun(t, "", "status", "--warehouse", wh, "--period", "2024")
+	if !strings.Contains(st, "returned files of demo_population_returns for 2024 (run "+res[0]["run"]) || !strings.Contains(st, "14 of 14 regions below 310112 returned") {
+		t.Errorf("status --period 2024:\n%s", st)
+	}
+	// csv and json are one document each: the packages, or the returns.
+	var doc []map[string]any
+	if js := mustRun(t, "", "status", "--warehouse", wh, "--format", "json"); json.Unmarshal([]byte(js), &doc) != nil || strings.Contains(js, "returned") {
+		t.Errorf("status --format json is not one document of the packages:\n%s", js)
+	}
+	rs := csvRecords(t, mustRun(t, "", "status", "--returns", "--warehouse", wh, "--format", "csv", "--period", "2023,2024"))
+	if len(rs) != 28 || rs[0]["pipeline"] != "demo_population_returns" || rs[0]["year"] != "2023" || rs[0]["status"] != "missing" ||
+		rs[27]["year"] != "2024" || rs[27]["run"] != res[0]["run"] || rs[27]["status"] != "returned" {
+		t.Errorf("status --returns --format csv --period 2023,2024: %d rows: %v", len(rs), rs)
 	}
 
 	// 浦江镇's file taken out: one run of 13 files says who is missing.
@@ -208,6 +228,42 @@ func TestTemplateAndReturns(t *testing.T) {
 	st = mustRun(t, "", "status", "--warehouse", wh)
 	if !strings.Contains(st, "13 of 14 regions below 310112 returned") || !strings.Contains(st, "failed and loaded nothing") {
 		t.Errorf("status after a failed run:\n%s", st)
+	}
+
+	// Another load replaces 江川路街道's row and vacuum drops the replaced
+	// one: it was loaded from the return all the same, and is no longer.
+	if err := os.WriteFile(filepath.Join(proj, "inputs", "fix.csv"), []byte("年份,区划代码,常住人口\n2024,310112001,81000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(proj, spec.Dir, "fix.yaml"), []byte(`description: 更正（示例数据，synthetic）
+source:
+  kind: csv
+  path: inputs/fix.csv
+  columns:
+    - {name: year, from: 年份, type: int}
+    - {name: region_code, from: 区划代码}
+    - {name: resident_pop, from: 常住人口, type: int}
+    - {name: vintage, value: demo}
+    - {name: is_synthetic, type: bool, value: "true"}
+target:
+  table: population
+  partition_by: [region_code, year, vintage]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "", "run", "fix", "--project", proj, "--warehouse", wh)
+	mustRun(t, "", "vacuum", "--set-retention", "0", "--warehouse", wh)
+	rs = csvRecords(t, mustRun(t, "", "status", "--returns", "--warehouse", wh, "--format", "csv"))
+	for _, r := range rs {
+		want := "1 1"
+		if r["region"] == "310112001" {
+			want = "1 0"
+		} else if r["status"] == "missing" {
+			want = " "
+		}
+		if got := r["loaded"] + " " + r["still_loaded"]; got != want && r["name"] != "马桥镇" && r["name"] != "吴泾镇" {
+			t.Errorf("after a replacing load and vacuum, %s %s loaded, still loaded: %q, want %q", r["region"], r["name"], got, want)
+		}
 	}
 }
 
