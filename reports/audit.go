@@ -41,6 +41,10 @@ type Audit struct {
 	// List is the file name of the Excel list beside the page (audit.xlsx,
 	// written by grassroots audit), linked from it; "" for none.
 	List string
+	// Elsewhere counts the findings outside the home region that a
+	// region's warehouse holds (on the reference data of other regions),
+	// left out of its whole audit.
+	Elsewhere int
 }
 
 // HasAudit reports whether the warehouse holds an audit (its rules were
@@ -69,6 +73,13 @@ func ReadAudit(ctx context.Context, db *sql.DB, region, period string) (*Audit, 
 		if err := db.QueryRowContext(ctx, `SELECT coalesce(max(value), '') FROM _setting WHERE key = 'home_region' AND value <> ?`,
 			CountryCode).Scan(&scope); err != nil {
 			return nil, fmt.Errorf("reports: audit: %w", err)
+		}
+		if scope != "" {
+			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM audit_finding f
+				WHERE f.region_code <> $1 AND NOT EXISTS (SELECT 1 FROM region_ancestor x WHERE x.code = f.region_code AND x.ancestor = $1)
+				  AND ($2 = '' OR f.period = $2 OR left(f.period, 4) = $2)`, scope, period).Scan(&a.Elsewhere); err != nil {
+				return nil, fmt.Errorf("reports: audit: %w", err)
+			}
 		}
 	}
 	var at sql.NullTime
@@ -168,9 +179,10 @@ h2.error { color: #a11; }
 <body>
 <nav class="top"><a class="back" href="index.html">← 返回目录</a></nav>
 <header class="page">
-<h1>数据审核报告{{if .RegionName}}<small>{{.RegionName}}（{{.Region}}）</small>{{end}}</h1>
+<h1>数据审核报告{{if .RegionName}}<small>{{.RegionName}}{{with .Region}}（{{.}}）{{end}}</small>{{end}}</h1>
 <p class="meta">审核规则 {{.Rules}} 条{{if .AuditedAt}} · 审核时间：{{.AuditedAt}}{{end}}{{if .Period}} · 期别：{{.Period}}{{end}} · 共 {{.Total}} 条结果{{range .Groups}}，{{.Label}} {{len .Findings}} 条{{end}}</p>
 <p class="meta">错误：数字之间互相矛盾，至少有一个不对，须核实更正后重报；提示：变动异常，可能属实，请核实并说明原因。规则见 sql/audit，逐条附“建议核查”。</p>
+{{if .Elsewhere}}<p class="meta">本地区以外另有 {{.Elsewhere}} 条结果（其他地区的参考数据），不列在这里；全部结果：grassroots audit --region 000000</p>{{end}}
 {{if .List}}<p class="meta">审核清单（Excel，可发回下级核实）：<a href="{{.List}}">{{.List}}</a></p>{{end}}
 {{if .Synthetic}}<div class="synthetic">示例数据 / synthetic — 标有“示例”的结果来自合成的演示数据，不是真实统计。</div>{{end}}
 </header>

@@ -102,6 +102,9 @@ func printAudit(out io.Writer, a *reports.Audit, st audit.Stats) {
 	if a.Total == 0 {
 		fmt.Fprintln(out, "未发现问题。")
 	}
+	if a.Elsewhere > 0 {
+		fmt.Fprintf(out, "本地区以外另有 %d 条结果（其他地区的参考数据），未列出：grassroots audit --region 000000\n", a.Elsewhere)
+	}
 	for _, g := range a.Groups {
 		fmt.Fprintf(out, "\n%s（%d 条）\n", g.Label, len(g.Findings))
 		for _, f := range g.Findings {

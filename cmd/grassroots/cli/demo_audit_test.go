@@ -35,17 +35,23 @@ func TestDemoAudit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(index), `<a href="audit.html">数据审核报告</a>：最近一次审核发现 4 条问题`) {
+	// The demo's warehouse is the district's (home 闵行区): its audit
+	// report lists the district's findings, and says the reference data's
+	// finding elsewhere (西沙群岛) is left out and how to see it.
+	if !strings.Contains(string(index), `<a href="audit.html">数据审核报告</a>：最近一次审核发现 3 条问题`) {
 		t.Error("index.html does not link the audit report")
 	}
 	page, err := os.ReadFile(filepath.Join(dir, "reports", "audit.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"西沙群岛", "浦江镇", "莘庄镇", "普查表第 2279 行", "示例数据 / synthetic"} {
+	for _, want := range []string{"闵行区", "浦江镇", "莘庄镇", "示例数据 / synthetic", "本地区以外另有 1 条结果", "grassroots audit --region 000000"} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("audit.html lacks %q", want)
 		}
+	}
+	if strings.Contains(string(page), "西沙群岛") {
+		t.Error("the district's audit report lists 西沙群岛")
 	}
 	// Fast enough to run after every refresh (on a copy: other tests read
 	// the shared demo as the demo left it).
@@ -58,8 +64,16 @@ func TestDemoAudit(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	mustRun(t, "", "audit", "--warehouse", cp, "--out", t.TempDir())
+	out = mustRun(t, "", "audit", "--warehouse", cp, "--out", t.TempDir())
 	if d := time.Since(start); d > 20*time.Second {
 		t.Errorf("grassroots audit of the demo warehouse took %s", d)
+	}
+	if !strings.Contains(out, "3 条结果") || !strings.Contains(out, "本地区以外另有 1 条结果") {
+		t.Errorf("grassroots audit of the district:\n%s", out)
+	}
+	// The whole country's audit has the census's own mistake.
+	out = mustRun(t, "", "audit", "--warehouse", cp, "--region", "000000", "--out", t.TempDir())
+	if !strings.Contains(out, "460321 西沙群岛") || !strings.Contains(out, "普查表第 2279 行") || !strings.Contains(out, "4 条结果") {
+		t.Errorf("grassroots audit --region 000000:\n%s", out)
 	}
 }

@@ -221,12 +221,18 @@ func TestDemoReports(t *testing.T) {
 		t.Error("district.html alerts table does not keep the severity column on one line")
 	}
 
-	// Without --region, show picks the highest region with complete values:
-	// the country's published series, not the district's partial roll-up.
+	// Without --region, show picks the highest region with complete values
+	// in the warehouse's home (the demo's: 闵行区), never a partial roll-up
+	// above it; the country's published series is asked for by its code.
 	show := mustRun(t, "", "indicators", "show", "urban.rate_resident", "--warehouse",
 		filepath.Join(dir, "grassroots.duckdb"), "--from", "2020", "--to", "2020", "--format", "csv")
-	if !strings.Contains(show, "\n000000,全国,2020,NBS_data_portal_revised,63.9,%,r,revised,") {
+	if !strings.Contains(show, "\n310112,闵行区,2020,demo,91.2,%,s,synthetic,") {
 		t.Errorf("indicators show without --region:\n%s", show)
+	}
+	show = mustRun(t, "", "indicators", "show", "urban.rate_resident", "--warehouse", filepath.Join(dir, "grassroots.duckdb"),
+		"--region", "000000", "--from", "2020", "--to", "2020", "--format", "csv")
+	if !strings.Contains(show, "\n000000,全国,2020,NBS_data_portal_revised,63.9,%,r,revised,") {
+		t.Errorf("indicators show --region 000000:\n%s", show)
 	}
 }
 
