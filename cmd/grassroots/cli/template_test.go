@@ -265,6 +265,15 @@ target:
 			t.Errorf("after a replacing load and vacuum, %s %s loaded, still loaded: %q, want %q", r["region"], r["name"], got, want)
 		}
 	}
+
+	// The district's report site draws the returns; the reports of a member
+	// or organisation register it does not have are left out, not drawn empty.
+	site := filepath.Join(proj, "site")
+	out = mustRun(t, "", "report", "--warehouse", wh, "--out", site)
+	if !strings.Contains(out, "region pages: 1 county, ") || !strings.Contains(out, "district.html") ||
+		strings.Contains(out, "members.html") || strings.Contains(out, "organisations.html") {
+		t.Errorf("report of a project with returns only:\n%s", out)
+	}
 }
 
 // fillReturn copies the template at from to to with row's cells set.
