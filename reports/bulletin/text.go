@@ -100,6 +100,51 @@ func readTemplates(fsys fs.FS, shownDir string, into map[string]templateFile) er
 	return nil
 }
 
+// WriteBundled writes the bundled templates into dir (made if missing), for
+// a department to edit: a file there replaces the bundled one of the same
+// name. It writes nothing if any of the files is there already, and says
+// which: a department's wording is never overwritten. It returns the paths
+// written.
+func WriteBundled(dir string) ([]string, error) {
+	names, err := fs.Glob(bundled, "templates/*.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("bulletin: %w", err)
+	}
+	var paths, there []string
+	for _, n := range names {
+		p := filepath.Join(dir, filepath.Base(n))
+		paths = append(paths, p)
+		if _, err := os.Lstat(p); err == nil {
+			there = append(there, p)
+		}
+	}
+	if len(there) > 0 {
+		return nil, fmt.Errorf("bulletin: %s already there: not overwritten (move it away, or edit it)", strings.Join(there, ", "))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("bulletin: %w", err)
+	}
+	for i, n := range names {
+		b, err := fs.ReadFile(bundled, n)
+		if err != nil {
+			return nil, fmt.Errorf("bulletin: %w", err)
+		}
+		// O_EXCL: a file made since the check above is not overwritten either.
+		f, err := os.OpenFile(paths[i], os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return paths[:i], fmt.Errorf("bulletin: %w", err)
+		}
+		_, err = f.Write(b)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return paths[:i+1], fmt.Errorf("bulletin: %s: %w", paths[i], err)
+		}
+	}
+	return paths, nil
+}
+
 // TemplateError is a template that does not parse, or gives no cause it
 // should not: where (file, line) and what.
 type TemplateError struct {
