@@ -23,8 +23,10 @@ the warehouse has its figures), a table of the figures they cite (指标, 数值
 
 Every number in the text is an indicator value as published (its precision, its
 status: 快报数, 修订数 …; synthetic figures are marked 示例数据), its change on the
-previous period (percentage points for rates), its rank among the regions with
-the same parent, or its target status as grassroots indicators show gives it.
+previous period (the difference of the published figures; percentage points
+for rates), its rank among the regions counted under the same place (through a
+市辖区 or 县 placeholder: a Chongqing district among all 38 of the
+municipality), or its target status as grassroots indicators show gives it.
 The wording comes from templates (Go text/template), one file a section: the
 bundled ones, replaced by files of the same name in the project's
 reports/bulletin/ or in --templates DIR, so a department can edit them.
