@@ -215,8 +215,9 @@ func gatherRanks(ctx context.Context, db *sql.DB, out map[string]*Facts, hidden 
 		value     float64
 		synthetic bool
 	}
-	var keys []string
-	for _, f := range out {
+	var keys, regions []string
+	for r, f := range out {
+		regions = append(regions, r)
 		for _, x := range f.Facts {
 			keys = append(keys, x.Region+"|"+x.Indicator+"|"+x.Period+"|"+x.Vintage)
 		}
@@ -228,7 +229,7 @@ func gatherRanks(ctx context.Context, db *sql.DB, out map[string]*Facts, hidden 
 	parents := map[string]string{}
 	q := `WITH u AS (` + countedUnder + `)
 	SELECT m.code, s.indicator, peer.code, peer.level, s.value, s.is_synthetic, coalesce(pr.name, '')
-	FROM u m JOIN u peer ON peer.parent_code = m.parent_code
+	FROM (SELECT * FROM u WHERE list_contains($2, code)) m JOIN u peer ON peer.parent_code = m.parent_code
 	JOIN indicator_series s ON s.region_code = peer.code
 	LEFT JOIN region pr ON pr.code = m.parent_code
 	WHERE s.value IS NOT NULL
@@ -244,7 +245,7 @@ func gatherRanks(ctx context.Context, db *sql.DB, out map[string]*Facts, hidden 
 		peers[k] = append(peers[k], p)
 		parents[k.region] = parent
 		return nil
-	}, keys)
+	}, keys, regions)
 	if err != nil {
 		return err
 	}
