@@ -72,7 +72,7 @@ data; --text prints the paragraphs instead of writing a document.`,
 				}
 				tmpl, err := bulletin.Load(dir)
 				if err != nil {
-					return err
+					return fmt.Errorf("%w\n(grassroots bulletin --write-templates DIR writes the bundled templates, which parse, to compare or start from)", err)
 				}
 				w, err := e.openRead(ctx, e.warehousePath(path))
 				if err != nil {

@@ -409,7 +409,7 @@ func TestBulletinTemplates(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr := run(t, "", "bulletin", "--warehouse", w, "--project", project, "--text")
-	if code != 1 || !strings.Contains(stderr, filepath.Join(own, "01_urbanisation.tmpl")+":3:") {
+	if code != 1 || !strings.Contains(stderr, filepath.Join(own, "01_urbanisation.tmpl")+":3:") || !strings.Contains(stderr, "--write-templates") {
 		t.Errorf("broken template: exit %d, %s", code, stderr)
 	}
 	out := mustLint(t, project)
