@@ -165,8 +165,8 @@ func TestReadDocxRefuses(t *testing.T) {
 	}
 }
 
-// The children of w:pPr and w:rPr come in the order of the schema's
-// sequence (ECMA-376 part 1, CT_PPrBase and EG_RPrBase), which Word
+// The children of w:pPr, w:rPr and w:tblPr come in the order of the schema's
+// sequence (ECMA-376 part 1, CT_PPrBase, EG_RPrBase, CT_TblPr), which Word
 // enforces: a w:jc before a w:spacing makes a file Word calls corrupt.
 // The sequences below are those of the standard, cut to the elements
 // before, between and around the ones this writer uses.
@@ -180,6 +180,10 @@ var (
 		"shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
 		"position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em",
 		"lang", "eastAsianLayout", "specVanish", "oMath"}
+	// CT_TblPr, for the figures table.
+	tblPrOrder = []string{"tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+		"tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
+		"tblDescription", "tblPrChange"}
 )
 
 func TestDocxPropertyOrder(t *testing.T) {
@@ -218,17 +222,17 @@ func TestDocxPropertyOrder(t *testing.T) {
 	}
 	// Every property the styles set is checked: the title's and captions'
 	// jc beside their spacing, the headings' rPr.
-	if seen["pPr"] < 8 || seen["rPr"] < 6 {
-		t.Errorf("checked %d pPr and %d rPr only", seen["pPr"], seen["rPr"])
+	if seen["pPr"] < 8 || seen["rPr"] < 6 || seen["tblPr"] != 1 {
+		t.Errorf("checked %d pPr, %d rPr and %d tblPr only", seen["pPr"], seen["rPr"], seen["tblPr"])
 	}
 }
 
-// checkOrder reads an XML part and reports every w:pPr or w:rPr whose
+// checkOrder reads an XML part and reports every w:pPr, w:rPr or w:tblPr whose
 // children are out of the schema's order or unknown to it.
 func checkOrder(t *testing.T, part string, dec *xml.Decoder, seen map[string]int) {
 	t.Helper()
 	const w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-	order := map[string][]string{"pPr": pPrOrder, "rPr": rPrOrder}
+	order := map[string][]string{"pPr": pPrOrder, "rPr": rPrOrder, "tblPr": tblPrOrder}
 	type open struct {
 		name string
 		last int // index in the sequence of the last child read; -1 before any
@@ -253,7 +257,7 @@ func checkOrder(t *testing.T, part string, dec *xml.Decoder, seen map[string]int
 				case i < 0:
 					t.Errorf("%s: w:%s in w:%s is not in the schema's sequence %v", part, e.Name.Local, p.name, order[p.name])
 				case i <= p.last:
-					t.Errorf("%s: w:%s after %v: out of the schema's order %v", part, e.Name.Local, p.kids[:len(p.kids)-1], order[p.name])
+					t.Errorf("%s: w:%s after %v: out of the schema's order of w:%s", part, e.Name.Local, p.kids[:len(p.kids)-1], p.name)
 				default:
 					p.last = i
 				}
