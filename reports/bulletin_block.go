@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"grassroots/reports/bulletin"
+	defs "grassroots/sql/indicators"
 )
 
 // The 概述 block: every page opens with the bulletin paragraphs of its
@@ -29,7 +30,7 @@ func (c *Cache) bulletinFacts(ctx context.Context, region string) (*bulletin.Fac
 		}
 		return bulletin.Gather(ctx, c.db, codes, bulletin.Options{Hidden: func(r, ind, period string) bool {
 			return small[[3]string{r, ind, period}]
-		}})
+		}, DefaultPrecision: defs.DefaultPrecision})
 	})
 }
 
@@ -55,7 +56,7 @@ func BulletinFacts(ctx context.Context, db *sql.DB, region string, year int) (*b
 	if err != nil {
 		return nil, err
 	}
-	facts, err := bulletin.Gather(ctx, db, []string{region}, bulletin.Options{Year: year, Hidden: hidden})
+	facts, err := bulletin.Gather(ctx, db, []string{region}, bulletin.Options{Year: year, Hidden: hidden, DefaultPrecision: defs.DefaultPrecision})
 	if err != nil {
 		return nil, err
 	}

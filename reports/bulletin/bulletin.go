@@ -72,12 +72,14 @@ type Change struct {
 	Growth     float64 // compound growth per year in %, NaN for rates
 }
 
-// Rank is the place of the value among the regions with the same parent and
-// level, for the same indicator, period and vintage, highest value first.
+// Rank is the place of the value among the regions counted under the same
+// region (a 市辖区 placeholder is skipped), for the same indicator, period
+// and vintage, highest value first.
 type Rank struct {
 	N, Of      int
-	ParentName string // 上海市 (a 市辖区 placeholder is skipped)
-	Kind       string // what the peers are: 省份, 地级区划, 区县, 街道（乡镇）
+	ParentName string // 上海市, 重庆市
+	Kind       string // what the peers are: 省份, 地级区划, 区县, 街道（乡镇）; "" for a mix
+	Synthetic  bool   // a peer's value (or the region's own) is synthetic
 }
 
 // Target is where the value stands against its target

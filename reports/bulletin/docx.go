@@ -112,19 +112,19 @@ func NewDocument(ctx context.Context, db *sql.DB, f *Facts, year int, sections [
 }
 
 func figureOf(x *Fact) Figure {
-	fg := Figure{Name: x.Name, Value: x.Shown(), Unit: x.Unit, Status: "最终数", Period: When(x), Change: "—"}
+	fg := Figure{Name: x.Name, Value: x.Shown(), Unit: UnitZh(x.Unit), Status: "最终数", Period: When(x), Change: "—"}
 	if x.StatusZh != "" {
 		fg.Status = x.StatusZh
 		if x.Symbol != "" {
 			fg.Status += "（" + x.Symbol + "）"
 		}
 	}
-	if x.Change != nil {
+	if d := x.Diff(); !math.IsNaN(d) {
 		sign := ""
-		if Round(x.Change.Diff, x.Precision) > 0 {
+		if d > 0 {
 			sign = "+"
 		}
-		fg.Change = sign + Fixed(x.Change.Diff, x.Precision)
+		fg.Change = sign + Fixed(d, x.Precision)
 		if Points(x.Unit) {
 			fg.Change += " 个百分点"
 		} else {
@@ -251,15 +251,15 @@ const stylesXML = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 	`<w:style w:type="paragraph" w:styleId="BodyText"><w:name w:val="Body Text"/><w:basedOn w:val="Normal"/><w:qFormat/>` +
 	`<w:pPr><w:ind w:firstLineChars="200" w:firstLine="480"/><w:jc w:val="both"/></w:pPr></w:style>` +
 	`<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/>` +
-	`<w:pPr><w:jc w:val="center"/><w:spacing w:before="240" w:after="120"/></w:pPr>` +
+	`<w:pPr><w:spacing w:before="240" w:after="120"/><w:jc w:val="center"/></w:pPr>` +
 	`<w:rPr><w:rFonts w:ascii="黑体" w:hAnsi="黑体" w:eastAsia="黑体"/><w:b/><w:sz w:val="36"/><w:szCs w:val="36"/></w:rPr></w:style>` +
 	`<w:style w:type="paragraph" w:styleId="Subtitle"><w:name w:val="Subtitle"/><w:basedOn w:val="Normal"/><w:qFormat/>` +
-	`<w:pPr><w:jc w:val="center"/><w:spacing w:after="240"/></w:pPr><w:rPr><w:sz w:val="21"/><w:szCs w:val="21"/></w:rPr></w:style>` +
+	`<w:pPr><w:spacing w:after="240"/><w:jc w:val="center"/></w:pPr><w:rPr><w:sz w:val="21"/><w:szCs w:val="21"/></w:rPr></w:style>` +
 	`<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="BodyText"/><w:qFormat/>` +
 	`<w:pPr><w:keepNext/><w:spacing w:before="240" w:after="60"/><w:outlineLvl w:val="0"/></w:pPr>` +
 	`<w:rPr><w:rFonts w:ascii="黑体" w:hAnsi="黑体" w:eastAsia="黑体"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>` +
 	`<w:style w:type="paragraph" w:styleId="Caption"><w:name w:val="caption"/><w:basedOn w:val="Normal"/><w:qFormat/>` +
-	`<w:pPr><w:jc w:val="center"/><w:spacing w:after="200"/></w:pPr><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>` +
+	`<w:pPr><w:spacing w:after="200"/><w:jc w:val="center"/></w:pPr><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>` +
 	`<w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/>` +
 	`<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>` +
 	`</w:styles>`

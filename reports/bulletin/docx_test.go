@@ -3,9 +3,11 @@ package bulletin
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"image/png"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -160,5 +162,123 @@ func TestReadDocxRefuses(t *testing.T) {
 	}
 	if _, err := ReadDocx(b.Bytes()); err != nil {
 		t.Errorf("the document itself: %v", err)
+	}
+}
+
+// The children of w:pPr, w:rPr and w:tblPr come in the order of the schema's
+// sequence (ECMA-376 part 1, CT_PPrBase, EG_RPrBase, CT_TblPr), which Word
+// enforces: a w:jc before a w:spacing makes a file Word calls corrupt.
+// The sequences below are those of the standard, cut to the elements
+// before, between and around the ones this writer uses.
+var (
+	pPrOrder = []string{"pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+		"suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
+		"topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+		"contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+		"textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"}
+	rPrOrder = []string{"rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+		"shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
+		"position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em",
+		"lang", "eastAsianLayout", "specVanish", "oMath"}
+	// CT_TblPr, for the figures table.
+	tblPrOrder = []string{"tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+		"tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
+		"tblDescription", "tblPrChange"}
+)
+
+func TestDocxPropertyOrder(t *testing.T) {
+	tm, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := district(true)
+	secs, err := tm.Write(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := f.Facts["urban.rate_resident"]
+	bars, err := BarsPNG([]float64{95.1, 80.2}, -1, 960)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &Document{Title: "t", Subtitle: "s", Sections: secs, Figures: []Figure{figureOf(x)},
+		Images: []Image{{PNG: bars, W: 960, H: 88, Caption: "图1"}}}
+	var b bytes.Buffer
+	if err := d.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	z, err := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, part := range []string{"word/styles.xml", "word/document.xml"} {
+		fr, err := z.Open(part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkOrder(t, part, xml.NewDecoder(fr), seen)
+		fr.Close()
+	}
+	// Every property the styles set is checked: the title's and captions'
+	// jc beside their spacing, the headings' rPr.
+	if seen["pPr"] < 8 || seen["rPr"] < 6 || seen["tblPr"] != 1 {
+		t.Errorf("checked %d pPr, %d rPr and %d tblPr only", seen["pPr"], seen["rPr"], seen["tblPr"])
+	}
+}
+
+// checkOrder reads an XML part and reports every w:pPr, w:rPr or w:tblPr whose
+// children are out of the schema's order or unknown to it.
+func checkOrder(t *testing.T, part string, dec *xml.Decoder, seen map[string]int) {
+	t.Helper()
+	const w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+	order := map[string][]string{"pPr": pPrOrder, "rPr": rPrOrder, "tblPr": tblPrOrder}
+	type open struct {
+		name string
+		last int // index in the sequence of the last child read; -1 before any
+		kids []string
+	}
+	var stack []*open
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", part, err)
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			if n := len(stack); n > 0 && stack[n-1] != nil && e.Name.Space == w {
+				p := stack[n-1]
+				i := slices.Index(order[p.name], e.Name.Local)
+				p.kids = append(p.kids, e.Name.Local)
+				switch {
+				case i < 0:
+					t.Errorf("%s: w:%s in w:%s is not in the schema's sequence %v", part, e.Name.Local, p.name, order[p.name])
+				case i <= p.last:
+					t.Errorf("%s: w:%s after %v: out of the schema's order of w:%s", part, e.Name.Local, p.kids[:len(p.kids)-1], p.name)
+				default:
+					p.last = i
+				}
+			}
+			if e.Name.Space == w && order[e.Name.Local] != nil {
+				seen[e.Name.Local]++
+				stack = append(stack, &open{name: e.Name.Local, last: -1})
+			} else {
+				stack = append(stack, nil)
+			}
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		}
+	}
+}
+
+// The figures table gives units as the text does: 个百分点, 人, 个.
+func TestFigureUnits(t *testing.T) {
+	for unit, want := range map[string]string{"%": "%", "pp": "个百分点", "persons": "人", "units": "个", "km²": "平方公里", "岁": "岁"} {
+		if got := figureOf(&Fact{Unit: unit, Precision: 1}).Unit; got != want {
+			t.Errorf("unit %s: %q, want %q", unit, got, want)
+		}
 	}
 }

@@ -14,8 +14,27 @@ type Options struct {
 	Year int
 	// Hidden reports a value that is not published (a small cell: see
 	// package suppress); such values are left out, and so is a change
-	// from one. Nil hides nothing.
+	// from one, and a rank among peers one of which is hidden. Nil hides
+	// nothing.
 	Hidden func(region, indicator, period string) bool
+	// DefaultPrecision is the decimals of an indicator whose catalogue row
+	// gives none (indicator.precision is NULL): the catalogue's own rule
+	// (sql/indicators.DefaultPrecision), passed in by the caller so that
+	// the rule has one home. Nil: two, as grassroots indicators show prints
+	// such a value.
+	DefaultPrecision func(unit string) int
+}
+
+// precisionOf is the decimals of a value of an indicator in unit whose
+// catalogue row says p.
+func (o Options) precisionOf(p sql.NullInt64, unit string) int {
+	switch {
+	case p.Valid:
+		return int(p.Int64)
+	case o.DefaultPrecision != nil:
+		return o.DefaultPrecision(unit)
+	}
+	return 2
 }
 
 // Gather reads the facts of each region from the warehouse: the views
@@ -49,24 +68,18 @@ func Gather(ctx context.Context, db *sql.DB, regions []string, o Options) (map[s
 			return nil, fmt.Errorf("bulletin: region %s is not in the region table", r)
 		}
 	}
-	if err := gatherValues(ctx, db, regions, o.Year, hidden, out); err != nil {
+	o.Hidden = hidden
+	if err := gatherValues(ctx, db, regions, o, out); err != nil {
 		return nil, err
 	}
-	if err := gatherRanks(ctx, db, regions, out); err != nil {
+	if err := gatherRanks(ctx, db, out, hidden); err != nil {
 		return nil, err
 	}
-	if err := gatherAlerts(ctx, db, regions, o.Year, hidden, out); err != nil {
+	if err := gatherAlerts(ctx, db, regions, o, out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
-
-// precision is the decimals an indicator's values are published with:
-// its @precision, else the default of sql/indicators.DefaultPrecision (one
-// for rates and pp, none for counts, two otherwise), for a catalogue row
-// written without one.
-const precision = `coalesce(i.precision, CASE WHEN i.unit IN ('%', 'pp') THEN 1
-	WHEN i.unit IN ('persons', 'units', 'count', '人', '个', '家') THEN 0 ELSE 2 END)`
 
 // periodKey orders periods: a year as its last day.
 const periodKey = `(CASE WHEN length(%[1]s.period) = 4 THEN %[1]s.period || '-12-31' ELSE %[1]s.period END)`
@@ -74,7 +87,7 @@ const periodKey = `(CASE WHEN length(%[1]s.period) = 4 THEN %[1]s.period || '-12
 // gatherValues reads every region's series with the change and the target
 // status of each value, and keeps the latest value of each indicator as
 // its fact.
-func gatherValues(ctx context.Context, db *sql.DB, regions []string, year int, hidden func(string, string, string) bool, out map[string]*Facts) error {
+func gatherValues(ctx context.Context, db *sql.DB, regions []string, o Options, out map[string]*Facts) error {
 	q := `WITH s AS (
 		SELECT v.indicator, v.region_code, v.period, v.year, v.vintage, v.value, v.numerator, v.denominator,
 		       coalesce(v.status, 'final') AS status, v.is_synthetic, false AS newer
@@ -96,7 +109,7 @@ func gatherValues(ctx context.Context, db *sql.DB, regions []string, year int, h
 	)
 	SELECT s.region_code, s.indicator, s.period, coalesce(s.year, 0), coalesce(s.vintage, ''), s.value,
 	       coalesce(s.numerator, 'NaN'), coalesce(s.denominator, 'NaN'), s.status, s.is_synthetic, s.newer,
-	       coalesce(i.name_zh, s.indicator), coalesce(i.unit, ''), coalesce(i.direction, ''), ` + precision + `,
+	       coalesce(i.name_zh, s.indicator), coalesce(i.unit, ''), coalesce(i.direction, ''), i.precision,
 	       coalesce(st.symbol, ''), CASE WHEN s.status = 'final' THEN '' ELSE coalesce(st.label_zh, s.status) END,
 	       coalesce(c.prev_period, ''), coalesce(c.prev_value, 'NaN'), coalesce(c.years_since_prev, 'NaN'),
 	       coalesce(c.change, 'NaN'), coalesce(c.cagr_pct, 'NaN'),
@@ -116,15 +129,17 @@ func gatherValues(ctx context.Context, db *sql.DB, regions []string, year int, h
 		var prevPeriod, tSource, tStatus string
 		var prev, years, diff, growth, tValue, tDistance float64
 		var tYear, tProjected int
+		var prec sql.NullInt64
 		if err := rows.Scan(&x.Region, &x.Indicator, &x.Period, &x.Year, &x.Vintage, &x.Value,
 			&x.Numerator, &x.Denominator, &x.Status, &x.Synthetic, &newer,
-			&x.Name, &x.Unit, &x.Direction, &x.Precision, &x.Symbol, &x.StatusZh,
+			&x.Name, &x.Unit, &x.Direction, &prec, &x.Symbol, &x.StatusZh,
 			&prevPeriod, &prev, &years, &diff, &growth,
 			&tValue, &tYear, &tSource, &tStatus, &tDistance, &tProjected); err != nil {
 			return err
 		}
+		x.Precision = o.precisionOf(prec, x.Unit)
 		f := out[x.Region]
-		if hidden(x.Region, x.Indicator, x.Period) {
+		if o.Hidden(x.Region, x.Indicator, x.Period) {
 			return nil
 		}
 		old := f.Facts[x.Indicator]
@@ -136,7 +151,7 @@ func gatherValues(ctx context.Context, db *sql.DB, regions []string, year int, h
 		if !newer {
 			x.Series = append(x.Series, Point{Period: x.Period, Year: x.Year, Value: x.Value})
 		}
-		if prevPeriod != "" && !math.IsNaN(diff) && prevPeriod != x.Period && !hidden(x.Region, x.Indicator, prevPeriod) {
+		if prevPeriod != "" && !math.IsNaN(diff) && prevPeriod != x.Period && !o.Hidden(x.Region, x.Indicator, prevPeriod) {
 			x.Change = &Change{PrevPeriod: prevPeriod, PrevYear: yearOf(prevPeriod), Prev: prev, Years: years, Diff: diff, Growth: growth}
 		}
 		if tStatus != "" && !math.IsNaN(tValue) {
@@ -146,7 +161,7 @@ func gatherValues(ctx context.Context, db *sql.DB, regions []string, year int, h
 		x.RegionName = f.Name
 		f.Facts[x.Indicator] = &x
 		return nil
-	}, regions, year)
+	}, regions, o.Year)
 }
 
 func yearOf(period string) int {
@@ -163,51 +178,111 @@ func yearOf(period string) int {
 // peerKinds name the regions of a level when they are ranked.
 var peerKinds = map[int]string{1: "省份", 2: "地级区划", 3: "区县", 4: "街道（乡镇）", 5: "村（社区）"}
 
-// gatherRanks ranks each fact among the values of the regions with the same
-// parent and level, for the same indicator, period and vintage: highest
-// first, as published (values equal at the indicator's precision share a
-// place).
-func gatherRanks(ctx context.Context, db *sql.DB, regions []string, out map[string]*Facts) error {
-	q := `WITH par AS (
-		SELECT DISTINCT parent_code FROM region WHERE list_contains($1, code) AND parent_code IS NOT NULL AND parent_code <> code
-	)
-	SELECT * FROM (
-		SELECT s.region_code, s.indicator, s.period, coalesce(s.vintage, '') AS vintage,
-		       rank() OVER w AS n, count(*) OVER w_all AS of, r.level,
-		       CASE WHEN (p.name IN ('市辖区', '县') OR p.name LIKE '%直辖县级行政区划') AND gp.name IS NOT NULL
-		            THEN gp.name ELSE p.name END AS parent_name
-		FROM indicator_series s
-		JOIN region r ON r.code = s.region_code
-		JOIN par ON par.parent_code = r.parent_code
-		JOIN region p ON p.code = r.parent_code
-		LEFT JOIN region gp ON gp.code = p.parent_code
-		JOIN indicator i ON i.code = s.indicator
-		WHERE s.value IS NOT NULL
-		WINDOW w AS (PARTITION BY s.indicator, s.period, s.vintage, r.parent_code, r.level
-		             ORDER BY round(s.value, ` + precision + `) DESC),
-		       w_all AS (PARTITION BY s.indicator, s.period, s.vintage, r.parent_code, r.level)
-	) WHERE list_contains($1, region_code)`
-	return scan(ctx, db, "ranks", q, func(rows *sql.Rows) error {
-		var region, ind, period, vintage, parent string
-		var n, of, level int
-		if err := rows.Scan(&region, &ind, &period, &vintage, &n, &of, &level, &parent); err != nil {
+// placeholder is true of the region alias when it is a placeholder of the
+// code list rather than a place: a prefecture-level 市辖区, 县 or
+// 省直辖县级行政区划 (Chongqing's 500100 and 500200, Hubei's 429000), whose
+// children are counted under the region above it.
+func placeholder(alias string) string {
+	return fmt.Sprintf(`(%[1]s.level = 2 AND (%[1]s.name IN ('市辖区', '县') OR %[1]s.name LIKE '%%直辖县级行政区划'))`, alias)
+}
+
+// countedUnder is every region that is a place, with the region it is
+// counted under: its parent, or its grandparent where the parent is a
+// placeholder. The regions counted under one region are its children, as
+// Children lists them and as ranks compare them: Chongqing's 38 districts
+// and counties, Hubei's prefectures with its four directly administered
+// county-level cities.
+var countedUnder = `SELECT r.code, r.name, r.level,
+	       CASE WHEN ` + placeholder("p") + ` THEN p.parent_code ELSE r.parent_code END AS parent_code
+	FROM region r LEFT JOIN region p ON p.code = r.parent_code
+	WHERE NOT ` + placeholder("r")
+
+// gatherRanks ranks each fact among the values of the regions counted under
+// the same region (see countedUnder), for the same indicator, period and
+// vintage: highest first, as published (values equal at the indicator's
+// precision share a place).
+//
+// A fact gets no rank when a peer's value is hidden (a small cell): a rank
+// that counts the hidden value tells on which side of its neighbours it
+// lies, and one that leaves it out miscounts the regions (在上海市15个区县中
+// of a city with 16). A rank among peers any of which is synthetic is itself
+// synthetic (Rank.Synthetic), and marked so.
+func gatherRanks(ctx context.Context, db *sql.DB, out map[string]*Facts, hidden func(string, string, string) bool) error {
+	type key struct{ region, indicator string }
+	type peer struct {
+		code      string
+		level     int
+		value     float64
+		synthetic bool
+	}
+	var keys, regions []string
+	for r, f := range out {
+		regions = append(regions, r)
+		for _, x := range f.Facts {
+			keys = append(keys, x.Region+"|"+x.Indicator+"|"+x.Period+"|"+x.Vintage)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	peers := map[key][]peer{}
+	parents := map[string]string{}
+	q := `WITH u AS (` + countedUnder + `)
+	SELECT m.code, s.indicator, peer.code, peer.level, s.value, s.is_synthetic, coalesce(pr.name, '')
+	FROM (SELECT * FROM u WHERE list_contains($2, code)) m JOIN u peer ON peer.parent_code = m.parent_code
+	JOIN indicator_series s ON s.region_code = peer.code
+	LEFT JOIN region pr ON pr.code = m.parent_code
+	WHERE s.value IS NOT NULL
+	  AND list_contains($1, m.code || '|' || s.indicator || '|' || s.period || '|' || coalesce(s.vintage, ''))
+	ORDER BY m.code, s.indicator, peer.code`
+	err := scan(ctx, db, "ranks", q, func(rows *sql.Rows) error {
+		var k key
+		var p peer
+		var parent string
+		if err := rows.Scan(&k.region, &k.indicator, &p.code, &p.level, &p.value, &p.synthetic, &parent); err != nil {
 			return err
 		}
-		x := out[region].Facts[ind]
-		if x == nil || x.Period != period || x.Vintage != vintage || of < 2 {
-			return nil
-		}
-		x.Rank = &Rank{N: n, Of: of, ParentName: parent, Kind: peerKinds[level]}
+		peers[k] = append(peers[k], p)
+		parents[k.region] = parent
 		return nil
-	}, regions)
+	}, keys, regions)
+	if err != nil {
+		return err
+	}
+	for k, ps := range peers {
+		x := out[k.region].Facts[k.indicator]
+		if len(ps) < 2 {
+			continue
+		}
+		r := &Rank{N: 1, Of: len(ps), ParentName: parents[k.region], Kind: peerKinds[ps[0].level]}
+		own := Round(x.Value, x.Precision)
+		ok := true
+		for _, p := range ps {
+			if hidden(p.code, x.Indicator, x.Period) {
+				ok = false
+				break
+			}
+			if p.level != ps[0].level {
+				r.Kind = "" // 湖北省's prefectures beside its county-level cities: 地区
+			}
+			r.Synthetic = r.Synthetic || p.synthetic
+			if Round(p.value, x.Precision) > own {
+				r.N++
+			}
+		}
+		if ok {
+			x.Rank = r
+		}
+	}
+	return nil
 }
 
 // gatherAlerts reads the early warnings raised on each region's latest
 // value of an indicator (not the audit's findings, which are in the audit
 // report), with the regions directly below that have the same warning.
-func gatherAlerts(ctx context.Context, db *sql.DB, regions []string, year int, hidden func(string, string, string) bool, out map[string]*Facts) error {
+func gatherAlerts(ctx context.Context, db *sql.DB, regions []string, o Options, out map[string]*Facts) error {
 	q := `SELECT a.region_code, a.indicator, coalesce(i.name_zh, a.indicator), a.severity, coalesce(ar.message_zh, ''),
-	       a.period, a.value, a.threshold, ` + precision + `, coalesce(i.unit, ''), a.is_synthetic,
+	       a.period, a.value, a.threshold, i.precision, coalesce(i.unit, ''), a.is_synthetic,
 	       (SELECT count(DISTINCT b.region_code) FROM alert b JOIN region rb ON rb.code = b.region_code
 	         WHERE b.indicator = a.indicator AND b.period = a.period AND rb.parent_code = a.region_code),
 	       (SELECT count(DISTINCT s.region_code) FROM indicator_series s JOIN region rs ON rs.code = s.region_code
@@ -220,17 +295,19 @@ func gatherAlerts(ctx context.Context, db *sql.DB, regions []string, year int, h
 	return scan(ctx, db, "alerts", q, func(rows *sql.Rows) error {
 		var region string
 		var a Alert
-		if err := rows.Scan(&region, &a.Indicator, &a.Name, &a.Severity, &a.Rule, &a.Period, &a.Value, &a.Threshold, &a.Precision,
+		var prec sql.NullInt64
+		if err := rows.Scan(&region, &a.Indicator, &a.Name, &a.Severity, &a.Rule, &a.Period, &a.Value, &a.Threshold, &prec,
 			&a.Unit, &a.Synthetic, &a.Below, &a.BelowOf); err != nil {
 			return err
 		}
+		a.Precision = o.precisionOf(prec, a.Unit)
 		// Only a warning on the value the bulletin speaks of.
-		if x := out[region].Facts[a.Indicator]; x == nil || x.Period != a.Period || hidden(region, a.Indicator, a.Period) {
+		if x := out[region].Facts[a.Indicator]; x == nil || x.Period != a.Period || o.Hidden(region, a.Indicator, a.Period) {
 			return nil
 		}
 		out[region].Alerts = append(out[region].Alerts, &a)
 		return nil
-	}, regions, year)
+	}, regions, o.Year)
 }
 
 // scan runs q and calls each for every row.
@@ -251,17 +328,15 @@ func scan(ctx context.Context, db *sql.DB, what, q string, each func(*sql.Rows) 
 	return nil
 }
 
-// Children are the values of indicator in period of the regions directly
-// below region (through a 市辖区 placeholder), highest first, for the
-// ranked bars of the Word document.
+// Children are the values of indicator in period of the regions counted
+// under region (see countedUnder: through a 市辖区 placeholder, which is
+// left out), highest first, for the ranked bars of the Word document.
 func Children(ctx context.Context, db *sql.DB, region, indicator, period string, hidden func(region, indicator, period string) bool) ([]Child, error) {
 	var out []Child
-	err := scan(ctx, db, "children", `SELECT r.code, r.name, s.value, s.is_synthetic FROM indicator_series s
-		JOIN region r ON r.code = s.region_code
-		LEFT JOIN region p ON p.code = r.parent_code
-		WHERE s.indicator = $2 AND s.period = $3 AND s.value IS NOT NULL
-		  AND (r.parent_code = $1 OR (p.parent_code = $1 AND p.level = 2 AND (p.name IN ('市辖区', '县') OR p.name LIKE '%直辖县级行政区划')))
-		ORDER BY s.value DESC, r.code`, func(rows *sql.Rows) error {
+	err := scan(ctx, db, "children", `WITH u AS (`+countedUnder+`)
+		SELECT u.code, u.name, s.value, s.is_synthetic FROM indicator_series s JOIN u ON u.code = s.region_code
+		WHERE s.indicator = $2 AND s.period = $3 AND s.value IS NOT NULL AND u.parent_code = $1
+		ORDER BY s.value DESC, u.code`, func(rows *sql.Rows) error {
 		var c Child
 		if err := rows.Scan(&c.Code, &c.Name, &c.Value, &c.Synthetic); err != nil {
 			return err

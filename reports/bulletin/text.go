@@ -100,6 +100,51 @@ func readTemplates(fsys fs.FS, shownDir string, into map[string]templateFile) er
 	return nil
 }
 
+// WriteBundled writes the bundled templates into dir (made if missing), for
+// a department to edit: a file there replaces the bundled one of the same
+// name. It writes nothing if any of the files is there already, and says
+// which: a department's wording is never overwritten. It returns the paths
+// written.
+func WriteBundled(dir string) ([]string, error) {
+	names, err := fs.Glob(bundled, "templates/*.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("bulletin: %w", err)
+	}
+	var paths, there []string
+	for _, n := range names {
+		p := filepath.Join(dir, filepath.Base(n))
+		paths = append(paths, p)
+		if _, err := os.Lstat(p); err == nil {
+			there = append(there, p)
+		}
+	}
+	if len(there) > 0 {
+		return nil, fmt.Errorf("bulletin: %s already there: not overwritten (move it away, or edit it)", strings.Join(there, ", "))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("bulletin: %w", err)
+	}
+	for i, n := range names {
+		b, err := fs.ReadFile(bundled, n)
+		if err != nil {
+			return nil, fmt.Errorf("bulletin: %w", err)
+		}
+		// O_EXCL: a file made since the check above is not overwritten either.
+		f, err := os.OpenFile(paths[i], os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return paths[:i], fmt.Errorf("bulletin: %w", err)
+		}
+		_, err = f.Write(b)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return paths[:i+1], fmt.Errorf("bulletin: %s: %w", paths[i], err)
+		}
+	}
+	return paths, nil
+}
+
 // TemplateError is a template that does not parse, or gives no cause it
 // should not: where (file, line) and what.
 type TemplateError struct {
@@ -265,7 +310,13 @@ func funcs() template.FuncMap {
 		"unit":   func(x *Fact) string { return UnitZh(x.Unit) },
 		"change": marked(ChangeText),
 		"growth": marked(GrowthText),
-		"rank":   marked(RankText),
+		"rank": func(x *Fact) string {
+			s := RankText(x)
+			if s != "" && (x.Synthetic || x.Rank.Synthetic) {
+				s += synthMark
+			}
+			return s
+		},
 		"target": marked(TargetText),
 		"wan": func(x *Fact, part string) (string, error) {
 			s, err := Wan(x, part)
@@ -340,18 +391,40 @@ func since(x *Fact) string {
 	return fmt.Sprintf("比%d年", c.PrevYear)
 }
 
-// ChangeText is the change on the previous value: 比上年提高0.6个百分点
+// Diff is the change on the previous value as a bulletin gives it: the
+// difference of the two published values (80.5 − 79.9 = 0.6), so that a
+// reader who subtracts the figures finds the change printed — not the
+// rounded difference of the full values, which can differ from it by one
+// in the last place. NaN without a previous value.
+func (x *Fact) Diff() float64 {
+	if x.Change == nil || math.IsNaN(x.Change.Diff) || math.IsNaN(x.Change.Prev) {
+		return math.NaN()
+	}
+	return Round(Round(x.Value, x.Precision)-Round(x.Change.Prev, x.Precision), x.Precision)
+}
+
+// Gap is target − value as a bulletin gives it: the difference of the
+// published target and value (85.0 − 80.5 = 4.5). NaN without a target.
+func (x *Fact) Gap() float64 {
+	if x.Target == nil || math.IsNaN(x.Target.Value) {
+		return math.NaN()
+	}
+	return Round(Round(x.Target.Value, x.Precision)-Round(x.Value, x.Precision), x.Precision)
+}
+
+// ChangeText is the change on the previous value (Diff): 比上年提高0.6个百分点
 // for rates, 比上年增加3家 for counts, 与上年持平 when it rounds to nothing;
 // "" without a previous value.
 func ChangeText(x *Fact) string {
-	if x.Change == nil || math.IsNaN(x.Change.Diff) {
+	diff := x.Diff()
+	if math.IsNaN(diff) {
 		return ""
 	}
-	d := Fixed(math.Abs(x.Change.Diff), x.Precision)
-	if Round(x.Change.Diff, x.Precision) == 0 {
+	d := Fixed(math.Abs(diff), x.Precision)
+	if diff == 0 {
 		return "与" + strings.TrimPrefix(since(x), "比") + "持平"
 	}
-	up := x.Change.Diff > 0
+	up := diff > 0
 	if Points(x.Unit) {
 		if up {
 			return since(x) + "提高" + d + "个百分点"
@@ -395,7 +468,7 @@ func RankText(x *Fact) string {
 }
 
 // TargetText is where the value stands against its target, as the views
-// give it: 已达到2020年60.0%的目标; 距2020年60.0%的目标还差2.3个百分点，
+// give it, the gap being that of the published figures (Gap): 已达到2020年60.0%的目标; 距2020年60.0%的目标还差2.3个百分点，
 // 按近年速度预计2022年达标; 未达到2020年60.0%的目标（差2.3个百分点）.
 func TargetText(x *Fact) string {
 	t := x.Target
@@ -406,7 +479,7 @@ func TargetText(x *Fact) string {
 	if t.Year > 0 {
 		goal = fmt.Sprintf("%d年%s", t.Year, goal)
 	}
-	gap := Fixed(math.Abs(t.Distance), x.Precision)
+	gap := Fixed(math.Abs(x.Gap()), x.Precision)
 	if Points(x.Unit) {
 		gap += "个百分点"
 	} else {
@@ -424,8 +497,12 @@ func TargetText(x *Fact) string {
 }
 
 // Wan is the numerator or the denominator of a fact (part: "numerator" or
-// "denominator"), a count of persons, in 万人 with two decimals: 254.63;
-// "" where the warehouse has none.
+// "denominator"), a count of persons, in 万人 as statistical bulletins write
+// it: whole 万 where the fact's larger count (its denominator, as a rule) is
+// ten million or more — the country's and a province's 140828万人, 94350万人 —
+// and two decimals below that, as cities and districts write it: 265.35万人.
+// Both counts of a fact take the same decimals, so that a sentence giving
+// the two reads alike. "" where the warehouse has none.
 func Wan(x *Fact, part string) (string, error) {
 	var n float64
 	switch part {
@@ -439,7 +516,21 @@ func Wan(x *Fact, part string) (string, error) {
 	if math.IsNaN(n) {
 		return "", nil
 	}
-	return Fixed(n/10000, 2), nil
+	return Fixed(n/10000, wanDecimals(x)), nil
+}
+
+// wanDecimals are the decimals of a fact's counts in 万 (see Wan).
+func wanDecimals(x *Fact) int {
+	big := 0.0
+	for _, n := range []float64{x.Numerator, x.Denominator} {
+		if !math.IsNaN(n) {
+			big = max(big, math.Abs(n))
+		}
+	}
+	if big >= 1e7 {
+		return 0
+	}
+	return 2
 }
 
 // AlertText is a warning in its rule's words with the value that raised it,

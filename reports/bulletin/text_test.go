@@ -13,7 +13,7 @@ import (
 func district(synthetic bool) *Facts {
 	rate := &Fact{Indicator: "urban.rate_resident", Name: "常住人口城镇化率", Unit: "%", Region: "310112", Period: "2024", Year: 2024,
 		Value: 80.4987, Precision: 1, Numerator: 2023456, Denominator: 2513700, Synthetic: synthetic,
-		Change: &Change{PrevPeriod: "2023", PrevYear: 2023, Years: 1, Diff: 0.6123, Growth: math.NaN()},
+		Change: &Change{PrevPeriod: "2023", PrevYear: 2023, Years: 1, Prev: 79.8864, Diff: 0.6123, Growth: math.NaN()},
 		Rank:   &Rank{N: 3, Of: 16, ParentName: "上海市", Kind: "区县"},
 		Target: &Target{Value: 85, Year: 2025, Status: "behind", Distance: 4.5013, ProjectedYear: 2032}}
 	if synthetic {
@@ -21,7 +21,7 @@ func district(synthetic bool) *Facts {
 	}
 	census := &Fact{Indicator: "urban.rate_census", Name: "常住人口城镇化率（普查）", Unit: "%", Region: "310112", Period: "2020-11-01",
 		Year: 2020, Value: 98.5213, Precision: 2, Numerator: math.NaN(), Denominator: math.NaN(),
-		Change: &Change{PrevPeriod: "2010-11-01", PrevYear: 2010, Years: 10, Diff: -1.4812, Growth: math.NaN()}}
+		Change: &Change{PrevPeriod: "2010-11-01", PrevYear: 2010, Years: 10, Prev: 100.0025, Diff: -1.4812, Growth: math.NaN()}}
 	return &Facts{Region: "310112", Name: "闵行区", Level: 3, Facts: map[string]*Fact{rate.Indicator: rate, census.Indicator: census}}
 }
 
@@ -71,22 +71,25 @@ func TestWriteSyntheticParagraph(t *testing.T) {
 }
 
 func TestChangeWords(t *testing.T) {
-	f := func(unit string, prec int, diff, growth, years float64, period, prev string) *Fact {
-		return &Fact{Unit: unit, Precision: prec, Period: period,
-			Change: &Change{PrevPeriod: prev, PrevYear: yearOf(prev), Diff: diff, Growth: growth, Years: years}}
+	f := func(unit string, prec int, value, prev, growth, years float64, period, prevPeriod string) *Fact {
+		return &Fact{Unit: unit, Precision: prec, Period: period, Value: value,
+			Change: &Change{PrevPeriod: prevPeriod, PrevYear: yearOf(prevPeriod), Prev: prev, Diff: value - prev, Growth: growth, Years: years}}
 	}
 	for _, c := range []struct {
 		x            *Fact
 		change, grow string
 	}{
-		{f("%", 1, 0.64, math.NaN(), 1, "2024", "2023"), "比上年提高0.6个百分点", ""},
-		{f("%", 1, -0.04, math.NaN(), 1, "2024", "2023"), "与上年持平", ""},
-		{f("%", 1, -2.25, math.NaN(), 4, "2024-12-31", "2020-12-31"), "比2020年下降2.3个百分点", ""},
-		{f("家", 0, 1, 12.5, 1, "2024-12-31", "2023-12-31"), "比上年增加1家", "比上年增长12.5%"},
-		{f("km²", 2, -3, -1.23, 10, "2024", "2014"), "比2014年减少3.00平方公里", "比2014年年均下降1.2%"},
+		{f("%", 1, 80.54, 79.9, math.NaN(), 1, "2024", "2023"), "比上年提高0.6个百分点", ""},
+		// Published 80.5 beside a published 79.9: the change is 0.6, though
+		// the full values differ by 0.68.
+		{f("%", 1, 80.54, 79.86, math.NaN(), 1, "2024", "2023"), "比上年提高0.6个百分点", ""},
+		{f("%", 1, 80.51, 80.49, math.NaN(), 1, "2024", "2023"), "与上年持平", ""},
+		{f("%", 1, 60.0, 62.25, math.NaN(), 4, "2024-12-31", "2020-12-31"), "比2020年下降2.3个百分点", ""},
+		{f("家", 0, 9, 8, 12.5, 1, "2024-12-31", "2023-12-31"), "比上年增加1家", "比上年增长12.5%"},
+		{f("km²", 2, 229, 232, -1.23, 10, "2024", "2014"), "比2014年减少3.00平方公里", "比2014年年均下降1.2%"},
 	} {
 		if got := ChangeText(c.x); got != c.change {
-			t.Errorf("ChangeText(%s %v) = %q, want %q", c.x.Unit, c.x.Change.Diff, got, c.change)
+			t.Errorf("ChangeText(%s %v − %v) = %q, want %q", c.x.Unit, c.x.Value, c.x.Change.Prev, got, c.change)
 		}
 		if got := GrowthText(c.x); got != c.grow {
 			t.Errorf("GrowthText(%s %v) = %q, want %q", c.x.Unit, c.x.Change.Growth, got, c.grow)
@@ -98,21 +101,48 @@ func TestChangeWords(t *testing.T) {
 }
 
 func TestTargetWords(t *testing.T) {
-	x := &Fact{Unit: "%", Precision: 1}
 	for _, c := range []struct {
-		t    Target
-		want string
+		value float64
+		t     Target
+		want  string
 	}{
-		{Target{Value: 60, Year: 2020, Status: "reached", Reached: true}, "已达到2020年60.0%的目标"},
-		{Target{Value: 100, Status: "reached", Reached: true}, "已达到100.0%的目标"},
-		{Target{Value: 60, Year: 2020, Status: "missed", Distance: 2.34}, "未达到2020年60.0%的目标（差2.3个百分点）"},
-		{Target{Value: 60, Year: 2030, Status: "behind", Distance: 2.34, ProjectedYear: 2027}, "距2030年60.0%的目标还差2.3个百分点，按近年速度预计2027年达标"},
-		{Target{Value: 60, Year: 2030, Status: "not_reached", Distance: 2.34}, "距2030年60.0%的目标还差2.3个百分点"},
+		{61, Target{Value: 60, Year: 2020, Status: "reached", Reached: true}, "已达到2020年60.0%的目标"},
+		{100, Target{Value: 100, Status: "reached", Reached: true}, "已达到100.0%的目标"},
+		{57.66, Target{Value: 60, Year: 2020, Status: "missed", Distance: 2.34}, "未达到2020年60.0%的目标（差2.3个百分点）"},
+		{57.66, Target{Value: 60, Year: 2030, Status: "behind", Distance: 2.34, ProjectedYear: 2027}, "距2030年60.0%的目标还差2.3个百分点，按近年速度预计2027年达标"},
+		{57.66, Target{Value: 60, Year: 2030, Status: "not_reached", Distance: 2.34}, "距2030年60.0%的目标还差2.3个百分点"},
+		// Published 57.6 against a published 60.0: 2.4 short, though the
+		// full values are 2.32 apart.
+		{57.64, Target{Value: 59.96, Year: 2030, Status: "not_reached", Distance: 2.32}, "距2030年60.0%的目标还差2.4个百分点"},
 	} {
-		x.Target = &c.t
+		x := &Fact{Unit: "%", Precision: 1, Value: c.value, Target: &c.t}
 		if got := TargetText(x); got != c.want {
-			t.Errorf("%s: %q, want %q", c.t.Status, got, c.want)
+			t.Errorf("%s %v: %q, want %q", c.t.Status, c.value, got, c.want)
 		}
+	}
+}
+
+// Persons in 万: whole 万 for the country's and a province's counts, two
+// decimals for a city's or a district's; both counts of a fact alike.
+func TestWan(t *testing.T) {
+	for _, c := range []struct {
+		num, den float64
+		n, d     string
+	}{
+		{943500000, 1408280000, "94350", "140828"},
+		{9000000, 12000000, "900", "1200"},
+		{2497500, 2700000, "249.75", "270.00"},
+		{math.NaN(), 25300, "", "2.53"},
+	} {
+		x := &Fact{Numerator: c.num, Denominator: c.den}
+		n, _ := Wan(x, "numerator")
+		d, _ := Wan(x, "denominator")
+		if n != c.n || d != c.d {
+			t.Errorf("Wan(%v, %v) = %q, %q; want %q, %q", c.num, c.den, n, d, c.n, c.d)
+		}
+	}
+	if _, err := Wan(&Fact{}, "value"); err == nil {
+		t.Error("Wan of neither part: no error")
 	}
 }
 

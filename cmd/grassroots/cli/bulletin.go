@@ -15,6 +15,7 @@ func init() {
 	register(&Command{
 		Name:    "bulletin",
 		Summary: "write a region's statistical bulletin (统计公报-style paragraphs, figures and charts) as a Word document",
+		Args:    "[--write-templates [DIR]]",
 		Help: `Writes the region's bulletin for the year as a .docx: a title, the paragraphs that
 open its report page (城镇化, 人口年龄, 党员队伍, 组织覆盖, 预警 — each section only where
 the warehouse has its figures), a table of the figures they cite (指标, 数值, 单位,
@@ -22,19 +23,23 @@ the warehouse has its figures), a table of the figures they cite (指标, 数值
 
 Every number in the text is an indicator value as published (its precision, its
 status: 快报数, 修订数 …; synthetic figures are marked 示例数据), its change on the
-previous period (percentage points for rates), its rank among the regions with
-the same parent, or its target status as grassroots indicators show gives it.
+previous period (the difference of the published figures; percentage points
+for rates), its rank among the regions counted under the same place (through a
+市辖区 or 县 placeholder: a Chongqing district among all 38 of the
+municipality), or its target status as grassroots indicators show gives it.
 The wording comes from templates (Go text/template), one file a section: the
 bundled ones, replaced by files of the same name in the project's
 reports/bulletin/ or in --templates DIR, so a department can edit them.
-grassroots lint checks that they parse.
+--write-templates [DIR] writes the bundled templates into DIR (default: the
+project's reports/bulletin) to start from, and refuses to overwrite a file
+that is there. grassroots lint checks that they parse.
 
 --region defaults to the warehouse's home region, --year to the latest year with
 data; --text prints the paragraphs instead of writing a document.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path, region, out, project, templates string
 			var year int
-			var text bool
+			var text, write bool
 			addWarehouseFlag(fs, &path)
 			fs.StringVar(&region, "region", "", "region code (default: the warehouse's home region)")
 			fs.IntVar(&year, "year", 0, "year of the bulletin (default: the latest with data)")
@@ -42,9 +47,13 @@ data; --text prints the paragraphs instead of writing a document.`,
 			fs.StringVar(&project, "project", "", "project folder: its reports/bulletin/*.tmpl replace the bundled templates\n(default: the project the current folder is in)")
 			fs.StringVar(&templates, "templates", "", "folder of bulletin templates (*.tmpl), instead of the project's reports/bulletin")
 			fs.BoolVar(&text, "text", false, "print the paragraphs on standard output instead of writing a document")
+			fs.BoolVar(&write, "write-templates", false, "write the bundled templates into DIR (default: the project's reports/bulletin)\nfor editing, and nothing else; an existing file is not overwritten")
 			return func(ctx context.Context, e *Env, args []string) error {
+				if write {
+					return writeTemplates(e, project, args)
+				}
 				if len(args) > 0 {
-					return Usagef("bulletin takes no arguments (use --region and --year)")
+					return Usagef("bulletin takes no arguments (use --region and --year; a folder only with --write-templates)")
 				}
 				if region != "" && !regionCodeRE.MatchString(region) {
 					return Usagef("--region %q: want a 6-, 9- or 12-digit region code", region)
@@ -63,7 +72,7 @@ data; --text prints the paragraphs instead of writing a document.`,
 				}
 				tmpl, err := bulletin.Load(dir)
 				if err != nil {
-					return err
+					return fmt.Errorf("%w\n(grassroots bulletin --write-templates DIR writes the bundled templates, which parse, to compare or start from)", err)
 				}
 				w, err := e.openRead(ctx, e.warehousePath(path))
 				if err != nil {
@@ -118,6 +127,27 @@ data; --text prints the paragraphs instead of writing a document.`,
 			}
 		},
 	})
+}
+
+// writeTemplates writes the bundled templates into args[0], else the
+// project's reports/bulletin.
+func writeTemplates(e *Env, project string, args []string) error {
+	if len(args) > 1 {
+		return Usagef("--write-templates takes one folder, not %d", len(args))
+	}
+	dir := filepath.Join(e.projectDir(project), bulletin.Dir)
+	if len(args) == 1 {
+		dir = args[0]
+	}
+	paths, err := bulletin.WriteBundled(dir)
+	for _, p := range paths {
+		fmt.Fprintf(e.Stdout, "wrote %s\n", shown(p))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "edit them there: a file replaces the bundled one of the same name; grassroots lint checks them\n")
+	return nil
 }
 
 func upTo(year int) string {

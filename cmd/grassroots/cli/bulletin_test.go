@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"flag"
 	"image/png"
-	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -58,50 +57,34 @@ func TestBulletinGolden(t *testing.T) {
 
 var number = regexp.MustCompile(`\d+(?:\.\d+)?`)
 
-// figures are the numbers a fact lets the text print, each with where it
-// comes from.
-func figures(x *bulletin.Fact) map[string]string {
-	m := map[string]string{}
-	for _, n := range number.FindAllString(x.Name, -1) {
-		m[n] = "the indicator's name"
-	}
-	addPeriod(m, x.Period)
-	m[x.Shown()] = "value"
-	if x.Change != nil {
-		m[bulletin.Fixed(math.Abs(x.Change.Diff), x.Precision)] = "change"
-		if !math.IsNaN(x.Change.Growth) {
-			m[bulletin.Fixed(math.Abs(x.Change.Growth), 1)] = "growth"
-		}
-		addPeriod(m, x.Change.PrevPeriod)
-	}
-	if x.Rank != nil {
-		m[strconv.Itoa(x.Rank.N)] = "rank"
-		m[strconv.Itoa(x.Rank.Of)] = "peers"
-	}
-	if t := x.Target; t != nil {
-		m[bulletin.Fixed(t.Value, x.Precision)] = "target"
-		m[strconv.Itoa(t.Year)] = "target year"
-		m[bulletin.Fixed(math.Abs(t.Distance), x.Precision)] = "distance to target"
-		m[strconv.Itoa(t.ProjectedYear)] = "projected year"
-	}
-	for _, part := range []string{"numerator", "denominator"} {
-		if s, _ := bulletin.Wan(x, part); s != "" {
-			m[s] = part
+// numbers are the numbers of s, in order.
+func numbers(s string) []string { return number.FindAllString(s, -1) }
+
+// periodNumbers are the numbers a period is written with: 2024 (2024年末),
+// 2020 11 1 (2020年11月1日).
+func periodNumbers(p string) []string {
+	var out []string
+	for _, n := range numbers(p) {
+		if t := strings.TrimLeft(n, "0"); t != "" {
+			out = append(out, t)
 		}
 	}
-	return m
-}
-
-func addPeriod(m map[string]string, p string) {
-	for _, n := range number.FindAllString(p, -1) {
-		n = strings.TrimLeft(n, "0")
-		m[n] = "period " + p
+	if len(out) == 3 && out[1] == "12" && out[2] == "31" {
+		out = out[:1]
 	}
+	return out
 }
 
-// Every number in the text is a figure of a fact of its section — its
-// value as published, change, rank, target — and every fact's figures are
-// the warehouse's, rounded to the indicator's precision.
+// Every number of the text is the figure of the fact its clause speaks of,
+// read again from the warehouse's views and rounded there, as `grassroots
+// indicators show` prints it (round(value, precision)): each sentence of a
+// section gives one fact, in the order the template asks for them; in it the
+// date clause gives the fact's period, the value clause its value, the
+// change clause the difference of the published values, the rank clause its
+// place among the regions counted under the same place, the target clauses
+// its target and gap, the 万人 clauses its counts. A number beside the wrong
+// fact, or in the wrong clause, fails. Each warning of 预警 gives its rule,
+// period and value, and the regions below.
 func TestBulletinNumbersAreFacts(t *testing.T) {
 	dir, _ := sharedDemo(t)
 	ctx := context.Background()
@@ -114,11 +97,11 @@ func TestBulletinNumbersAreFacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checked := 0
+	checked := map[string]int{}
 	for _, c := range []struct {
 		region string
 		year   int
-	}{{"310112", 2024}, {"000000", 2024}, {"310000", 0}, {"310112001", 0}} {
+	}{{"310112", 2024}, {"000000", 2024}, {"310000", 0}, {"310112001", 0}, {"500101", 0}} {
 		f, err := reports.BulletinFacts(ctx, w.DB(), c.region, c.year)
 		if err != nil {
 			t.Fatal(err)
@@ -131,85 +114,226 @@ func TestBulletinNumbersAreFacts(t *testing.T) {
 			t.Fatalf("%s: no bulletin", c.region)
 		}
 		for _, s := range secs {
-			allowed := map[string]string{}
-			for _, x := range s.Facts {
-				for n, what := range figures(x) {
-					allowed[n] = x.Indicator + " " + what
-				}
-				checkFact(t, w.DB(), x)
+			text := strings.ReplaceAll(strings.Join(s.Paragraphs, ""), "【示例数据】", "")
+			if len(s.Alerts) > 0 {
+				checkAlerts(t, w.DB(), c.region, s, text, checked)
+				continue
 			}
-			for _, a := range s.Alerts {
-				for _, n := range number.FindAllString(a.Rule+a.Name, -1) {
-					allowed[n] = a.Indicator + " rule"
+			var sentences []string
+			for _, x := range strings.Split(text, "。") {
+				if x != "" {
+					sentences = append(sentences, x)
 				}
-				addPeriod(allowed, a.Period)
-				allowed[bulletin.Fixed(a.Value, a.Precision)] = a.Indicator + " alert value"
-				allowed[strconv.Itoa(a.Below)] = a.Indicator + " regions below with the alert"
-				allowed[strconv.Itoa(a.BelowOf)] = a.Indicator + " regions below"
 			}
-			for _, p := range s.Paragraphs {
-				for _, n := range number.FindAllString(p, -1) {
-					if _, ok := allowed[n]; !ok {
-						t.Errorf("%s %s: %s is no figure of the facts used (%v):\n%s", c.region, s.Title, n, allowed, p)
-					}
-					checked++
-				}
+			if len(sentences) != len(s.Facts) {
+				t.Errorf("%s %s: %d sentences for %d facts: each bundled sentence gives one fact\n%s", c.region, s.Title, len(sentences), len(s.Facts), text)
+				continue
+			}
+			for i, x := range s.Facts {
+				checkSentence(t, w.DB(), x, sentences[i], checked)
 			}
 		}
 	}
-	if checked < 50 {
-		t.Errorf("only %d numbers checked", checked)
+	for _, kind := range []string{"date", "value", "change", "growth", "rank", "target", "万人", "alert"} {
+		if checked[kind] == 0 {
+			t.Errorf("no %s clause checked (%v)", kind, checked)
+		}
 	}
 }
 
-// checkFact reads x's figures again from the warehouse's views.
-func checkFact(t *testing.T, db *sql.DB, x *bulletin.Fact) {
+// published are a fact's figures as the warehouse's views give them,
+// rounded by the warehouse to the indicator's precision.
+type published struct {
+	value, diff, growth, target, gap, num, den string
+	prevYear, targetYear, projected            string
+	n, of                                      string
+}
+
+func publishedOf(t *testing.T, db *sql.DB, x *bulletin.Fact) published {
 	t.Helper()
 	key := []any{x.Indicator, x.Region, x.Period, x.Vintage}
-	var v float64
+	var p published
 	var prec int
-	err := db.QueryRow(`SELECT iv.value, i.precision FROM indicator_value iv JOIN indicator i ON i.code = iv.indicator
-		WHERE iv.indicator = ? AND iv.region_code = ? AND iv.period = ? AND coalesce(iv.vintage, '') = ? AND NOT iv.beside_own`, key...).Scan(&v, &prec)
+	var v float64
+	var num, den sql.NullFloat64
+	var wanDec int
+	// Persons in 万: whole 万 from ten million, else two decimals.
+	err := db.QueryRow(`SELECT round(iv.value, i.precision), i.precision, round(iv.numerator / 1e4, CASE WHEN greatest(iv.numerator, iv.denominator) >= 1e7 THEN 0 ELSE 2 END),
+		round(iv.denominator / 1e4, CASE WHEN greatest(iv.numerator, iv.denominator) >= 1e7 THEN 0 ELSE 2 END),
+		CASE WHEN greatest(iv.numerator, iv.denominator) >= 1e7 THEN 0 ELSE 2 END
+		FROM indicator_value iv JOIN indicator i ON i.code = iv.indicator
+		WHERE iv.indicator = ? AND iv.region_code = ? AND iv.period = ? AND coalesce(iv.vintage, '') = ? AND NOT iv.beside_own`, key...).Scan(&v, &prec, &num, &den, &wanDec)
 	if err != nil {
 		t.Fatalf("%s %s %s: %v", x.Indicator, x.Region, x.Period, err)
 	}
-	if got, want := x.Shown(), strconv.FormatFloat(bulletin.Round(v, prec), 'f', prec, 64); got != want || prec != x.Precision {
-		t.Errorf("%s %s %s: shown %s, warehouse %s (precision %d)", x.Indicator, x.Region, x.Period, got, want, prec)
+	fixed := func(v float64, p int) string { return strconv.FormatFloat(v, 'f', p, 64) }
+	p.value = fixed(v, prec)
+	if num.Valid {
+		p.num = fixed(num.Float64, wanDec)
+	}
+	if den.Valid {
+		p.den = fixed(den.Float64, wanDec)
 	}
 	if x.Change != nil {
-		var ch float64
-		if err := db.QueryRow(`SELECT change FROM indicator_change WHERE indicator = ? AND region_code = ? AND period = ?
-			AND coalesce(vintage, '') = ? AND prev_period = ?`, append(key, x.Change.PrevPeriod)...).Scan(&ch); err != nil {
+		var diff, growth sql.NullFloat64
+		var prev string
+		if err := db.QueryRow(`SELECT abs(round(round(ch.value, i.precision) - round(ch.prev_value, i.precision), i.precision)),
+			abs(round(ch.cagr_pct, 1)), ch.prev_period
+			FROM indicator_change ch JOIN indicator i ON i.code = ch.indicator WHERE ch.indicator = ? AND ch.region_code = ? AND ch.period = ?
+			AND coalesce(ch.vintage, '') = ? AND ch.prev_period = ?`, append(key, x.Change.PrevPeriod)...).Scan(&diff, &growth, &prev); err != nil {
 			t.Fatalf("%s %s change: %v", x.Indicator, x.Region, err)
 		}
-		if bulletin.Fixed(ch, prec) != bulletin.Fixed(x.Change.Diff, prec) {
-			t.Errorf("%s %s: change %v, indicator_change %v", x.Indicator, x.Region, x.Change.Diff, ch)
+		p.diff = fixed(diff.Float64, prec)
+		if growth.Valid {
+			p.growth = fixed(growth.Float64, 1)
 		}
+		p.prevYear = prev[:4]
 	}
 	if tg := x.Target; tg != nil {
-		var val, dist float64
-		var status string
-		var proj sql.NullInt64
-		if err := db.QueryRow(`SELECT target_value, distance, status, projected_year FROM indicator_target_status
-			WHERE indicator = ? AND region_code = ? AND period = ? AND coalesce(vintage, '') = ? AND coalesce(target_year, 0) = ?`,
-			append(key, tg.Year)...).Scan(&val, &dist, &status, &proj); err != nil {
+		var val, gap float64
+		var year, proj sql.NullInt64
+		if err := db.QueryRow(`SELECT round(target_value, CAST($5 AS INTEGER)), abs(round(round(target_value, CAST($5 AS INTEGER)) - round(value, CAST($5 AS INTEGER)), CAST($5 AS INTEGER))), target_year, projected_year
+			FROM indicator_target_status WHERE indicator = $1 AND region_code = $2 AND period = $3 AND coalesce(vintage, '') = $4
+			AND coalesce(target_year, 0) = $6`, append(key, prec, tg.Year)...).Scan(&val, &gap, &year, &proj); err != nil {
 			t.Fatalf("%s %s target: %v", x.Indicator, x.Region, err)
 		}
-		if val != tg.Value || dist != tg.Distance || status != tg.Status || int(proj.Int64) != tg.ProjectedYear {
-			t.Errorf("%s %s: target %+v, indicator_target_status %v %v %s %v", x.Indicator, x.Region, tg, val, dist, status, proj)
+		p.target, p.gap = fixed(val, prec), fixed(gap, prec)
+		if year.Valid {
+			p.targetYear = strconv.FormatInt(year.Int64, 10)
+		}
+		if proj.Valid {
+			p.projected = strconv.FormatInt(proj.Int64, 10)
 		}
 	}
-	if r := x.Rank; r != nil {
-		var n, of int
-		if err := db.QueryRow(`SELECT 1 + count(*) FILTER (WHERE round(s.value, CAST($5 AS INTEGER)) > round(CAST($6 AS DOUBLE), CAST($5 AS INTEGER))), count(*)
-			FROM indicator_series s JOIN region r ON r.code = s.region_code
-			WHERE s.indicator = $1 AND s.period = $3 AND coalesce(s.vintage, '') = $4 AND s.value IS NOT NULL
-			  AND r.parent_code = (SELECT parent_code FROM region WHERE code = $2)
-			  AND r.level = (SELECT level FROM region WHERE code = $2)`, append(key, prec, x.Value)...).Scan(&n, &of); err != nil {
-			t.Fatalf("%s %s rank: %v", x.Indicator, x.Region, err)
+	// The place among the regions counted under the same place: a
+	// placeholder's (市辖区, 县, 省直辖县级行政区划) children under its parent.
+	var n, of int
+	err = db.QueryRow(`WITH u AS (
+		SELECT r.code, CASE WHEN p.level = 2 AND (p.name IN ('市辖区', '县') OR p.name LIKE '%直辖县级行政区划') THEN p.parent_code ELSE r.parent_code END AS parent
+		FROM region r LEFT JOIN region p ON p.code = r.parent_code
+		WHERE NOT (r.level = 2 AND (r.name IN ('市辖区', '县') OR r.name LIKE '%直辖县级行政区划')))
+		SELECT 1 + count(*) FILTER (WHERE round(s.value, CAST($5 AS INTEGER)) > (SELECT round(value, CAST($5 AS INTEGER)) FROM indicator_series WHERE indicator = $1 AND region_code = $2
+		        AND period = $3 AND coalesce(vintage, '') = $4)), count(*)
+		FROM indicator_series s JOIN u ON u.code = s.region_code
+		WHERE s.indicator = $1 AND s.period = $3 AND coalesce(s.vintage, '') = $4 AND s.value IS NOT NULL
+		  AND u.parent = (SELECT parent FROM u WHERE code = $2)`, append(key, prec)...).Scan(&n, &of)
+	if err != nil {
+		t.Fatalf("%s %s rank: %v", x.Indicator, x.Region, err)
+	}
+	p.n, p.of = strconv.Itoa(n), strconv.Itoa(of)
+	return p
+}
+
+var (
+	datePart   = regexp.MustCompile(`^(据人口普查|\d{4}年末|\d{4}年\d{1,2}月\d{1,2}日)$`)
+	rankPart   = regexp.MustCompile(`^在.+?(\d+)个.+中居第(\d+)位$`)
+	changePart = regexp.MustCompile(`提高|下降|增加|减少|持平|增长`)
+)
+
+// checkSentence checks each clause of sentence, which gives fact x.
+func checkSentence(t *testing.T, db *sql.DB, x *bulletin.Fact, sentence string, checked map[string]int) {
+	t.Helper()
+	p := publishedOf(t, db, x)
+	values := 0
+	for _, clause := range regexp.MustCompile(`[，；]`).Split(sentence, -1) {
+		got := numbers(clause)
+		var want []string
+		var kind string
+		switch {
+		case datePart.MatchString(clause):
+			kind = "date"
+			if clause != "据人口普查" {
+				want = periodNumbers(x.Period)
+			}
+		case strings.Contains(clause, "万人"):
+			kind = "万人"
+			want = []string{p.den}
+			if strings.Contains(clause, "城镇") {
+				want = []string{p.num}
+			}
+		case strings.Contains(clause, "居第"):
+			kind = "rank"
+			if m := rankPart.FindStringSubmatch(clause); m == nil {
+				t.Errorf("%s %s: rank clause %q", x.Region, x.Indicator, clause)
+			}
+			want = []string{p.of, p.n}
+		case strings.Contains(clause, "按近年速度预计"):
+			kind = "target"
+			want = []string{p.projected}
+		case strings.Contains(clause, "目标"):
+			kind = "target"
+			if p.targetYear != "" {
+				want = append(want, p.targetYear)
+			}
+			want = append(want, p.target)
+			if strings.Contains(clause, "差") {
+				want = append(want, p.gap)
+			}
+		case changePart.MatchString(clause) && strings.HasSuffix(clause, "%") && !bulletin.Points(x.Unit):
+			kind = "growth"
+			if !strings.HasPrefix(clause, "比上年") {
+				want = append(want, p.prevYear)
+			}
+			want = append(want, p.growth)
+		case changePart.MatchString(clause) && strings.HasPrefix(clause, "与") || strings.HasPrefix(clause, "比") && changePart.MatchString(clause):
+			kind = "change"
+			if !strings.Contains(clause, "上年") {
+				want = append(want, p.prevYear)
+			}
+			if !strings.Contains(clause, "持平") {
+				want = append(want, p.diff)
+			}
+		default:
+			kind = "value"
+			values++
+			// The words of the indicator's name may hold numbers (55岁以上).
+			for _, n := range got[:max(len(got)-1, 0)] {
+				if !strings.Contains(x.Name, n) {
+					want = append(want, "a number of "+x.Name)
+					break
+				}
+				want = append(want, n)
+			}
+			want = append(want, p.value)
 		}
-		if n != r.N || of != r.Of {
-			t.Errorf("%s %s: rank %d of %d, the warehouse %d of %d", x.Indicator, x.Region, r.N, r.Of, n, of)
+		checked[kind]++
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s %s: %s clause %q gives %v; the warehouse's %v\n%s", x.Region, x.Indicator, kind, clause, got, want, sentence)
+		}
+	}
+	if values != 1 {
+		t.Errorf("%s %s: %d value clauses in %q, want 1", x.Region, x.Indicator, values, sentence)
+	}
+}
+
+// checkAlerts checks each warning of the 预警 section: the numbers of its
+// rule, its period, its value as published, the regions below.
+func checkAlerts(t *testing.T, db *sql.DB, region string, s bulletin.Section, text string, checked map[string]int) {
+	t.Helper()
+	body := strings.TrimSuffix(text[strings.Index(text, "：")+len("："):], "。")
+	items := strings.Split(body, "；")
+	if len(items) != len(s.Alerts) {
+		t.Fatalf("%s: %d warnings written, %d gathered:\n%s", region, len(items), len(s.Alerts), text)
+	}
+	for i, a := range s.Alerts {
+		var v float64
+		var prec int
+		if err := db.QueryRow(`SELECT round(a.value, i.precision), i.precision FROM alert a JOIN indicator i ON i.code = a.indicator
+			WHERE a.region_code = ? AND a.indicator = ? AND a.period = ? LIMIT 1`, region, a.Indicator, a.Period).Scan(&v, &prec); err != nil {
+			t.Fatalf("%s %s alert: %v", region, a.Indicator, err)
+		}
+		rule := a.Rule
+		if rule == "" {
+			rule = a.Name
+		}
+		want := append(numbers(rule), periodNumbers(a.Period)...)
+		want = append(want, strconv.FormatFloat(v, 'f', prec, 64))
+		if a.Below > 0 {
+			want = append(want, strconv.Itoa(a.BelowOf), strconv.Itoa(a.Below))
+		}
+		checked["alert"]++
+		if got := numbers(items[i]); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s %s: warning %q gives %v; the warehouse's %v", region, a.Indicator, items[i], got, want)
 		}
 	}
 }
@@ -285,12 +409,12 @@ func TestBulletinTemplates(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr := run(t, "", "bulletin", "--warehouse", w, "--project", project, "--text")
-	if code != 1 || !strings.Contains(stderr, filepath.Join(own, "01_urbanisation.tmpl")+":3:") {
+	if code != 1 || !strings.Contains(stderr, filepath.Join(own, "01_urbanisation.tmpl")+":3:") || !strings.Contains(stderr, "--write-templates") {
 		t.Errorf("broken template: exit %d, %s", code, stderr)
 	}
 	out := mustLint(t, project)
-	if !strings.Contains(out, filepath.Join(own, "01_urbanisation.tmpl")+":3: ") {
-		t.Errorf("lint does not name the broken template:\n%s", out)
+	if !strings.Contains(out, filepath.Join(own, "01_urbanisation.tmpl")+":3: ") || !strings.Contains(out, "grassroots bulletin --write-templates") {
+		t.Errorf("lint does not name the broken template, or where working ones are:\n%s", out)
 	}
 }
 
@@ -352,5 +476,70 @@ func TestBulletinHidesSmallCells(t *testing.T) {
 	}
 	if !strings.Contains(after, "55岁以上党员占") || !strings.Contains(after, "常住人口城镇化率为") {
 		t.Errorf("figures over more persons are gone too:\n%s", after)
+	}
+}
+
+// A district of Chongqing is ranked among the municipality's 38 districts
+// and counties (those under 500100 市辖区 and under 500200 县), a
+// prefecture of Hubei among its prefectures and the county-level cities
+// under 429000, no placeholder among them.
+func TestBulletinRanksThroughPlaceholders(t *testing.T) {
+	dir, _ := sharedDemo(t)
+	w := filepath.Join(dir, "grassroots.duckdb")
+	for region, want := range map[string]string{"500101": "在重庆市38个区县中居第", "500230": "在重庆市38个区县中居第", "420100": "在湖北省17个地区中居第"} {
+		out := mustRun(t, "", "bulletin", "--warehouse", w, "--region", region, "--text")
+		if !strings.Contains(out, want) || regexp.MustCompile(`在重庆市26个|在重庆市12个|在湖北省14个`).MatchString(out) {
+			t.Errorf("%s: no %s…:\n%s", region, want, out)
+		}
+	}
+}
+
+// The bundled templates, for a department to edit: written into the
+// project's reports/bulletin or a folder given, never over a file there.
+func TestBulletinWriteTemplates(t *testing.T) {
+	dir, _ := sharedDemo(t)
+	w := filepath.Join(dir, "grassroots.duckdb")
+	project := t.TempDir()
+	own := filepath.Join(project, "reports", "bulletin")
+	out := mustRun(t, "", "bulletin", "--write-templates", "--project", project)
+	for _, name := range []string{"01_urbanisation.tmpl", "05_alerts.tmpl"} {
+		p := filepath.Join(own, name)
+		if !strings.Contains(out, "wrote "+p+"\n") {
+			t.Errorf("does not say it wrote %s:\n%s", p, out)
+		}
+		if b, err := os.ReadFile(p); err != nil || !strings.Contains(string(b), `{{define "title"}}`) {
+			t.Errorf("%s: %v %q", p, err, b)
+		}
+	}
+	// Written as bundled, they write the bundled bulletin.
+	bundled := mustRun(t, "", "bulletin", "--warehouse", w, "--region", "310112", "--year", "2024", "--text")
+	if got := mustRun(t, "", "bulletin", "--warehouse", w, "--region", "310112", "--year", "2024", "--text", "--project", project); got != bundled {
+		t.Errorf("the written templates write another bulletin:\n%s", got)
+	}
+	// An edited file is not overwritten, and nothing else is written.
+	edited := filepath.Join(own, "03_members.tmpl")
+	if err := os.WriteFile(edited, []byte(`{{define "title"}}党员{{end}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(own, "01_urbanisation.tmpl"))
+	code, _, stderr := run(t, "", "bulletin", "--write-templates", own)
+	if code != 1 || !strings.Contains(stderr, edited) || !strings.Contains(stderr, "not overwritten") {
+		t.Errorf("over an edited file: exit %d, %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(edited); string(b) != `{{define "title"}}党员{{end}}` {
+		t.Errorf("the edited file was overwritten: %s", b)
+	}
+	if _, err := os.Stat(filepath.Join(own, "01_urbanisation.tmpl")); err == nil {
+		t.Error("wrote a file though it refused")
+	}
+	// Into a new folder given.
+	other := filepath.Join(t.TempDir(), "wording")
+	mustRun(t, "", "bulletin", "--write-templates", other)
+	if _, err := os.Stat(filepath.Join(other, "02_population.tmpl")); err != nil {
+		t.Error(err)
+	}
+	code, _, stderr = run(t, "", "bulletin", "--write-templates", other, "x")
+	if code != 2 || !strings.Contains(stderr, "--write-templates takes one folder") {
+		t.Errorf("two folders: exit %d, %s", code, stderr)
 	}
 }
