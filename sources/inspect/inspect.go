@@ -419,16 +419,7 @@ func suggestName(h string, i int) string {
 
 // guessType picks the narrowest type every non-null sample value parses as.
 func guessType(vals []string) (sources.Type, string) {
-	nulls := map[string]bool{}
-	for _, n := range value.DefaultNulls {
-		nulls[n] = true
-	}
-	var vs []string
-	for _, v := range vals {
-		if v = value.Trim(v); v != "" && !nulls[v] {
-			vs = append(vs, v)
-		}
-	}
+	vs := present(vals)
 	if len(vs) == 0 {
 		return sources.String, ""
 	}
