@@ -318,6 +318,13 @@ func funcs() template.FuncMap {
 			return s
 		},
 		"target": marked(TargetText),
+		"versus": func(x *Fact, a, b string) string {
+			s := Versus(x, a, b)
+			if x.Synthetic {
+				s += synthMark
+			}
+			return s
+		},
 		"wan": func(x *Fact, part string) (string, error) {
 			s, err := Wan(x, part)
 			if s != "" && x.Synthetic {
@@ -373,11 +380,42 @@ func UnitZh(u string) string {
 // not final (快报数, 修订数, 推算数; 示例数据 is said at the paragraph's
 // start): 80.5%, 67.0%（快报数）.
 func Val(x *Fact) string {
-	s := x.Shown() + UnitZh(x.Unit)
-	if x.StatusZh != "" && !x.Synthetic {
-		s += "（" + x.StatusZh + "）"
+	return x.Shown() + UnitZh(x.Unit) + statusOf(x)
+}
+
+// Versus words a fact whose value is a signed difference a − b, as
+// published: 常住人口城镇化率高于户籍人口城镇化率8.5个百分点, …低于… (多于,
+// 少于 for a count), and
+// 常住人口城镇化率与户籍人口城镇化率持平 where it rounds to nothing — so that
+// a template never writes 高于 beside a difference that is nil or negative.
+func Versus(x *Fact, a, b string) string {
+	v := Round(x.Value, x.Precision)
+	if v == 0 {
+		return a + "与" + b + "持平" + statusOf(x)
 	}
-	return s
+	verb := map[bool]string{true: "高于", false: "低于"}
+	if !Points(x.Unit) {
+		verb = map[bool]string{true: "多于", false: "少于"} // a count
+	}
+	return a + verb[v > 0] + b + Fixed(math.Abs(v), x.Precision) + diffUnit(x.Unit) + statusOf(x)
+}
+
+// diffUnit is the unit of a difference: 个百分点 for rates.
+func diffUnit(u string) string {
+	if Points(u) {
+		return "个百分点"
+	}
+	return UnitZh(u)
+}
+
+// statusOf is the status said after a figure that is not final:
+// （快报数）; "" for a final or a synthetic figure (示例数据 is said at the
+// paragraph's start).
+func statusOf(x *Fact) string {
+	if x.StatusZh != "" && !x.Synthetic {
+		return "（" + x.StatusZh + "）"
+	}
+	return ""
 }
 
 // since says what a change is measured against: 比上年 for the year

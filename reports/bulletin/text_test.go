@@ -216,3 +216,36 @@ func TestScope(t *testing.T) {
 		t.Errorf("country: %s", got)
 	}
 }
+
+// A difference is worded by its sign as published: 高于, 低于, and 持平
+// where it rounds to nothing, never 高于…0.0个百分点.
+func TestVersusWords(t *testing.T) {
+	for _, c := range []struct {
+		value float64
+		want  string
+	}{
+		{8.4987, "常住人口城镇化率高于户籍人口城镇化率8.5个百分点"},
+		{0.0213, "常住人口城镇化率与户籍人口城镇化率持平"},
+		{-0.04, "常住人口城镇化率与户籍人口城镇化率持平"},
+		{-2.26, "常住人口城镇化率低于户籍人口城镇化率2.3个百分点"},
+	} {
+		f := district(false)
+		f.Facts["urban.hukou_gap_pp"] = &Fact{Indicator: "urban.hukou_gap_pp", Unit: "pp", Precision: 1, Value: c.value,
+			Region: "310112", Period: "2024", Year: 2024, Numerator: math.NaN(), Denominator: math.NaN()}
+		tm, err := Load("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		secs, err := tm.Write(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := secs[0].Paragraphs[0]; !strings.HasSuffix(p, "。"+c.want+"。") {
+			t.Errorf("gap %v: %s\nwant it to end 。%s。", c.value, p, c.want)
+		}
+	}
+	x := &Fact{Unit: "人", Precision: 0, Value: -3}
+	if got := Versus(x, "男性党员", "女性党员"); got != "男性党员少于女性党员3人" {
+		t.Errorf("count: %s", got)
+	}
+}
