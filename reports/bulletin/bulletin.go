@@ -74,11 +74,13 @@ type Change struct {
 
 // Rank is the place of the value among the regions counted under the same
 // region (a 市辖区 placeholder is skipped), for the same indicator, period
-// and vintage, highest value first.
+// and vintage, highest value first; regions of the same published value
+// share a place.
 type Rank struct {
 	N, Of      int
+	Tied       bool   // another region has the same published value: 并列第N位
 	ParentName string // 上海市, 重庆市
-	Kind       string // what the peers are: 省份, 地级区划, 区县, 街道（乡镇）; "" for a mix
+	Kind       string // what the peers are: 省份, 地级区划, 区, 县, 区县, 街道, 街道（乡镇）; "" for a mix of levels
 	Synthetic  bool   // a peer's value (or the region's own) is synthetic
 }
 

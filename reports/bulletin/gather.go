@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Options say what Gather reads.
@@ -178,6 +179,34 @@ func yearOf(period string) int {
 // peerKinds name the regions of a level when they are ranked.
 var peerKinds = map[int]string{1: "省份", 2: "地级区划", 3: "区县", 4: "街道（乡镇）", 5: "村（社区）"}
 
+// peerKind names regions of level by what they are called: 区 where every
+// name ends in 区 (上海市's 16 districts), 县 where every one ends in 县,
+// 区县 for a mix of county-level names; 街道, 镇 or 乡 where all are one, else
+// 街道（乡镇）; the level's word (peerKinds) otherwise.
+func peerKind(level int, names []string) string {
+	all := func(suffix string) bool {
+		for _, n := range names {
+			if !strings.HasSuffix(n, suffix) {
+				return false
+			}
+		}
+		return len(names) > 0
+	}
+	var words []string
+	switch level {
+	case 3:
+		words = []string{"区", "县"}
+	case 4:
+		words = []string{"街道", "镇", "乡"}
+	}
+	for _, w := range words {
+		if all(w) {
+			return w
+		}
+	}
+	return peerKinds[level]
+}
+
 // placeholder is true of the region alias when it is a placeholder of the
 // code list rather than a place: a prefecture-level 市辖区, 县 or
 // 省直辖县级行政区划 (Chongqing's 500100 and 500200, Hubei's 429000), whose
@@ -211,6 +240,7 @@ func gatherRanks(ctx context.Context, db *sql.DB, out map[string]*Facts, hidden 
 	type key struct{ region, indicator string }
 	type peer struct {
 		code      string
+		name      string
 		level     int
 		value     float64
 		synthetic bool
@@ -228,7 +258,7 @@ func gatherRanks(ctx context.Context, db *sql.DB, out map[string]*Facts, hidden 
 	peers := map[key][]peer{}
 	parents := map[string]string{}
 	q := `WITH u AS (` + countedUnder + `)
-	SELECT m.code, s.indicator, peer.code, peer.level, s.value, s.is_synthetic, coalesce(pr.name, '')
+	SELECT m.code, s.indicator, peer.code, peer.name, peer.level, s.value, s.is_synthetic, coalesce(pr.name, '')
 	FROM (SELECT * FROM u WHERE list_contains($2, code)) m JOIN u peer ON peer.parent_code = m.parent_code
 	JOIN indicator_series s ON s.region_code = peer.code
 	LEFT JOIN region pr ON pr.code = m.parent_code
@@ -239,7 +269,7 @@ func gatherRanks(ctx context.Context, db *sql.DB, out map[string]*Facts, hidden 
 		var k key
 		var p peer
 		var parent string
-		if err := rows.Scan(&k.region, &k.indicator, &p.code, &p.level, &p.value, &p.synthetic, &parent); err != nil {
+		if err := rows.Scan(&k.region, &k.indicator, &p.code, &p.name, &p.level, &p.value, &p.synthetic, &parent); err != nil {
 			return err
 		}
 		peers[k] = append(peers[k], p)
@@ -254,7 +284,11 @@ func gatherRanks(ctx context.Context, db *sql.DB, out map[string]*Facts, hidden 
 		if len(ps) < 2 {
 			continue
 		}
-		r := &Rank{N: 1, Of: len(ps), ParentName: parents[k.region], Kind: peerKinds[ps[0].level]}
+		names := make([]string, len(ps))
+		for i, p := range ps {
+			names[i] = p.name
+		}
+		r := &Rank{N: 1, Of: len(ps), ParentName: parents[k.region], Kind: peerKind(ps[0].level, names)}
 		own := Round(x.Value, x.Precision)
 		ok := true
 		for _, p := range ps {
@@ -266,8 +300,11 @@ func gatherRanks(ctx context.Context, db *sql.DB, out map[string]*Facts, hidden 
 				r.Kind = "" // 湖北省's prefectures beside its county-level cities: 地区
 			}
 			r.Synthetic = r.Synthetic || p.synthetic
-			if Round(p.value, x.Precision) > own {
+			switch v := Round(p.value, x.Precision); {
+			case v > own:
 				r.N++
+			case v == own && p.code != k.region:
+				r.Tied = true
 			}
 		}
 		if ok {

@@ -493,7 +493,8 @@ func GrowthText(x *Fact) string {
 	return since(x) + "年均" + verb + g + "%"
 }
 
-// RankText is the place among the regions beside it: 在上海市16个区县中居第3位.
+// RankText is the place among the regions beside it: 在上海市16个区中居第3位,
+// 在上海市16个区中并列第1位 where another has the same published value.
 func RankText(x *Fact) string {
 	if x.Rank == nil {
 		return ""
@@ -502,7 +503,11 @@ func RankText(x *Fact) string {
 	if kind == "" {
 		kind = "地区"
 	}
-	return fmt.Sprintf("在%s%d个%s中居第%d位", x.Rank.ParentName, x.Rank.Of, kind, x.Rank.N)
+	place := "居"
+	if x.Rank.Tied {
+		place = "并列"
+	}
+	return fmt.Sprintf("在%s%d个%s中%s第%d位", x.Rank.ParentName, x.Rank.Of, kind, place, x.Rank.N)
 }
 
 // TargetText is where the value stands against its target, as the views

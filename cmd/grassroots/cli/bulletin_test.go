@@ -226,7 +226,7 @@ func publishedOf(t *testing.T, db *sql.DB, x *bulletin.Fact) published {
 
 var (
 	datePart   = regexp.MustCompile(`^(据人口普查|\d{4}年末|\d{4}年\d{1,2}月\d{1,2}日)$`)
-	rankPart   = regexp.MustCompile(`^在.+?(\d+)个.+中居第(\d+)位$`)
+	rankPart   = regexp.MustCompile(`^在.+?(\d+)个.+中(?:居|并列)第(\d+)位$`)
 	changePart = regexp.MustCompile(`提高|下降|增加|减少|持平|增长`)
 )
 
@@ -251,7 +251,7 @@ func checkSentence(t *testing.T, db *sql.DB, x *bulletin.Fact, sentence string, 
 			if strings.Contains(clause, "城镇") {
 				want = []string{p.num}
 			}
-		case strings.Contains(clause, "居第"):
+		case strings.Contains(clause, "居第") || strings.Contains(clause, "并列第"):
 			kind = "rank"
 			if m := rankPart.FindStringSubmatch(clause); m == nil {
 				t.Errorf("%s %s: rank clause %q", x.Region, x.Indicator, clause)
