@@ -250,6 +250,7 @@ func (t *Templates) section(tf templateFile, f *Facts) (Section, error) {
 	}
 	s.Title = strings.TrimSpace(title.String())
 	for _, p := range paragraphs(body.String()) {
+		p = statuses(p)
 		if strings.Contains(p, synthMark) {
 			s.Synthetic = true
 			p = "【示例数据】" + strings.ReplaceAll(p, synthMark, "")
@@ -305,7 +306,7 @@ func dummyFuncs() template.FuncMap {
 func funcs() template.FuncMap {
 	return template.FuncMap{
 		"when":   When,
-		"val":    marked(Val),
+		"val":    marked(func(x *Fact) string { return x.Shown() + UnitZh(x.Unit) + statusMark(x) }),
 		"num":    marked(func(x *Fact) string { return x.Shown() }),
 		"unit":   func(x *Fact) string { return UnitZh(x.Unit) },
 		"change": marked(ChangeText),
@@ -319,7 +320,7 @@ func funcs() template.FuncMap {
 		},
 		"target": marked(TargetText),
 		"versus": func(x *Fact, a, b string) string {
-			s := Versus(x, a, b)
+			s := versus(x, a, b, statusMark(x))
 			if x.Synthetic {
 				s += synthMark
 			}
@@ -388,16 +389,18 @@ func Val(x *Fact) string {
 // 少于 for a count), and
 // 常住人口城镇化率与户籍人口城镇化率持平 where it rounds to nothing — so that
 // a template never writes 高于 beside a difference that is nil or negative.
-func Versus(x *Fact, a, b string) string {
+func Versus(x *Fact, a, b string) string { return versus(x, a, b, statusOf(x)) }
+
+func versus(x *Fact, a, b, status string) string {
 	v := Round(x.Value, x.Precision)
 	if v == 0 {
-		return a + "与" + b + "持平" + statusOf(x)
+		return a + "与" + b + "持平" + status
 	}
 	verb := map[bool]string{true: "高于", false: "低于"}
 	if !Points(x.Unit) {
 		verb = map[bool]string{true: "多于", false: "少于"} // a count
 	}
-	return a + verb[v > 0] + b + Fixed(math.Abs(v), x.Precision) + diffUnit(x.Unit) + statusOf(x)
+	return a + verb[v > 0] + b + Fixed(math.Abs(v), x.Precision) + diffUnit(x.Unit) + status
 }
 
 // diffUnit is the unit of a difference: 个百分点 for rates.
@@ -416,6 +419,43 @@ func statusOf(x *Fact) string {
 		return "（" + x.StatusZh + "）"
 	}
 	return ""
+}
+
+// statusMark stands after a figure that val or versus prints for its
+// status (the status word between two marks, nothing between them for a
+// final or a synthetic figure), until statuses says the status per
+// paragraph.
+func statusMark(x *Fact) string {
+	st := ""
+	if x.StatusZh != "" && !x.Synthetic {
+		st = x.StatusZh
+	}
+	return statusOpen + st + statusClose
+}
+
+const statusOpen, statusClose = "\uE001", "\uE002"
+
+var statusMarks = regexp.MustCompile(statusOpen + "([^" + statusClose + "]*)" + statusClose)
+
+// statuses says the statuses of a paragraph's figures once where all
+// share one that is not final — 以上为快报数。 at its end, or （快报数）
+// after its one figure — and after each figure that is not final where
+// they differ.
+func statuses(p string) string {
+	marks := statusMarks.FindAllStringSubmatch(p, -1)
+	same := len(marks) > 1 && marks[0][1] != ""
+	for _, m := range marks {
+		same = same && m[1] == marks[0][1]
+	}
+	if same {
+		return strings.TrimSuffix(statusMarks.ReplaceAllString(p, ""), "。") + "。以上为" + marks[0][1] + "。"
+	}
+	return statusMarks.ReplaceAllStringFunc(p, func(m string) string {
+		if st := statusMarks.FindStringSubmatch(m)[1]; st != "" {
+			return "（" + st + "）"
+		}
+		return ""
+	})
 }
 
 // since says what a change is measured against: 比上年 for the year

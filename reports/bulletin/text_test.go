@@ -249,3 +249,47 @@ func TestVersusWords(t *testing.T) {
 		t.Errorf("count: %s", got)
 	}
 }
+
+// A paragraph whose figures are all 快报数 says so once, at its end; one
+// that mixes final and preliminary figures marks each preliminary one; a
+// paragraph of one figure marks it.
+func TestStatusOncePerParagraph(t *testing.T) {
+	prelim := func(x *Fact) { x.Status, x.Symbol, x.StatusZh = "preliminary", "p", "快报数" }
+	f := district(false)
+	f.Facts["urban.rate_resident"].Change, f.Facts["urban.rate_resident"].Rank, f.Facts["urban.rate_resident"].Target = nil, nil, nil
+	f.Facts["urban.rate_hukou"] = &Fact{Indicator: "urban.rate_hukou", Unit: "%", Precision: 1, Value: 72.04, Region: "310112",
+		Period: "2024", Year: 2024, Numerator: math.NaN(), Denominator: math.NaN()}
+	f.Facts["urban.hukou_gap_pp"] = &Fact{Indicator: "urban.hukou_gap_pp", Unit: "pp", Precision: 1, Value: 8.46, Region: "310112",
+		Period: "2024", Year: 2024, Numerator: math.NaN(), Denominator: math.NaN()}
+	tm, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func() []string {
+		secs, err := tm.Write(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return secs[0].Paragraphs
+	}
+	for _, x := range f.Facts {
+		prelim(x)
+	}
+	p := write()
+	if want := "常住人口城镇化率为80.5%。户籍人口城镇化率为72.0%。常住人口城镇化率高于户籍人口城镇化率8.5个百分点。以上为快报数。"; !strings.HasSuffix(p[0], want) {
+		t.Errorf("all preliminary:\n%s\nwant it to end\n%s", p[0], want)
+	}
+	if want := "全区常住人口城镇化率为98.52%（快报数），比2010年"; !strings.Contains(p[1], want) {
+		t.Errorf("one preliminary figure:\n%s\nwant %s", p[1], want)
+	}
+	f.Facts["urban.rate_hukou"].Status, f.Facts["urban.rate_hukou"].StatusZh = "final", ""
+	p = write()
+	if want := "常住人口城镇化率为80.5%（快报数）。户籍人口城镇化率为72.0%。常住人口城镇化率高于户籍人口城镇化率8.5个百分点（快报数）。"; !strings.HasSuffix(p[0], want) {
+		t.Errorf("mixed:\n%s\nwant it to end\n%s", p[0], want)
+	}
+	for _, s := range p {
+		if strings.ContainsAny(s, "\uE001\uE002") {
+			t.Errorf("a mark left: %q", s)
+		}
+	}
+}

@@ -22,7 +22,8 @@ the warehouse has its figures), a table of the figures they cite (指标, 数值
 状态, 比上年) and the charts as images with their captions.
 
 Every number in the text is an indicator value as published (its precision, its
-status: 快报数, 修订数 …; synthetic figures are marked 示例数据), its change on the
+status: 快报数, 修订数 … — once a paragraph, 以上为快报数。, where all its
+figures share it; synthetic figures are marked 示例数据), its change on the
 previous period (the difference of the published figures; percentage points
 for rates), its rank among the regions counted under the same place (through a
 市辖区 or 县 placeholder: a Chongqing district among all 38 of the
