@@ -282,3 +282,29 @@ func TestFigureUnits(t *testing.T) {
 		}
 	}
 }
+
+// The title says what the sections written speak of: no 党建 without a
+// section on party members or organisations.
+func TestTitle(t *testing.T) {
+	urban := Section{Name: "01_urbanisation", Facts: []*Fact{{Indicator: "urban.rate_resident"}}}
+	members := Section{Name: "03_members", Facts: []*Fact{{Indicator: "member.share_35_under"}}}
+	own := Section{Name: "07_own", Facts: []*Fact{{Indicator: "org.coverage_social"}}}
+	alerts := Section{Name: "05_alerts", Alerts: []*Alert{{Indicator: "org.coverage_economic"}}}
+	for _, c := range []struct {
+		secs []Section
+		want string
+	}{
+		{[]Section{urban}, "闵行区2024年城镇化与人口统计公报"},
+		{[]Section{urban, members}, "闵行区2024年城镇化与党建统计公报"},
+		{[]Section{urban, own}, "闵行区2024年城镇化与党建统计公报"},
+		{[]Section{members, alerts}, "闵行区2024年党建统计公报"},
+	} {
+		if got := Title("闵行区", 2024, c.secs); got != c.want {
+			t.Errorf("%v: %s, want %s", c.secs, got, c.want)
+		}
+	}
+	d := &Document{Title: "x", Images: []Image{{PNG: []byte{0}, W: 1, H: 1, Caption: "图1"}}}
+	if xml := d.documentXML(); !strings.Contains(xml, ">附图<") {
+		t.Error("no 附图 heading above the charts")
+	}
+}
