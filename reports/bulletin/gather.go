@@ -392,3 +392,48 @@ type Child struct {
 	Value      float64
 	Synthetic  bool
 }
+
+// Years are the years in which region has a published value (one hidden
+// by a small cell left out: nil hides nothing), oldest first.
+func Years(ctx context.Context, db *sql.DB, region string, hidden func(region, indicator, period string) bool) ([]int, error) {
+	seen := map[int]bool{}
+	var out []int
+	err := scan(ctx, db, "years", `SELECT DISTINCT indicator, period, year FROM (
+		SELECT indicator, period, year FROM indicator_series WHERE region_code = $1 AND value IS NOT NULL AND year IS NOT NULL
+		UNION ALL
+		SELECT indicator, period, year FROM indicator_newer WHERE region_code = $1 AND value IS NOT NULL AND year IS NOT NULL)
+		ORDER BY year`, func(rows *sql.Rows) error {
+		var ind, period string
+		var y int
+		if err := rows.Scan(&ind, &period, &y); err != nil {
+			return err
+		}
+		if !seen[y] && (hidden == nil || !hidden(region, ind, period)) {
+			seen[y] = true
+			out = append(out, y)
+		}
+		return nil
+	}, region)
+	return out, err
+}
+
+// YearList writes years (sorted) with runs joined: 1992, 2000, 2010–2024.
+func YearList(years []int) string {
+	var b strings.Builder
+	for i := 0; i < len(years); {
+		j := i
+		for j+1 < len(years) && years[j+1] == years[j]+1 {
+			j++
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		if j > i {
+			fmt.Fprintf(&b, "%d–%d", years[i], years[j])
+		} else {
+			fmt.Fprintf(&b, "%d", years[i])
+		}
+		i = j + 1
+	}
+	return b.String()
+}

@@ -172,3 +172,11 @@ func TestPeerKind(t *testing.T) {
 		}
 	}
 }
+
+func TestYearList(t *testing.T) {
+	for want, years := range map[string][]int{"": nil, "2020": {2020}, "1992, 2000–2002, 2010–2024": {1992, 2000, 2001, 2002, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024}, "2010, 2020": {2010, 2020}} {
+		if got := YearList(years); got != want {
+			t.Errorf("%v: %q, want %q", years, got, want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -544,5 +545,47 @@ func TestBulletinWriteTemplates(t *testing.T) {
 	code, _, stderr = run(t, "", "bulletin", "--write-templates", other, "x")
 	if code != 2 || !strings.Contains(stderr, "--write-templates takes one folder") {
 		t.Errorf("two folders: exit %d, %s", code, stderr)
+	}
+}
+
+// A year of which the region has no figure is no bulletin made of the
+// census's figures under that year's title: it fails and names the years
+// that have figures.
+func TestBulletinYearWithoutFigures(t *testing.T) {
+	dir, _ := sharedDemo(t)
+	w := filepath.Join(dir, "grassroots.duckdb")
+	ctx := context.Background()
+	wh, err := warehouse.Open(ctx, w, warehouse.ReadOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var years []int
+	rows, err := wh.DB().QueryContext(ctx, `SELECT DISTINCT year FROM indicator_series WHERE region_code = '310112' AND value IS NOT NULL ORDER BY year`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var y int
+		if err := rows.Scan(&y); err != nil {
+			t.Fatal(err)
+		}
+		years = append(years, y)
+	}
+	rows.Close()
+	wh.Close()
+	missing := 0
+	for y := years[len(years)-1] - 1; y > years[0]; y-- {
+		if !slices.Contains(years, y) {
+			missing = y
+			break
+		}
+	}
+	if missing == 0 {
+		t.Fatalf("the demo district has figures of every year %v", years)
+	}
+	code, stdout, stderr := run(t, "", "bulletin", "--warehouse", w, "--region", "310112", "--year", strconv.Itoa(missing), "--text")
+	want := "region 310112 (闵行区) has no figures of " + strconv.Itoa(missing) + ": it has figures of " + bulletin.YearList(years)
+	if code != 1 || !strings.Contains(stderr, want) || stdout != "" {
+		t.Errorf("exit %d, %s%s; want 1, %s", code, stdout, stderr, want)
 	}
 }
