@@ -70,7 +70,7 @@ func NewDocument(ctx context.Context, db *sql.DB, f *Facts, year int, sections [
 		if x.Target != nil {
 			target = x.Target.Value
 		}
-		b, err := TrendPNG(x.Series, target, 960, 400)
+		b, err := TrendPNG(x.Series, target, x.Precision, x.Unit, 960, 400)
 		if err != nil {
 			return nil, err
 		}
