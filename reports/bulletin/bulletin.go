@@ -133,12 +133,18 @@ func (f *Facts) Fact(code string) *Fact {
 }
 
 // Scope is how a bulletin names the whole of its region: 全国, 全市, 全区,
-// 全县, 全省, 全镇, 全街道.
+// 全县, 全省, 全镇, 全街道. A township-level region (level 4 and below) is
+// 全街道, 全镇 or 全乡 by its name, else named: 莘庄工业区, never 全区, which
+// reads as the whole district.
 func (f *Facts) Scope() string {
 	if f.Region == "000000" {
 		return "全国"
 	}
-	for _, s := range []string{"自治区", "自治州", "自治县", "街道", "省", "市", "区", "县", "旗", "州", "盟", "镇", "乡"} {
+	words := []string{"自治区", "自治州", "自治县", "街道", "省", "市", "区", "县", "旗", "州", "盟", "镇", "乡"}
+	if f.Level >= 4 {
+		words = []string{"街道", "镇", "乡"}
+	}
+	for _, s := range words {
 		if strings.HasSuffix(f.Name, s) {
 			if s == "自治区" || s == "自治州" || s == "自治县" {
 				s = s[len("自治"):]

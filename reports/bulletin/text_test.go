@@ -212,6 +212,25 @@ func TestScope(t *testing.T) {
 			t.Errorf("%s: %s, want %s", name, got, want)
 		}
 	}
+	for name, want := range map[string]string{"莘庄工业区": "莘庄工业区", "江川路街道": "全街道", "七宝镇": "全镇", "某某乡": "全乡",
+		"某某经济开发区": "某某经济开发区"} {
+		if got := (&Facts{Region: "310112", Name: name, Level: 4}).Scope(); got != want {
+			t.Errorf("level 4 %s: %s, want %s", name, got, want)
+		}
+	}
+	f := district(false)
+	f.Region, f.Name, f.Level = "310112103", "莘庄工业区", 4
+	tm, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secs, err := tm.Write(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := secs[0].Paragraphs[0]; !strings.HasPrefix(p, "2024年末，莘庄工业区常住人口251.37万人") {
+		t.Errorf("a township named …区: %s", p)
+	}
 	if got := (&Facts{Region: "000000", Name: "全国"}).Scope(); got != "全国" {
 		t.Errorf("country: %s", got)
 	}
