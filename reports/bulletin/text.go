@@ -166,6 +166,10 @@ var parseLine = regexp.MustCompile(`^template: [^:]*:(\d+):(?:\d+:)? ?(.*)$`)
 // template has no way of knowing why one moved.
 var causeWords = []string{"由于", "因为", "原因", "导致", "得益于"}
 
+// signWords before a value the template prints: the template cannot know
+// the sign of the figure (高于…0.0个百分点); versus and change word it.
+var signWords = regexp.MustCompile(`(高于|低于|提高|下降|增加|减少)[^{}。，；]*\{\{-?\s*(val|num)\b`)
+
 // parse parses one section's template: a define "title" and the body.
 func parse(path, src string) (*template.Template, error) {
 	tm, err := template.New(filepath.Base(path)).Funcs(dummyFuncs()).Option("missingkey=error").Parse(src)
@@ -181,6 +185,10 @@ func parse(path, src string) (*template.Template, error) {
 		return nil, &TemplateError{Path: path, Line: 1, Msg: `no title: define one, as {{define "title"}}城镇化{{end}}`}
 	}
 	for i, line := range strings.Split(src, "\n") {
+		if m := signWords.FindStringSubmatch(line); m != nil {
+			return nil, &TemplateError{Path: path, Line: i + 1,
+				Msg: fmt.Sprintf("%q before {{%s}}: the template does not know the figure's sign; use versus (a difference) or change", m[1], m[2])}
+		}
 		for _, w := range causeWords {
 			if strings.Contains(line, w) {
 				return nil, &TemplateError{Path: path, Line: i + 1,

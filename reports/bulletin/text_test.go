@@ -185,6 +185,7 @@ func TestTemplateErrors(t *testing.T) {
 		{"{{define \"title\"}}x{{end}}\n{{nosuch .}}\n", 2, `function "nosuch" not defined`},
 		{"{{with fact \"a\"}}{{val .}}{{end}}\n", 1, "no title"},
 		{"{{define \"title\"}}x{{end}}\n{{with fact \"a\"}}\n由于政策推动，{{val .}}{{end}}\n", 3, `"由于" explains a figure`},
+		{"{{define \"title\"}}x{{end}}\n{{with fact \"a\"}}\n常住人口城镇化率高于户籍人口城镇化率{{val .}}。{{end}}\n", 3, `"高于" before {{val}}`},
 	} {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "07_x.tmpl"), []byte(c.src), 0o644); err != nil {
