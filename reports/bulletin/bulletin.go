@@ -74,11 +74,13 @@ type Change struct {
 
 // Rank is the place of the value among the regions counted under the same
 // region (a 市辖区 placeholder is skipped), for the same indicator, period
-// and vintage, highest value first.
+// and vintage, highest value first; regions of the same published value
+// share a place.
 type Rank struct {
 	N, Of      int
+	Tied       bool   // another region has the same published value: 并列第N位
 	ParentName string // 上海市, 重庆市
-	Kind       string // what the peers are: 省份, 地级区划, 区县, 街道（乡镇）; "" for a mix
+	Kind       string // what the peers are: 省份, 地级区划, 区, 县, 区县, 街道, 街道（乡镇）; "" for a mix of levels
 	Synthetic  bool   // a peer's value (or the region's own) is synthetic
 }
 
@@ -131,12 +133,18 @@ func (f *Facts) Fact(code string) *Fact {
 }
 
 // Scope is how a bulletin names the whole of its region: 全国, 全市, 全区,
-// 全县, 全省, 全镇, 全街道.
+// 全县, 全省, 全镇, 全街道. A township-level region (level 4 and below) is
+// 全街道, 全镇 or 全乡 by its name, else named: 莘庄工业区, never 全区, which
+// reads as the whole district.
 func (f *Facts) Scope() string {
 	if f.Region == "000000" {
 		return "全国"
 	}
-	for _, s := range []string{"自治区", "自治州", "自治县", "街道", "省", "市", "区", "县", "旗", "州", "盟", "镇", "乡"} {
+	words := []string{"自治区", "自治州", "自治县", "街道", "省", "市", "区", "县", "旗", "州", "盟", "镇", "乡"}
+	if f.Level >= 4 {
+		words = []string{"街道", "镇", "乡"}
+	}
+	for _, s := range words {
 		if strings.HasSuffix(f.Name, s) {
 			if s == "自治区" || s == "自治州" || s == "自治县" {
 				s = s[len("自治"):]

@@ -54,6 +54,46 @@ func niceRange(lo, hi float64) (float64, float64, float64) {
 	return math.Floor(lo/step) * step, math.Ceil(hi/step) * step, step
 }
 
+// trendAxis is the value axis of a trend of values of an indicator in unit
+// published with precision decimals: wide enough that a change in the last
+// decimals does not fill the plot as a collapse would — at least ten units
+// of the last decimal, and for a rate (%, pp) at least 5% of its size —
+// from 0 for a count or a level; a share (%) kept within 0..100 where its
+// values are. Round ticks: see niceRange.
+func trendAxis(values []float64, precision int, unit string) (lo, hi, step float64) {
+	vlo, vhi := math.Inf(1), math.Inf(-1)
+	for _, v := range values {
+		vlo, vhi = math.Min(vlo, v), math.Max(vhi, v)
+	}
+	lo, hi = vlo, vhi
+	span := 10 * math.Pow(10, -float64(precision))
+	if Points(unit) {
+		span = math.Max(span, 0.05*math.Max(math.Abs(lo), math.Abs(hi)))
+	} else {
+		lo, hi = math.Min(lo, 0), math.Max(hi, 0)
+	}
+	if hi-lo < span {
+		mid := (lo + hi) / 2
+		lo, hi = mid-span/2, mid+span/2
+		if unit == "%" && hi > 100 && vhi <= 100 {
+			lo, hi = lo-(hi-100), 100
+		}
+		if lo < 0 && vlo >= 0 {
+			lo, hi = 0, hi-lo
+		}
+	}
+	return niceRange(lo, hi)
+}
+
+// ticks are the values of the gridlines from lo to hi, step apart.
+func ticks(lo, hi, step float64) []float64 {
+	var out []float64
+	for i := 0; lo+float64(i)*step <= hi+step/2; i++ {
+		out = append(out, Round(lo+float64(i)*step, 9))
+	}
+	return out
+}
+
 func (c *canvas) y(v float64) int {
 	return c.bott - int(math.Round((v-c.lo)/(c.hi-c.lo)*float64(c.bott-c.top)))
 }
@@ -95,7 +135,7 @@ func abs(x int) int {
 }
 
 func (c *canvas) gridlines(lo, hi, step float64) {
-	for v := lo; v <= hi+step/2; v += step {
+	for _, v := range ticks(lo, hi, step) {
 		y := c.y(v)
 		c.line(c.left, y, c.right, y, 1, 0, grid)
 		l := tick(v, step)
@@ -113,17 +153,18 @@ func (c *canvas) png() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// TrendPNG draws a series as a line over its years, with the target as a
-// dashed red line where there is one (NaN: none).
-func TrendPNG(points []Point, target float64, w, h int) ([]byte, error) {
-	lo, hi := math.Inf(1), math.Inf(-1)
+// TrendPNG draws a series of an indicator in unit, published with
+// precision decimals, as a line over its years, with the target as a dashed
+// red line where there is one (NaN: none), on an axis that trendAxis spans.
+func TrendPNG(points []Point, target float64, precision int, unit string, w, h int) ([]byte, error) {
+	var values []float64
 	for _, p := range points {
-		lo, hi = math.Min(lo, p.Value), math.Max(hi, p.Value)
+		values = append(values, p.Value)
 	}
 	if !math.IsNaN(target) {
-		lo, hi = math.Min(lo, target), math.Max(hi, target)
+		values = append(values, target)
 	}
-	lo, hi, step := niceRange(lo, hi)
+	lo, hi, step := trendAxis(values, precision, unit)
 	c := newCanvas(w, h, lo, hi)
 	c.gridlines(lo, hi, step)
 	first, last := points[0].Year, points[len(points)-1].Year

@@ -43,7 +43,7 @@ type Image struct {
 // figure that has at least two of them. hidden leaves out what small cells
 // hide (nil: nothing).
 func NewDocument(ctx context.Context, db *sql.DB, f *Facts, year int, sections []Section, hidden func(region, indicator, period string) bool) (*Document, error) {
-	d := &Document{Title: fmt.Sprintf("%s%d年城镇化与党建统计公报", f.Name, year), Sections: sections}
+	d := &Document{Title: Title(f.Name, year, sections), Sections: sections}
 	d.Subtitle = "区划代码 " + f.Region
 	if f.Synthetic() {
 		d.Subtitle += " · 文中标注【示例数据】的数字为演示用的示例数据，不是真实统计"
@@ -70,7 +70,7 @@ func NewDocument(ctx context.Context, db *sql.DB, f *Facts, year int, sections [
 		if x.Target != nil {
 			target = x.Target.Value
 		}
-		b, err := TrendPNG(x.Series, target, 960, 400)
+		b, err := TrendPNG(x.Series, target, x.Precision, x.Unit, 960, 400)
 		if err != nil {
 			return nil, err
 		}
@@ -109,6 +109,56 @@ func NewDocument(ctx context.Context, db *sql.DB, f *Facts, year int, sections [
 		break
 	}
 	return d, nil
+}
+
+// Title is the bulletin's title from the sections written: 城镇化与党建 where
+// a section on party members or organisations is among them, 城镇化与人口
+// where none is, 党建 where only those are.
+func Title(name string, year int, sections []Section) string {
+	party, other := false, false
+	for _, s := range sections {
+		if partySection(s) {
+			party = true
+		} else {
+			other = true
+		}
+	}
+	topic := "城镇化与人口"
+	switch {
+	case party && other:
+		topic = "城镇化与党建"
+	case party:
+		topic = "党建"
+	}
+	return fmt.Sprintf("%s%d年%s统计公报", name, year, topic)
+}
+
+// partyCodes are the prefixes of the indicators of party members and
+// organisations.
+var partyCodes = []string{"member.", "org.", "party_org."}
+
+// partySection reports whether s speaks of party members or organisations:
+// the bundled 党员队伍 or 组织覆盖, or a section whose figures or warnings
+// are of their indicators.
+func partySection(s Section) bool {
+	if s.Name == "03_members" || s.Name == "04_organisations" {
+		return true
+	}
+	var codes []string
+	for _, x := range s.Facts {
+		codes = append(codes, x.Indicator)
+	}
+	for _, a := range s.Alerts {
+		codes = append(codes, a.Indicator)
+	}
+	for _, c := range codes {
+		for _, p := range partyCodes {
+			if strings.HasPrefix(c, p) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func figureOf(x *Fact) Figure {
@@ -300,7 +350,7 @@ func (d *Document) documentXML() string {
 		b.WriteString(figuresTable(d.Figures))
 	}
 	if len(d.Images) > 0 {
-		b.WriteString(para("Heading1", "图"))
+		b.WriteString(para("Heading1", "附图"))
 	}
 	for i, img := range d.Images {
 		cx := int64(textEMU)

@@ -24,7 +24,7 @@ func TestDocxReadBack(t *testing.T) {
 	}
 	x := f.Facts["urban.rate_resident"]
 	x.Series = []Point{{"2022", 2022, 79.2}, {"2023", 2023, 79.9}, {"2024", 2024, 80.4987}}
-	trend, err := TrendPNG(x.Series, 85, 960, 400)
+	trend, err := TrendPNG(x.Series, 85, 1, "%", 960, 400)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestDocxReadBack(t *testing.T) {
 // The trend chart draws the series in blue and the target as a red line at
 // its height.
 func TestTrendPNG(t *testing.T) {
-	b, err := TrendPNG([]Point{{"2020", 2020, 50}, {"2024", 2024, 70}}, 80, 400, 200)
+	b, err := TrendPNG([]Point{{"2020", 2020, 50}, {"2024", 2024, 70}}, 80, 1, "%", 400, 200)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestTrendPNG(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newCanvas(400, 200, 50, 80)
-	lo, hi, _ := niceRange(50, 80)
+	lo, hi, _ := trendAxis([]float64{50, 70, 80}, 1, "%")
 	c.lo, c.hi = lo, hi
 	y := c.y(80)
 	found := false
@@ -107,7 +107,7 @@ func TestTrendPNG(t *testing.T) {
 	if !found {
 		t.Errorf("no red target line at y=%d", y)
 	}
-	if _, err := TrendPNG([]Point{{"2024", 2024, 70}}, math.NaN(), 400, 200); err != nil {
+	if _, err := TrendPNG([]Point{{"2024", 2024, 70}}, math.NaN(), 1, "%", 400, 200); err != nil {
 		t.Errorf("one point: %v", err)
 	}
 }
@@ -279,6 +279,61 @@ func TestFigureUnits(t *testing.T) {
 	for unit, want := range map[string]string{"%": "%", "pp": "个百分点", "persons": "人", "units": "个", "km²": "平方公里", "岁": "岁"} {
 		if got := figureOf(&Fact{Unit: unit, Precision: 1}).Unit; got != want {
 			t.Errorf("unit %s: %q, want %q", unit, got, want)
+		}
+	}
+}
+
+// The title says what the sections written speak of: no 党建 without a
+// section on party members or organisations.
+func TestTitle(t *testing.T) {
+	urban := Section{Name: "01_urbanisation", Facts: []*Fact{{Indicator: "urban.rate_resident"}}}
+	members := Section{Name: "03_members", Facts: []*Fact{{Indicator: "member.share_35_under"}}}
+	own := Section{Name: "07_own", Facts: []*Fact{{Indicator: "org.coverage_social"}}}
+	alerts := Section{Name: "05_alerts", Alerts: []*Alert{{Indicator: "org.coverage_economic"}}}
+	for _, c := range []struct {
+		secs []Section
+		want string
+	}{
+		{[]Section{urban}, "闵行区2024年城镇化与人口统计公报"},
+		{[]Section{urban, members}, "闵行区2024年城镇化与党建统计公报"},
+		{[]Section{urban, own}, "闵行区2024年城镇化与党建统计公报"},
+		{[]Section{members, alerts}, "闵行区2024年党建统计公报"},
+	} {
+		if got := Title("闵行区", 2024, c.secs); got != c.want {
+			t.Errorf("%v: %s, want %s", c.secs, got, c.want)
+		}
+	}
+	d := &Document{Title: "x", Images: []Image{{PNG: []byte{0}, W: 1, H: 1, Caption: "图1"}}}
+	if xml := d.documentXML(); !strings.Contains(xml, ">附图<") {
+		t.Error("no 附图 heading above the charts")
+	}
+}
+
+// The trend's axis: a change in the last decimals is not drawn as a
+// collapse, a share near 100% does not run past 100, a count starts at 0;
+// the ticks are round.
+func TestTrendAxis(t *testing.T) {
+	for _, c := range []struct {
+		values    []float64
+		precision int
+		unit      string
+		want      string
+	}{
+		{[]float64{89.295, 89.299}, 3, "%", "87 88 89 90 91 92"},
+		{[]float64{98.5, 100}, 2, "%", "95 96 97 98 99 100"},
+		{[]float64{50, 70, 80}, 1, "%", "50 60 70 80"},
+		{[]float64{8.46, 8.5}, 1, "pp", "7.8 8.0 8.2 8.4 8.6 8.8 9.0"},
+		{[]float64{8, 9}, 0, "家", "0 2 4 6 8 10"},
+		{[]float64{2497500, 2513700}, 0, "人", "0 1000000 2000000 3000000"},
+		{[]float64{49.3, 49.7}, 1, "岁", "0 10 20 30 40 50"},
+	} {
+		lo, hi, step := trendAxis(c.values, c.precision, c.unit)
+		var got []string
+		for _, v := range ticks(lo, hi, step) {
+			got = append(got, tick(v, step))
+		}
+		if g := strings.Join(got, " "); g != c.want {
+			t.Errorf("%v %s: ticks %s, want %s", c.values, c.unit, g, c.want)
 		}
 	}
 }

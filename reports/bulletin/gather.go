@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Options say what Gather reads.
@@ -178,6 +179,34 @@ func yearOf(period string) int {
 // peerKinds name the regions of a level when they are ranked.
 var peerKinds = map[int]string{1: "省份", 2: "地级区划", 3: "区县", 4: "街道（乡镇）", 5: "村（社区）"}
 
+// peerKind names regions of level by what they are called: 区 where every
+// name ends in 区 (上海市's 16 districts), 县 where every one ends in 县,
+// 区县 for a mix of county-level names; 街道, 镇 or 乡 where all are one, else
+// 街道（乡镇）; the level's word (peerKinds) otherwise.
+func peerKind(level int, names []string) string {
+	all := func(suffix string) bool {
+		for _, n := range names {
+			if !strings.HasSuffix(n, suffix) {
+				return false
+			}
+		}
+		return len(names) > 0
+	}
+	var words []string
+	switch level {
+	case 3:
+		words = []string{"区", "县"}
+	case 4:
+		words = []string{"街道", "镇", "乡"}
+	}
+	for _, w := range words {
+		if all(w) {
+			return w
+		}
+	}
+	return peerKinds[level]
+}
+
 // placeholder is true of the region alias when it is a placeholder of the
 // code list rather than a place: a prefecture-level 市辖区, 县 or
 // 省直辖县级行政区划 (Chongqing's 500100 and 500200, Hubei's 429000), whose
@@ -211,6 +240,7 @@ func gatherRanks(ctx context.Context, db *sql.DB, out map[string]*Facts, hidden 
 	type key struct{ region, indicator string }
 	type peer struct {
 		code      string
+		name      string
 		level     int
 		value     float64
 		synthetic bool
@@ -228,7 +258,7 @@ func gatherRanks(ctx context.Context, db *sql.DB, out map[string]*Facts, hidden 
 	peers := map[key][]peer{}
 	parents := map[string]string{}
 	q := `WITH u AS (` + countedUnder + `)
-	SELECT m.code, s.indicator, peer.code, peer.level, s.value, s.is_synthetic, coalesce(pr.name, '')
+	SELECT m.code, s.indicator, peer.code, peer.name, peer.level, s.value, s.is_synthetic, coalesce(pr.name, '')
 	FROM (SELECT * FROM u WHERE list_contains($2, code)) m JOIN u peer ON peer.parent_code = m.parent_code
 	JOIN indicator_series s ON s.region_code = peer.code
 	LEFT JOIN region pr ON pr.code = m.parent_code
@@ -239,7 +269,7 @@ func gatherRanks(ctx context.Context, db *sql.DB, out map[string]*Facts, hidden 
 		var k key
 		var p peer
 		var parent string
-		if err := rows.Scan(&k.region, &k.indicator, &p.code, &p.level, &p.value, &p.synthetic, &parent); err != nil {
+		if err := rows.Scan(&k.region, &k.indicator, &p.code, &p.name, &p.level, &p.value, &p.synthetic, &parent); err != nil {
 			return err
 		}
 		peers[k] = append(peers[k], p)
@@ -254,7 +284,11 @@ func gatherRanks(ctx context.Context, db *sql.DB, out map[string]*Facts, hidden 
 		if len(ps) < 2 {
 			continue
 		}
-		r := &Rank{N: 1, Of: len(ps), ParentName: parents[k.region], Kind: peerKinds[ps[0].level]}
+		names := make([]string, len(ps))
+		for i, p := range ps {
+			names[i] = p.name
+		}
+		r := &Rank{N: 1, Of: len(ps), ParentName: parents[k.region], Kind: peerKind(ps[0].level, names)}
 		own := Round(x.Value, x.Precision)
 		ok := true
 		for _, p := range ps {
@@ -266,8 +300,11 @@ func gatherRanks(ctx context.Context, db *sql.DB, out map[string]*Facts, hidden 
 				r.Kind = "" // 湖北省's prefectures beside its county-level cities: 地区
 			}
 			r.Synthetic = r.Synthetic || p.synthetic
-			if Round(p.value, x.Precision) > own {
+			switch v := Round(p.value, x.Precision); {
+			case v > own:
 				r.N++
+			case v == own && p.code != k.region:
+				r.Tied = true
 			}
 		}
 		if ok {
@@ -354,4 +391,49 @@ type Child struct {
 	Code, Name string
 	Value      float64
 	Synthetic  bool
+}
+
+// Years are the years in which region has a published value (one hidden
+// by a small cell left out: nil hides nothing), oldest first.
+func Years(ctx context.Context, db *sql.DB, region string, hidden func(region, indicator, period string) bool) ([]int, error) {
+	seen := map[int]bool{}
+	var out []int
+	err := scan(ctx, db, "years", `SELECT DISTINCT indicator, period, year FROM (
+		SELECT indicator, period, year FROM indicator_series WHERE region_code = $1 AND value IS NOT NULL AND year IS NOT NULL
+		UNION ALL
+		SELECT indicator, period, year FROM indicator_newer WHERE region_code = $1 AND value IS NOT NULL AND year IS NOT NULL)
+		ORDER BY year`, func(rows *sql.Rows) error {
+		var ind, period string
+		var y int
+		if err := rows.Scan(&ind, &period, &y); err != nil {
+			return err
+		}
+		if !seen[y] && (hidden == nil || !hidden(region, ind, period)) {
+			seen[y] = true
+			out = append(out, y)
+		}
+		return nil
+	}, region)
+	return out, err
+}
+
+// YearList writes years (sorted) with runs joined: 1992, 2000, 2010–2024.
+func YearList(years []int) string {
+	var b strings.Builder
+	for i := 0; i < len(years); {
+		j := i
+		for j+1 < len(years) && years[j+1] == years[j]+1 {
+			j++
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		if j > i {
+			fmt.Fprintf(&b, "%d–%d", years[i], years[j])
+		} else {
+			fmt.Fprintf(&b, "%d", years[i])
+		}
+		i = j + 1
+	}
+	return b.String()
 }

@@ -127,3 +127,56 @@ func TestRanksHiddenAndSyntheticPeers(t *testing.T) {
 		t.Errorf("a real value ranked among synthetic peers is not marked: %+v", secs)
 	}
 }
+
+// Shanghai's 16 districts are 16个区, not 区县; two districts of the same
+// published value share the place (并列第1位), and the one below them is
+// third.
+func TestRanksWordsAndTies(t *testing.T) {
+	db := peersDB(t)
+	if _, err := db.Exec(`INSERT INTO indicator_series SELECT code, 'x', '2020', NULL,
+		CASE code WHEN '310101' THEN 90.04 WHEN '310104' THEN 89.96 WHEN '310105' THEN 89.9 ELSE 50 END, false
+		FROM region WHERE parent_code = '310100'`); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*Facts{}
+	for code, v := range map[string]float64{"310101": 90.04, "310104": 89.96, "310105": 89.9} {
+		out[code] = &Facts{Region: code, Facts: map[string]*Fact{"x": {Indicator: "x", Region: code, Period: "2020", Value: v, Precision: 1}}}
+	}
+	if err := gatherRanks(context.Background(), db, out, func(string, string, string) bool { return false }); err != nil {
+		t.Fatal(err)
+	}
+	for code, want := range map[string]string{"310101": "在上海市16个区中并列第1位", "310104": "在上海市16个区中并列第1位",
+		"310105": "在上海市16个区中居第3位"} {
+		if got := RankText(out[code].Facts["x"]); got != want {
+			t.Errorf("%s: %q, want %q", code, got, want)
+		}
+	}
+}
+
+func TestPeerKind(t *testing.T) {
+	for _, c := range []struct {
+		level int
+		names []string
+		want  string
+	}{
+		{3, []string{"黄浦区", "浦东新区"}, "区"},
+		{3, []string{"崇明县", "长兴县"}, "县"},
+		{3, []string{"万州区", "城口县"}, "区县"},
+		{3, []string{"江阴市", "宜兴市", "梁溪区"}, "区县"},
+		{4, []string{"江川路街道", "古美路街道"}, "街道"},
+		{4, []string{"江川路街道", "七宝镇", "莘庄工业区"}, "街道（乡镇）"},
+		{1, []string{"北京市", "河北省"}, "省份"},
+	} {
+		if got := peerKind(c.level, c.names); got != c.want {
+			t.Errorf("%d %v: %s, want %s", c.level, c.names, got, c.want)
+		}
+	}
+}
+
+func TestYearList(t *testing.T) {
+	for want, years := range map[string][]int{"": nil, "2020": {2020}, "1992, 2000–2002, 2010–2024": {1992, 2000, 2001, 2002, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024}, "2010, 2020": {2010, 2020}} {
+		if got := YearList(years); got != want {
+			t.Errorf("%v: %q, want %q", years, got, want)
+		}
+	}
+}

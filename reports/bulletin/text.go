@@ -166,6 +166,10 @@ var parseLine = regexp.MustCompile(`^template: [^:]*:(\d+):(?:\d+:)? ?(.*)$`)
 // template has no way of knowing why one moved.
 var causeWords = []string{"由于", "因为", "原因", "导致", "得益于"}
 
+// signWords before a value the template prints: the template cannot know
+// the sign of the figure (高于…0.0个百分点); versus and change word it.
+var signWords = regexp.MustCompile(`(高于|低于|提高|下降|增加|减少)[^{}。，；]*\{\{-?\s*(val|num)\b`)
+
 // parse parses one section's template: a define "title" and the body.
 func parse(path, src string) (*template.Template, error) {
 	tm, err := template.New(filepath.Base(path)).Funcs(dummyFuncs()).Option("missingkey=error").Parse(src)
@@ -181,6 +185,10 @@ func parse(path, src string) (*template.Template, error) {
 		return nil, &TemplateError{Path: path, Line: 1, Msg: `no title: define one, as {{define "title"}}城镇化{{end}}`}
 	}
 	for i, line := range strings.Split(src, "\n") {
+		if m := signWords.FindStringSubmatch(line); m != nil {
+			return nil, &TemplateError{Path: path, Line: i + 1,
+				Msg: fmt.Sprintf("%q before {{%s}}: the template does not know the figure's sign; use versus (a difference) or change", m[1], m[2])}
+		}
 		for _, w := range causeWords {
 			if strings.Contains(line, w) {
 				return nil, &TemplateError{Path: path, Line: i + 1,
@@ -250,6 +258,7 @@ func (t *Templates) section(tf templateFile, f *Facts) (Section, error) {
 	}
 	s.Title = strings.TrimSpace(title.String())
 	for _, p := range paragraphs(body.String()) {
+		p = statuses(p)
 		if strings.Contains(p, synthMark) {
 			s.Synthetic = true
 			p = "【示例数据】" + strings.ReplaceAll(p, synthMark, "")
@@ -305,7 +314,7 @@ func dummyFuncs() template.FuncMap {
 func funcs() template.FuncMap {
 	return template.FuncMap{
 		"when":   When,
-		"val":    marked(Val),
+		"val":    marked(func(x *Fact) string { return x.Shown() + UnitZh(x.Unit) + statusMark(x) }),
 		"num":    marked(func(x *Fact) string { return x.Shown() }),
 		"unit":   func(x *Fact) string { return UnitZh(x.Unit) },
 		"change": marked(ChangeText),
@@ -318,6 +327,13 @@ func funcs() template.FuncMap {
 			return s
 		},
 		"target": marked(TargetText),
+		"versus": func(x *Fact, a, b string) string {
+			s := versus(x, a, b, statusMark(x))
+			if x.Synthetic {
+				s += synthMark
+			}
+			return s
+		},
 		"wan": func(x *Fact, part string) (string, error) {
 			s, err := Wan(x, part)
 			if s != "" && x.Synthetic {
@@ -373,11 +389,81 @@ func UnitZh(u string) string {
 // not final (快报数, 修订数, 推算数; 示例数据 is said at the paragraph's
 // start): 80.5%, 67.0%（快报数）.
 func Val(x *Fact) string {
-	s := x.Shown() + UnitZh(x.Unit)
-	if x.StatusZh != "" && !x.Synthetic {
-		s += "（" + x.StatusZh + "）"
+	return x.Shown() + UnitZh(x.Unit) + statusOf(x)
+}
+
+// Versus words a fact whose value is a signed difference a − b, as
+// published: 常住人口城镇化率高于户籍人口城镇化率8.5个百分点, …低于… (多于,
+// 少于 for a count), and
+// 常住人口城镇化率与户籍人口城镇化率持平 where it rounds to nothing — so that
+// a template never writes 高于 beside a difference that is nil or negative.
+func Versus(x *Fact, a, b string) string { return versus(x, a, b, statusOf(x)) }
+
+func versus(x *Fact, a, b, status string) string {
+	v := Round(x.Value, x.Precision)
+	if v == 0 {
+		return a + "与" + b + "持平" + status
 	}
-	return s
+	verb := map[bool]string{true: "高于", false: "低于"}
+	if !Points(x.Unit) {
+		verb = map[bool]string{true: "多于", false: "少于"} // a count
+	}
+	return a + verb[v > 0] + b + Fixed(math.Abs(v), x.Precision) + diffUnit(x.Unit) + status
+}
+
+// diffUnit is the unit of a difference: 个百分点 for rates.
+func diffUnit(u string) string {
+	if Points(u) {
+		return "个百分点"
+	}
+	return UnitZh(u)
+}
+
+// statusOf is the status said after a figure that is not final:
+// （快报数）; "" for a final or a synthetic figure (示例数据 is said at the
+// paragraph's start).
+func statusOf(x *Fact) string {
+	if x.StatusZh != "" && !x.Synthetic {
+		return "（" + x.StatusZh + "）"
+	}
+	return ""
+}
+
+// statusMark stands after a figure that val or versus prints for its
+// status (the status word between two marks, nothing between them for a
+// final or a synthetic figure), until statuses says the status per
+// paragraph.
+func statusMark(x *Fact) string {
+	st := ""
+	if x.StatusZh != "" && !x.Synthetic {
+		st = x.StatusZh
+	}
+	return statusOpen + st + statusClose
+}
+
+const statusOpen, statusClose = "\uE001", "\uE002"
+
+var statusMarks = regexp.MustCompile(statusOpen + "([^" + statusClose + "]*)" + statusClose)
+
+// statuses says the statuses of a paragraph's figures once where all
+// share one that is not final — 以上为快报数。 at its end, or （快报数）
+// after its one figure — and after each figure that is not final where
+// they differ.
+func statuses(p string) string {
+	marks := statusMarks.FindAllStringSubmatch(p, -1)
+	same := len(marks) > 1 && marks[0][1] != ""
+	for _, m := range marks {
+		same = same && m[1] == marks[0][1]
+	}
+	if same {
+		return strings.TrimSuffix(statusMarks.ReplaceAllString(p, ""), "。") + "。以上为" + marks[0][1] + "。"
+	}
+	return statusMarks.ReplaceAllStringFunc(p, func(m string) string {
+		if st := statusMarks.FindStringSubmatch(m)[1]; st != "" {
+			return "（" + st + "）"
+		}
+		return ""
+	})
 }
 
 // since says what a change is measured against: 比上年 for the year
@@ -455,7 +541,8 @@ func GrowthText(x *Fact) string {
 	return since(x) + "年均" + verb + g + "%"
 }
 
-// RankText is the place among the regions beside it: 在上海市16个区县中居第3位.
+// RankText is the place among the regions beside it: 在上海市16个区中居第3位,
+// 在上海市16个区中并列第1位 where another has the same published value.
 func RankText(x *Fact) string {
 	if x.Rank == nil {
 		return ""
@@ -464,7 +551,11 @@ func RankText(x *Fact) string {
 	if kind == "" {
 		kind = "地区"
 	}
-	return fmt.Sprintf("在%s%d个%s中居第%d位", x.Rank.ParentName, x.Rank.Of, kind, x.Rank.N)
+	place := "居"
+	if x.Rank.Tied {
+		place = "并列"
+	}
+	return fmt.Sprintf("在%s%d个%s中%s第%d位", x.Rank.ParentName, x.Rank.Of, kind, place, x.Rank.N)
 }
 
 // TargetText is where the value stands against its target, as the views

@@ -185,6 +185,7 @@ func TestTemplateErrors(t *testing.T) {
 		{"{{define \"title\"}}x{{end}}\n{{nosuch .}}\n", 2, `function "nosuch" not defined`},
 		{"{{with fact \"a\"}}{{val .}}{{end}}\n", 1, "no title"},
 		{"{{define \"title\"}}x{{end}}\n{{with fact \"a\"}}\n由于政策推动，{{val .}}{{end}}\n", 3, `"由于" explains a figure`},
+		{"{{define \"title\"}}x{{end}}\n{{with fact \"a\"}}\n常住人口城镇化率高于户籍人口城镇化率{{val .}}。{{end}}\n", 3, `"高于" before {{val}}`},
 	} {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "07_x.tmpl"), []byte(c.src), 0o644); err != nil {
@@ -212,7 +213,103 @@ func TestScope(t *testing.T) {
 			t.Errorf("%s: %s, want %s", name, got, want)
 		}
 	}
+	for name, want := range map[string]string{"莘庄工业区": "莘庄工业区", "江川路街道": "全街道", "七宝镇": "全镇", "某某乡": "全乡",
+		"某某经济开发区": "某某经济开发区"} {
+		if got := (&Facts{Region: "310112", Name: name, Level: 4}).Scope(); got != want {
+			t.Errorf("level 4 %s: %s, want %s", name, got, want)
+		}
+	}
+	f := district(false)
+	f.Region, f.Name, f.Level = "310112103", "莘庄工业区", 4
+	tm, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secs, err := tm.Write(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := secs[0].Paragraphs[0]; !strings.HasPrefix(p, "2024年末，莘庄工业区常住人口251.37万人") {
+		t.Errorf("a township named …区: %s", p)
+	}
 	if got := (&Facts{Region: "000000", Name: "全国"}).Scope(); got != "全国" {
 		t.Errorf("country: %s", got)
+	}
+}
+
+// A difference is worded by its sign as published: 高于, 低于, and 持平
+// where it rounds to nothing, never 高于…0.0个百分点.
+func TestVersusWords(t *testing.T) {
+	for _, c := range []struct {
+		value float64
+		want  string
+	}{
+		{8.4987, "常住人口城镇化率高于户籍人口城镇化率8.5个百分点"},
+		{0.0213, "常住人口城镇化率与户籍人口城镇化率持平"},
+		{-0.04, "常住人口城镇化率与户籍人口城镇化率持平"},
+		{-2.26, "常住人口城镇化率低于户籍人口城镇化率2.3个百分点"},
+	} {
+		f := district(false)
+		f.Facts["urban.hukou_gap_pp"] = &Fact{Indicator: "urban.hukou_gap_pp", Unit: "pp", Precision: 1, Value: c.value,
+			Region: "310112", Period: "2024", Year: 2024, Numerator: math.NaN(), Denominator: math.NaN()}
+		tm, err := Load("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		secs, err := tm.Write(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := secs[0].Paragraphs[0]; !strings.HasSuffix(p, "。"+c.want+"。") {
+			t.Errorf("gap %v: %s\nwant it to end 。%s。", c.value, p, c.want)
+		}
+	}
+	x := &Fact{Unit: "人", Precision: 0, Value: -3}
+	if got := Versus(x, "男性党员", "女性党员"); got != "男性党员少于女性党员3人" {
+		t.Errorf("count: %s", got)
+	}
+}
+
+// A paragraph whose figures are all 快报数 says so once, at its end; one
+// that mixes final and preliminary figures marks each preliminary one; a
+// paragraph of one figure marks it.
+func TestStatusOncePerParagraph(t *testing.T) {
+	prelim := func(x *Fact) { x.Status, x.Symbol, x.StatusZh = "preliminary", "p", "快报数" }
+	f := district(false)
+	f.Facts["urban.rate_resident"].Change, f.Facts["urban.rate_resident"].Rank, f.Facts["urban.rate_resident"].Target = nil, nil, nil
+	f.Facts["urban.rate_hukou"] = &Fact{Indicator: "urban.rate_hukou", Unit: "%", Precision: 1, Value: 72.04, Region: "310112",
+		Period: "2024", Year: 2024, Numerator: math.NaN(), Denominator: math.NaN()}
+	f.Facts["urban.hukou_gap_pp"] = &Fact{Indicator: "urban.hukou_gap_pp", Unit: "pp", Precision: 1, Value: 8.46, Region: "310112",
+		Period: "2024", Year: 2024, Numerator: math.NaN(), Denominator: math.NaN()}
+	tm, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func() []string {
+		secs, err := tm.Write(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return secs[0].Paragraphs
+	}
+	for _, x := range f.Facts {
+		prelim(x)
+	}
+	p := write()
+	if want := "常住人口城镇化率为80.5%。户籍人口城镇化率为72.0%。常住人口城镇化率高于户籍人口城镇化率8.5个百分点。以上为快报数。"; !strings.HasSuffix(p[0], want) {
+		t.Errorf("all preliminary:\n%s\nwant it to end\n%s", p[0], want)
+	}
+	if want := "全区常住人口城镇化率为98.52%（快报数），比2010年"; !strings.Contains(p[1], want) {
+		t.Errorf("one preliminary figure:\n%s\nwant %s", p[1], want)
+	}
+	f.Facts["urban.rate_hukou"].Status, f.Facts["urban.rate_hukou"].StatusZh = "final", ""
+	p = write()
+	if want := "常住人口城镇化率为80.5%（快报数）。户籍人口城镇化率为72.0%。常住人口城镇化率高于户籍人口城镇化率8.5个百分点（快报数）。"; !strings.HasSuffix(p[0], want) {
+		t.Errorf("mixed:\n%s\nwant it to end\n%s", p[0], want)
+	}
+	for _, s := range p {
+		if strings.ContainsAny(s, "\uE001\uE002") {
+			t.Errorf("a mark left: %q", s)
+		}
 	}
 }

@@ -22,7 +22,8 @@ the warehouse has its figures), a table of the figures they cite (指标, 数值
 状态, 比上年) and the charts as images with their captions.
 
 Every number in the text is an indicator value as published (its precision, its
-status: 快报数, 修订数 …; synthetic figures are marked 示例数据), its change on the
+status: 快报数, 修订数 … — once a paragraph, 以上为快报数。, where all its
+figures share it; synthetic figures are marked 示例数据), its change on the
 previous period (the difference of the published figures; percentage points
 for rates), its rank among the regions counted under the same place (through a
 市辖区 or 县 placeholder: a Chongqing district among all 38 of the
@@ -35,7 +36,8 @@ project's reports/bulletin) to start from, and refuses to overwrite a file
 that is there. grassroots lint checks that they parse.
 
 --region defaults to the warehouse's home region, --year to the latest year with
-data; --text prints the paragraphs instead of writing a document.`,
+data; a --year of which the region has no figure fails and names the years that
+have some. --text prints the paragraphs instead of writing a document.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path, region, out, project, templates string
 			var year int
@@ -88,11 +90,26 @@ data; --text prints the paragraphs instead of writing a document.`,
 				if err != nil {
 					return err
 				}
+				asked := year
 				if year == 0 {
 					year = f.LatestYear()
 				}
 				if len(f.Facts) == 0 {
 					return fmt.Errorf("region %s (%s) has no indicator values%s: nothing to write", region, shown(f.Name), upTo(year))
+				}
+				if asked != 0 && !hasYear(f, asked) {
+					// Not a bulletin of that year made of earlier years' figures
+					// (a census's) under its title: say which years have some.
+					hidden, err := reports.HiddenValue(ctx, w.DB())
+					if err != nil {
+						return err
+					}
+					years, err := bulletin.Years(ctx, w.DB(), region, hidden)
+					if err != nil {
+						return err
+					}
+					return fmt.Errorf("region %s (%s) has no figures of %d: it has figures of %s (give one of them as --year, or no --year for the latest)",
+						region, shown(f.Name), asked, bulletin.YearList(years))
 				}
 				sections, err := tmpl.Write(f)
 				if err != nil {
@@ -148,6 +165,16 @@ func writeTemplates(e *Env, project string, args []string) error {
 	}
 	fmt.Fprintf(e.Stdout, "edit them there: a file replaces the bundled one of the same name; grassroots lint checks them\n")
 	return nil
+}
+
+// hasYear reports whether a fact of f is of year.
+func hasYear(f *bulletin.Facts, year int) bool {
+	for _, x := range f.Facts {
+		if x.Year == year {
+			return true
+		}
+	}
+	return false
 }
 
 func upTo(year int) string {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -56,6 +57,8 @@ func TestBulletinGolden(t *testing.T) {
 }
 
 var number = regexp.MustCompile(`\d+(?:\.\d+)?`)
+
+var statusNote = regexp.MustCompile(`以上为[^。，]+。`)
 
 // numbers are the numbers of s, in order.
 func numbers(s string) []string { return number.FindAllString(s, -1) }
@@ -114,7 +117,8 @@ func TestBulletinNumbersAreFacts(t *testing.T) {
 			t.Fatalf("%s: no bulletin", c.region)
 		}
 		for _, s := range secs {
-			text := strings.ReplaceAll(strings.Join(s.Paragraphs, ""), "【示例数据】", "")
+			// A paragraph whose figures are all preliminary says so once, at its end.
+			text := statusNote.ReplaceAllString(strings.ReplaceAll(strings.Join(s.Paragraphs, ""), "【示例数据】", ""), "")
 			if len(s.Alerts) > 0 {
 				checkAlerts(t, w.DB(), c.region, s, text, checked)
 				continue
@@ -226,7 +230,7 @@ func publishedOf(t *testing.T, db *sql.DB, x *bulletin.Fact) published {
 
 var (
 	datePart   = regexp.MustCompile(`^(据人口普查|\d{4}年末|\d{4}年\d{1,2}月\d{1,2}日)$`)
-	rankPart   = regexp.MustCompile(`^在.+?(\d+)个.+中居第(\d+)位$`)
+	rankPart   = regexp.MustCompile(`^在.+?(\d+)个.+中(?:居|并列)第(\d+)位$`)
 	changePart = regexp.MustCompile(`提高|下降|增加|减少|持平|增长`)
 )
 
@@ -251,7 +255,7 @@ func checkSentence(t *testing.T, db *sql.DB, x *bulletin.Fact, sentence string, 
 			if strings.Contains(clause, "城镇") {
 				want = []string{p.num}
 			}
-		case strings.Contains(clause, "居第"):
+		case strings.Contains(clause, "居第") || strings.Contains(clause, "并列第"):
 			kind = "rank"
 			if m := rankPart.FindStringSubmatch(clause); m == nil {
 				t.Errorf("%s %s: rank clause %q", x.Region, x.Indicator, clause)
@@ -542,4 +546,54 @@ func TestBulletinWriteTemplates(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "--write-templates takes one folder") {
 		t.Errorf("two folders: exit %d, %s", code, stderr)
 	}
+}
+
+// A year of which the region has no figure is no bulletin made of the
+// census's figures under that year's title: it fails and names the years
+// that have figures (a district beside the demo's has the censuses only).
+func TestBulletinYearWithoutFigures(t *testing.T) {
+	dir, _ := sharedDemo(t)
+	w := filepath.Join(dir, "grassroots.duckdb")
+	ctx := context.Background()
+	wh, err := warehouse.Open(ctx, w, warehouse.ReadOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wh.Close()
+	var latest int
+	if err := wh.DB().QueryRowContext(ctx, `SELECT max(year) FROM indicator_series WHERE value IS NOT NULL`).Scan(&latest); err != nil {
+		t.Fatal(err)
+	}
+	for _, region := range []string{"310101", "310104", "310112001"} {
+		var years []int
+		rows, err := wh.DB().QueryContext(ctx, `SELECT DISTINCT year FROM indicator_series WHERE region_code = ? AND value IS NOT NULL ORDER BY year`, region)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var y int
+			if err := rows.Scan(&y); err != nil {
+				t.Fatal(err)
+			}
+			years = append(years, y)
+		}
+		rows.Close()
+		missing := 0
+		for y := latest; len(years) > 0 && y > years[0]; y-- {
+			if !slices.Contains(years, y) {
+				missing = y
+				break
+			}
+		}
+		if missing == 0 {
+			continue
+		}
+		code, stdout, stderr := run(t, "", "bulletin", "--warehouse", w, "--region", region, "--year", strconv.Itoa(missing), "--text")
+		want := "has no figures of " + strconv.Itoa(missing) + ": it has figures of " + bulletin.YearList(years) + " ("
+		if code != 1 || !strings.Contains(stderr, "region "+region+" (") || !strings.Contains(stderr, want) || stdout != "" {
+			t.Errorf("exit %d, %s%s; want 1, %s", code, stdout, stderr, want)
+		}
+		return
+	}
+	t.Fatal("no demo region lacks a year's figures")
 }
