@@ -153,6 +153,7 @@ type validator struct {
 	// asks it to stop; exited is closed when it has.
 	ch           chan arrow.RecordBatch
 	quit, exited chan struct{}
+	ended        bool // Next saw the stream end
 	stopped      bool
 	next         arrow.RecordBatch
 	bad          [][]string
@@ -210,9 +211,13 @@ func (v *validator) Schema() *arrow.Schema          { return v.out }
 func (v *validator) RecordBatch() arrow.RecordBatch { return v.cur }
 func (v *validator) Record() arrow.RecordBatch      { return v.cur }
 
-// Err is the error that ended the stream, once it has ended.
+// Err is the error that ended the stream, once it has ended. After Next has
+// said the stream ended, it waits for the reading goroutine's last word.
 func (v *validator) Err() error {
 	if v.exited != nil {
+		if v.ended {
+			<-v.exited
+		}
 		select {
 		case <-v.exited:
 		default:
@@ -430,6 +435,7 @@ func (v *validator) Next() bool {
 	}
 	b, ok := <-v.ch
 	if !ok {
+		v.ended = true
 		return false
 	}
 	v.cur = b
@@ -441,8 +447,13 @@ func (v *validator) start() {
 	v.quit = make(chan struct{})
 	v.exited = make(chan struct{})
 	go func() {
-		defer close(v.exited)
+		// exited is closed before ch: a consumer that sees the stream
+		// end must find Err final. The other way round, Err could still
+		// say "reading" (nil) after the last batch, and a source that
+		// failed at its end (a broken file among many, a bad byte at the
+		// end of a CSV) would end the load as if complete.
 		defer close(v.ch)
+		defer close(v.exited)
 		for v.produce() {
 			b := v.next
 			v.next = nil
