@@ -176,7 +176,11 @@ successful run — with --period, for each year the latest that read rows of tha
 year: which regions directly below the home region returned a file — the file,
 when it came in, rows read, quarantined and loaded from it, and how many of
 those are still loaded (a later load may have replaced them) — and which are
-missing; a later run that failed is said too.
+missing; a later run that failed is said too. A file is a region's return when
+its name begins with the region's code (区划代码_单位名称.xlsx) or its rows carry
+it, quarantined rows included: a return whose rows were all quarantined is
+returned, with its rows in grassroots quarantine RUN. A file matched to no
+region is listed by its name.
 
 With --format csv or json, status writes one table: the packages, or with
 --returns the returned files (one row per pipeline, year and region).

@@ -69,7 +69,7 @@ func returnsStatus(ctx context.Context, e *Env, w *warehouse.Warehouse, years []
 }
 
 // returnsColumns are the columns of the returns in csv and json.
-var returnsColumns = []string{"pipeline", "year", "run", "region", "name", "status", "file", "received", "rows_read", "quarantined", "loaded", "still_loaded"}
+var returnsColumns = []string{"pipeline", "year", "run", "region", "name", "status", "file", "received", "rows_read", "quarantined", "loaded", "still_loaded", "note"}
 
 // returnsPipelines are the pipelines that have read returned files in a
 // successful run, by name.
@@ -133,23 +133,46 @@ func returnsOf(ctx context.Context, e *Env, db *sql.DB, home, pipeline string, y
 		}
 		still = `(SELECT count(*) FROM "` + table.String + `" t WHERE t.run_id = $2 AND t.region_code = k.code` + cond + `)`
 	}
+	// A file is a region's return when the region's code is the one its
+	// name begins with (区划代码_单位名称.xlsx, as the template asks), or
+	// one its rows carried — its quarantined rows' raw values included: a
+	// file whose one row was quarantined for a mistyped code was returned
+	// all the same. A file matched to no region below is listed by name.
 	q := `WITH kids AS (
 	SELECT code, name FROM region_children($1, NULL)
+), rf AS (
+	SELECT file, modified, rows_read, rows_quarantined, region_codes FROM _run_file
+	WHERE run_id = $2 AND ($3::INTEGER IS NULL OR years IS NULL OR len(years) = 0 OR list_contains(years, $3::INTEGER))
+), fc AS (
+	SELECT file, unnest(region_codes) AS code FROM rf
+	UNION SELECT file, regexp_extract(parse_filename(file), '^([0-9]+)_', 1) FROM rf
+	UNION SELECT q.file, unnest(json_extract_string(q.raw, '$.*')) FROM _quarantine q
+	WHERE q.run_id = $2 AND q.raw IS NOT NULL AND q.file IN (SELECT file FROM rf)
 ), f AS (
-	SELECT file, modified, rows_read, rows_quarantined, unnest(region_codes) AS code FROM _run_file
-	WHERE run_id = $2 AND ($3::INTEGER IS NULL OR years IS NULL OR list_contains(years, $3::INTEGER))
+	SELECT rf.*, fc.code FROM rf JOIN fc USING (file) WHERE fc.code IN (SELECT code FROM kids)
+), byregion AS (
+	SELECT $4::VARCHAR AS pipeline, $3::INTEGER AS year, $2::BIGINT AS run,
+	       k.code AS region, k.name,
+	       CASE WHEN count(f.file) = 0 THEN 'missing' ELSE 'returned' END AS status,
+	       string_agg(DISTINCT f.file, '; ') AS file,
+	       strftime(max(f.modified), '%Y-%m-%d %H:%M') AS received,
+	       sum(f.rows_read) AS rows_read, sum(f.rows_quarantined) AS quarantined,
+	       sum(f.rows_read - f.rows_quarantined) AS loaded,
+	       CASE WHEN count(f.file) > 0 THEN ` + still + ` END AS still_loaded,
+	       CASE WHEN sum(f.rows_quarantined) > 0
+	            THEN '已报，' || sum(f.rows_quarantined) || ' 行进隔离区：grassroots quarantine ' || $2::BIGINT END AS note,
+	       CASE WHEN count(f.file) > 0 THEN 1 ELSE 0 END AS o
+	FROM kids k LEFT JOIN f ON f.code = k.code
+	GROUP BY k.code, k.name
+), unmatched AS (
+	SELECT $4::VARCHAR, $3::INTEGER, $2::BIGINT, NULL::VARCHAR, NULL::VARCHAR, 'unmatched', rf.file,
+	       strftime(rf.modified, '%Y-%m-%d %H:%M'), rf.rows_read, rf.rows_quarantined,
+	       rf.rows_read - rf.rows_quarantined, NULL::BIGINT,
+	       '未对应到下辖单位：文件名开头和各行的区划代码都不是 ' || $1::VARCHAR || ' 下辖单位的代码', 2
+	FROM rf WHERE rf.file NOT IN (SELECT file FROM f)
 )
-SELECT $4::VARCHAR AS pipeline, $3::INTEGER AS year, $2::BIGINT AS run,
-       k.code AS region, k.name,
-       CASE WHEN count(f.file) = 0 THEN 'missing' ELSE 'returned' END AS status,
-       string_agg(DISTINCT f.file, '; ') AS file,
-       strftime(max(f.modified), '%Y-%m-%d %H:%M') AS received,
-       sum(f.rows_read) AS rows_read, sum(f.rows_quarantined) AS quarantined,
-       sum(f.rows_read - f.rows_quarantined) AS loaded,
-       CASE WHEN count(f.file) > 0 THEN ` + still + ` END AS still_loaded
-FROM kids k LEFT JOIN f ON f.code = k.code
-GROUP BY k.code, k.name
-ORDER BY (count(f.file) > 0), k.code`
+SELECT * EXCLUDE (o) FROM (SELECT * FROM byregion UNION ALL SELECT * FROM unmatched)
+ORDER BY o, region, file`
 	var runArg any
 	if run.Valid {
 		runArg = run.Int64
@@ -175,12 +198,17 @@ ORDER BY (count(f.file) > 0), k.code`
 	for i, r := range tbl.Rows {
 		tbl.Rows[i] = r[3:]
 	}
-	var got int
-	var missing []string
+	var got, kids int
+	var missing, unmatched []string
 	for _, r := range tbl.Rows {
-		if s, _ := r[2].(string); s == "returned" {
+		switch s, _ := r[2].(string); s {
+		case "returned":
 			got++
-		} else {
+			kids++
+		case "unmatched":
+			unmatched = append(unmatched, fmt.Sprint(r[3]))
+		default:
+			kids++
 			missing = append(missing, fmt.Sprintf("%v %v", r[0], r[1]))
 		}
 	}
@@ -199,9 +227,9 @@ ORDER BY (count(f.file) > 0), k.code`
 		if year == 0 && held.String != "" {
 			at += "; rows of " + held.String
 		}
-		fmt.Fprintf(e.Stdout, "\nreturned files of %s (run %d%s): %d of %d regions below %s returned\n", of, run.Int64, at, got, len(tbl.Rows), home)
+		fmt.Fprintf(e.Stdout, "\nreturned files of %s (run %d%s): %d of %d regions below %s returned\n", of, run.Int64, at, got, kids, home)
 	}
-	if len(tbl.Rows) == 0 {
+	if kids == 0 {
 		fmt.Fprintf(e.Stdout, "no region below %s in the region table (load the region codes: grassroots run refdata_region refdata_region_township)\n", home)
 		return nil, nil
 	}
@@ -210,6 +238,9 @@ ORDER BY (count(f.file) > 0), k.code`
 	}
 	if len(missing) > 0 {
 		fmt.Fprintf(e.Stdout, "missing: %s\n", strings.Join(missing, ", "))
+	}
+	if len(unmatched) > 0 {
+		fmt.Fprintf(e.Stdout, "read but matched to no region below %s (neither the code its name begins with nor its rows' codes): %s\n", home, strings.Join(unmatched, ", "))
 	}
 	var failed int64
 	var why sql.NullString

@@ -179,7 +179,7 @@ func TestTemplateAndReturns(t *testing.T) {
 	}
 	st := mustRun(t, "", "status", "--warehouse", wh)
 	if !strings.Contains(st, "returned files of demo_population_returns (run "+res[0]["run"]) || !strings.Contains(st, "; rows of 2024): 14 of 14 regions below 310112 returned") ||
-		!regexp.MustCompile(`310112112 +马桥镇 +returned +inputs/returns/310112112_马桥镇\.xlsx .* 1 +1 +0 +0\n`).MatchString(st) {
+		!regexp.MustCompile(`310112112 +马桥镇 +returned +inputs/returns/310112112_马桥镇\.xlsx .* 1 +1 +0 +0 +已报，1 行进隔离区：grassroots quarantine \d+\n`).MatchString(st) {
 		t.Errorf("status after 14 returns:\n%s", st)
 	}
 	// --period shows the returns of that year: none of 2023.

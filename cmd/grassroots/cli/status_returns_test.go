@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"grassroots/pipelines/collect"
+)
+
+// A new user's trial: 梅陇镇 sent its file, but typed its code wrong, so its
+// one row was quarantined and no loaded row carries 310112108. The file was
+// read: 梅陇镇 returned, with a row in the quarantine. A file named for no
+// township and carrying no township's code is listed by its name.
+func TestStatusReturnsAsAUserSeesThem(t *testing.T) {
+	proj, wh := returnsProject(t)
+	tplPath := filepath.Join(proj, "template.xlsx")
+	mustRun(t, "", "template", "demo_population", "--region", "310112", "--period", "2024", "--out", tplPath,
+		"--project", proj, "--warehouse", wh)
+	f, err := excelize.OpenFile(tplPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(collect.DefaultSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]string{}
+	for i, h := range rows[2] {
+		name, _ := excelize.ColumnNumberToName(i + 1)
+		col[h] = name
+	}
+	returns := filepath.Join(proj, "inputs", "returns")
+	fill := func(i int, name string, code string) {
+		v := map[string]any{"常住人口（人）": 80000 + i*1000, "城镇常住人口（人）": 60000, "户籍人口（人）": 50000,
+			"城镇户籍人口（人）": 40000, "流动人口（人）": 20000, "城市化面积（平方公里）": 9.5, "数据状态": "年报"}
+		if code != "" {
+			v["区划代码"] = code
+		}
+		fillReturn(t, tplPath, filepath.Join(returns, name), 4+i, col, v)
+	}
+	for i, r := range rows[3:] {
+		code := ""
+		if r[2] == "梅陇镇" {
+			code = "310112180" // mistyped: not a township's code
+		}
+		fill(i, r[1]+"_"+r[2]+".xlsx", code)
+	}
+	fill(0, "补充材料.xlsx", "310112999") // no township's name, no township's code
+	out := mustRun(t, "", "run", "demo_population_returns", "--format", "csv", "--project", proj, "--warehouse", wh)
+	res := csvRecords(t, out)
+	run1 := res[0]["run"]
+	if res[0]["status"] != "succeeded" || res[0]["read"] != "15" || res[0]["quarantined"] != "2" {
+		t.Fatalf("the run of 15 files: %v", res)
+	}
+	st := mustRun(t, "", "status", "--returns", "--warehouse", wh)
+	for _, want := range []string{
+		"14 of 14 regions below 310112 returned",
+		"已报，1 行进隔离区：grassroots quarantine " + run1,
+		"read but matched to no region below 310112 (neither the code its name begins with nor its rows' codes): inputs/returns/补充材料.xlsx",
+	} {
+		if !strings.Contains(st, want) {
+			t.Errorf("status --returns lacks %q:\n%s", want, st)
+		}
+	}
+	if !regexp.MustCompile(`310112108 +梅陇镇 +returned +inputs/returns/310112108_梅陇镇\.xlsx .* 1 +1 +0 +0 +已报，1 行进隔离区`).MatchString(st) {
+		t.Errorf("梅陇镇 is not shown returned with its quarantined row:\n%s", st)
+	}
+	if strings.Contains(st, "missing:") {
+		t.Errorf("a region is called missing:\n%s", st)
+	}
+	rs := csvRecords(t, mustRun(t, "", "status", "--returns", "--warehouse", wh, "--format", "csv"))
+	if last := rs[len(rs)-1]; len(rs) != 15 || last["status"] != "unmatched" || last["file"] != "inputs/returns/补充材料.xlsx" || last["region"] != "" {
+		t.Errorf("status --returns --format csv: %d rows, the last %v", len(rs), rs[len(rs)-1])
+	}
+}
