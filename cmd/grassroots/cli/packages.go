@@ -180,7 +180,9 @@ missing; a later run that failed is said too. A file is a region's return when
 its name begins with the region's code (区划代码_单位名称.xlsx) or its rows carry
 it, quarantined rows included: a return whose rows were all quarantined is
 returned, with its rows in grassroots quarantine RUN. A file matched to no
-region is listed by its name.
+region is listed by its name. A region missing from the run whose rows of an
+earlier run are still loaded (a run replaces only the partitions it has rows
+of) is said so: "missing from run N; figures of run M still loaded".
 
 With --format csv or json, status writes one table: the packages, or with
 --returns the returned files (one row per pipeline, year and region).

@@ -122,6 +122,11 @@ func returnsOf(ctx context.Context, e *Env, db *sql.DB, home, pipeline string, y
 	// holds after a later load replaced the rows and vacuum removed them.
 	// Still loaded: those rows in the table now.
 	still := "NULL::BIGINT"
+	// Earlier: for each region, the latest other run of the pipeline whose
+	// rows of it are still in the table, and how many: a region whose file
+	// is missing from this run keeps them, as partitions are replaced only
+	// where a run has rows.
+	earlier := "SELECT NULL::VARCHAR AS code, NULL::BIGINT AS run, NULL::BIGINT AS n WHERE false"
 	if table.Valid && tableNameRE.MatchString(table.String) {
 		cond := ""
 		if year > 0 {
@@ -132,6 +137,10 @@ func returnsOf(ctx context.Context, e *Env, db *sql.DB, home, pipeline string, y
 			}
 		}
 		still = `(SELECT count(*) FROM "` + table.String + `" t WHERE t.run_id = $2 AND t.region_code = k.code` + cond + `)`
+		earlier = `SELECT t.region_code AS code, t.run_id AS run, count(*) AS n FROM "` + table.String + `" t
+	WHERE t.run_id <> $2 AND t.run_id IN (SELECT run_id FROM _run WHERE pipeline = $4 AND status = 'succeeded')` + cond + `
+	GROUP BY 1, 2
+	QUALIFY row_number() OVER (PARTITION BY t.region_code ORDER BY t.run_id DESC) = 1`
 	}
 	// A file is a region's return when the region's code is the one its
 	// name begins with (区划代码_单位名称.xlsx, as the template asks), or
@@ -150,6 +159,8 @@ func returnsOf(ctx context.Context, e *Env, db *sql.DB, home, pipeline string, y
 	WHERE q.run_id = $2 AND q.raw IS NOT NULL AND q.file IN (SELECT file FROM rf)
 ), f AS (
 	SELECT rf.*, fc.code FROM rf JOIN fc USING (file) WHERE fc.code IN (SELECT code FROM kids)
+), earlier AS (
+	` + earlier + `
 ), byregion AS (
 	SELECT $4::VARCHAR AS pipeline, $3::INTEGER AS year, $2::BIGINT AS run,
 	       k.code AS region, k.name,
@@ -158,11 +169,13 @@ func returnsOf(ctx context.Context, e *Env, db *sql.DB, home, pipeline string, y
 	       strftime(max(f.modified), '%Y-%m-%d %H:%M') AS received,
 	       sum(f.rows_read) AS rows_read, sum(f.rows_quarantined) AS quarantined,
 	       sum(f.rows_read - f.rows_quarantined) AS loaded,
-	       CASE WHEN count(f.file) > 0 THEN ` + still + ` END AS still_loaded,
+	       CASE WHEN count(f.file) > 0 THEN ` + still + ` ELSE any_value(e.n) END AS still_loaded,
 	       CASE WHEN sum(f.rows_quarantined) > 0
-	            THEN '已报，' || sum(f.rows_quarantined) || ' 行进隔离区：grassroots quarantine ' || $2::BIGINT END AS note,
+	            THEN '已报，' || sum(f.rows_quarantined) || ' 行进隔离区：grassroots quarantine ' || $2::BIGINT
+	            WHEN count(f.file) = 0 AND any_value(e.run) IS NOT NULL
+	            THEN 'missing from run ' || $2::BIGINT || '; figures of run ' || any_value(e.run) || ' still loaded' END AS note,
 	       CASE WHEN count(f.file) > 0 THEN 1 ELSE 0 END AS o
-	FROM kids k LEFT JOIN f ON f.code = k.code
+	FROM kids k LEFT JOIN f ON f.code = k.code LEFT JOIN earlier e ON e.code = k.code
 	GROUP BY k.code, k.name
 ), unmatched AS (
 	SELECT $4::VARCHAR, $3::INTEGER, $2::BIGINT, NULL::VARCHAR, NULL::VARCHAR, 'unmatched', rf.file,
@@ -209,7 +222,11 @@ ORDER BY o, region, file`
 			unmatched = append(unmatched, fmt.Sprint(r[3]))
 		default:
 			kids++
-			missing = append(missing, fmt.Sprintf("%v %v", r[0], r[1]))
+			m := fmt.Sprintf("%v %v", r[0], r[1])
+			if note, _ := r[len(r)-1].(string); note != "" {
+				m += " (" + note + ")"
+			}
+			missing = append(missing, m)
 		}
 	}
 	of := pipeline

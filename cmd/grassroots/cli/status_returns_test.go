@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -75,5 +76,26 @@ func TestStatusReturnsAsAUserSeesThem(t *testing.T) {
 	rs := csvRecords(t, mustRun(t, "", "status", "--returns", "--warehouse", wh, "--format", "csv"))
 	if last := rs[len(rs)-1]; len(rs) != 15 || last["status"] != "unmatched" || last["file"] != "inputs/returns/补充材料.xlsx" || last["region"] != "" {
 		t.Errorf("status --returns --format csv: %d rows, the last %v", len(rs), rs[len(rs)-1])
+	}
+
+	// 浦江镇's file taken out: the next run has no rows of it, so its rows
+	// of the first run stay loaded; status says both.
+	if err := os.Remove(filepath.Join(returns, "310112114_浦江镇.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	res = csvRecords(t, mustRun(t, "", "run", "demo_population_returns", "--format", "csv", "--project", proj, "--warehouse", wh))
+	run2 := res[0]["run"]
+	if res[0]["status"] != "succeeded" || res[0]["read"] != "14" {
+		t.Fatalf("the run of 14 files: %v", res)
+	}
+	st = mustRun(t, "", "status", "--returns", "--warehouse", wh)
+	if want := "missing: 310112114 浦江镇 (missing from run " + run2 + "; figures of run " + run1 + " still loaded)"; !strings.Contains(st, want) ||
+		!regexp.MustCompile(`310112114 +浦江镇 +missing +1 +missing from run `+run2+`; figures of run `+run1+` still loaded`).MatchString(st) {
+		t.Errorf("status --returns lacks %q:\n%s", want, st)
+	}
+	for _, r := range csvRecords(t, mustRun(t, "", "status", "--returns", "--warehouse", wh, "--format", "csv", "--period", "2024")) {
+		if r["region"] == "310112114" && (r["status"] != "missing" || r["still_loaded"] != "1" || r["loaded"] != "") {
+			t.Errorf("status --returns --period 2024 --format csv, 浦江镇: %v", r)
+		}
 	}
 }

@@ -259,7 +259,7 @@ target:
 		if r["region"] == "310112001" {
 			want = "1 0"
 		} else if r["status"] == "missing" {
-			want = " "
+			want = " 1" // 浦江镇: its rows of the first run are still loaded
 		}
 		if got := r["loaded"] + " " + r["still_loaded"]; got != want && r["name"] != "马桥镇" && r["name"] != "吴泾镇" {
 			t.Errorf("after a replacing load and vacuum, %s %s loaded, still loaded: %q, want %q", r["region"], r["name"], got, want)
