@@ -168,7 +168,9 @@ partial.`,
 the home region which years its packages brought, when they were made and
 imported and by whom; with --period, every child region for those years,
 reported or missing. The regions above the reporting ones show as partial
-(for instance 2 of 16 sub-regions) until every child is in.
+(for instance 2 of 16 sub-regions) until every child is in. A child that sent no
+package but whose figures are loaded from its returned files (below) shows as
+"no package; returned", and does not make the roll-ups partial.
 
 Then, for each pipeline that reads many returned files (a source path such as
 inputs/returns/*.xlsx, filled copies of grassroots template), its latest
@@ -324,16 +326,39 @@ ORDER BY y.year, k.code`
 		return fmt.Errorf("status: %w", err)
 	}
 	defer rows.Close()
-	var n, got int
+	var n, got, returned int
 	tbl, err := scanRows(rows)
 	if err != nil {
 		return err
 	}
 	tbl.Blank = true
+	// A child without a package whose figures came in as returns (the
+	// files it filled, loaded by a pipeline reading them) is not missing
+	// from the roll-ups above it.
+	var viaReturns map[int64]map[string]bool
+	if len(years) > 0 {
+		if viaReturns, err = returnedFigures(ctx, db, home); err != nil {
+			return err
+		}
+	}
 	for _, r := range tbl.Rows {
 		n++
-		if s, _ := r[3].(string); s == "reported" {
+		switch s, _ := r[3].(string); s {
+		case "reported":
 			got++
+		case "missing":
+			code, _ := r[0].(string)
+			var y int64
+			switch v := r[2].(type) {
+			case int32:
+				y = int64(v)
+			case int64:
+				y = v
+			}
+			if viaReturns[y][code] {
+				r[3] = noPackageReturned
+				returned++
+			}
 		}
 	}
 	if n == 0 {
@@ -355,14 +380,23 @@ ORDER BY y.year, k.code`
 		return err
 	}
 	if format == "table" {
-		fmt.Fprintf(e.Stdout, "\n%d of %d reported", got, n)
-		if got < n {
-			fmt.Fprint(e.Stdout, "; the roll-ups above them are partial until every child is in")
+		switch {
+		case got == n:
+			fmt.Fprintf(e.Stdout, "\n%d of %d reported\n", got, n)
+		case got+returned == n:
+			fmt.Fprintf(e.Stdout, "\n%d of %d reported by package; no package from the other %d regions below: their figures came in as returns (see below)\n", got, n, returned)
+		case returned > 0:
+			fmt.Fprintf(e.Stdout, "\n%d of %d reported, %d more sent returns (see below); the roll-ups above the %d with neither are partial until every child is in\n", got, n, returned, n-got-returned)
+		default:
+			fmt.Fprintf(e.Stdout, "\n%d of %d reported; the roll-ups above them are partial until every child is in\n", got, n)
 		}
-		fmt.Fprintln(e.Stdout)
 	}
 	return nil
 }
+
+// noPackageReturned is the package status of a child region that sent no
+// package but whose figures are loaded from its returned files.
+const noPackageReturned = "no package; returned"
 
 // filterKids keeps, without --period, only the children that reported.
 func filterKids(years []int) string {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"grassroots/sql/packages"
 	"grassroots/sql/warehouse"
 )
 
@@ -267,4 +268,66 @@ ORDER BY o, region, file`
 		fmt.Fprintf(e.Stdout, "a later run %d failed and loaded nothing: %s (grassroots runs %s)\n", failed, msg, pipeline)
 	}
 	return nil, nil
+}
+
+// returnedFigures are, by year, the regions directly below home (or the
+// regions below them) whose rows a pipeline reading returned files loaded
+// and are still in its table: what the packages part of status must not
+// call missing from the roll-ups. A table without a year column counts
+// for every year of the runs' files.
+func returnedFigures(ctx context.Context, db *sql.DB, home string) (map[int64]map[string]bool, error) {
+	pipelines, err := returnsPipelines(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]map[string]bool{}
+	for _, p := range pipelines {
+		rows, err := db.QueryContext(ctx, `SELECT DISTINCT table_name FROM _load WHERE run_id IN (SELECT run_id FROM _run WHERE pipeline = ?)`, p)
+		if err != nil {
+			return nil, fmt.Errorf("status: returns of %s: %w", p, err)
+		}
+		var tables []string
+		for rows.Next() {
+			var t string
+			if err := rows.Scan(&t); err == nil && tableNameRE.MatchString(t) {
+				tables = append(tables, t)
+			}
+		}
+		rows.Close()
+		for _, t := range tables {
+			year := `unnest(coalesce((SELECT list_distinct(flatten(list(years))) FROM _run_file WHERE run_id IN (SELECT run_id FROM _run WHERE pipeline = $2)), []::INTEGER[]))`
+			var n int
+			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database()
+				AND schema_name = 'main' AND table_name = ? AND column_name = 'year'`, t).Scan(&n); err == nil && n > 0 {
+				year = "t.year"
+			}
+			q := `SELECT DISTINCT k.code, ` + year + ` AS year FROM "` + t + `" t
+				JOIN region_children($1, NULL) k ON t.region_code = k.code OR starts_with(t.region_code, ` + packages.PrefixSQL("k.code") + `)
+				WHERE t.run_id IN (SELECT run_id FROM _run WHERE pipeline = $2 AND status = 'succeeded')`
+			rows, err := db.QueryContext(ctx, q, home, p)
+			if err != nil {
+				return nil, fmt.Errorf("status: returns of %s: %w", p, err)
+			}
+			for rows.Next() {
+				var code string
+				var y sql.NullInt64
+				if err := rows.Scan(&code, &y); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				if y.Valid {
+					if out[y.Int64] == nil {
+						out[y.Int64] = map[string]bool{}
+					}
+					out[y.Int64][code] = true
+				}
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
 }

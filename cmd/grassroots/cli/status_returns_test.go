@@ -98,4 +98,28 @@ func TestStatusReturnsAsAUserSeesThem(t *testing.T) {
 			t.Errorf("status --returns --period 2024 --format csv, 浦江镇: %v", r)
 		}
 	}
+
+	// The packages part of status --period: no package came, but the
+	// returns' figures are loaded — 浦江镇's of the first run too — and
+	// only 梅陇镇's row, quarantined, is not.
+	st = mustRun(t, "", "status", "--warehouse", wh, "--period", "2024")
+	for _, want := range []string{"310112114  浦江镇      2024  no package; returned", "310112108  梅陇镇      2024  missing",
+		"0 of 14 reported, 13 more sent returns (see below); the roll-ups above the 1 with neither are partial until every child is in"} {
+		if !strings.Contains(st, want) {
+			t.Errorf("status --period 2024 lacks %q:\n%s", want, st)
+		}
+	}
+	// 梅陇镇 corrects its code and 浦江镇 sends its file again: every
+	// township's figures are in, and nothing is called partial.
+	for i, r := range rows[3:] {
+		if r[2] == "梅陇镇" || r[2] == "浦江镇" {
+			fill(i, r[1]+"_"+r[2]+".xlsx", "")
+		}
+	}
+	mustRun(t, "", "run", "demo_population_returns", "--project", proj, "--warehouse", wh)
+	st = mustRun(t, "", "status", "--warehouse", wh, "--period", "2024")
+	if want := "0 of 14 reported by package; no package from the other 14 regions below: their figures came in as returns (see below)"; !strings.Contains(st, want) ||
+		strings.Contains(st, "partial") || strings.Contains(st, "missing") {
+		t.Errorf("status --period 2024 with every return loaded: want %q, and nothing partial or missing:\n%s", want, st)
+	}
 }
