@@ -78,6 +78,31 @@ func TestStatusReturnsAsAUserSeesThem(t *testing.T) {
 		t.Errorf("status --returns --format csv: %d rows, the last %v", len(rs), rs[len(rs)-1])
 	}
 
+	// The hand-back tells 梅陇镇 what is wrong in Chinese; the table keeps
+	// the run's own words.
+	x := filepath.Join(proj, "q.xlsx")
+	mustRun(t, "", "quarantine", run1, "--format", "xlsx", "--out", x, "--warehouse", wh)
+	qf, err := excelize.OpenFile(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qrows, err := qf.GetRows("隔离行")
+	qf.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hand strings.Builder
+	for _, r := range qrows {
+		hand.WriteString(strings.Join(r, " | ") + "\n")
+	}
+	if want := `区划代码："310112180" 区划代码不在区划表中（应为第4级，街道/乡镇）`; !strings.Contains(hand.String(), want) ||
+		strings.Contains(hand.String(), "region table") {
+		t.Errorf("the hand-back workbook lacks %q, or has English reasons:\n%s", want, hand.String())
+	}
+	if q := mustRun(t, "", "quarantine", run1, "--warehouse", wh); !strings.Contains(q, `"310112180" is not a level-4 (township) code in the region table`) {
+		t.Errorf("quarantine's table does not keep the run's reason:\n%s", q)
+	}
+
 	// 浦江镇's file taken out: the next run has no rows of it, so its rows
 	// of the first run stay loaded; status says both.
 	if err := os.Remove(filepath.Join(returns, "310112114_浦江镇.xlsx")); err != nil {
