@@ -169,8 +169,9 @@ the home region which years its packages brought, when they were made and
 imported and by whom; with --period, every child region for those years,
 reported or missing. The regions above the reporting ones show as partial
 (for instance 2 of 16 sub-regions) until every child is in. A child that sent no
-package but whose figures are loaded from its returned files (below) shows as
-"no package; returned", and does not make the roll-ups partial.
+package but whose figures are in the table its returned files (below) are
+loaded into shows as "no package; figures loaded", and does not make the
+roll-ups partial.
 
 Then, for each pipeline that reads many returned files (a source path such as
 inputs/returns/*.xlsx, filled copies of grassroots template), its latest
@@ -332,9 +333,9 @@ ORDER BY y.year, k.code`
 		return err
 	}
 	tbl.Blank = true
-	// A child without a package whose figures came in as returns (the
-	// files it filled, loaded by a pipeline reading them) is not missing
-	// from the roll-ups above it.
+	// A child without a package whose figures are loaded (in the table
+	// its returned files go to, whichever load brought them last) is not
+	// missing from the roll-ups above it.
 	var viaReturns map[int64]map[string]bool
 	if len(years) > 0 {
 		if viaReturns, err = returnedFigures(ctx, db, home); err != nil {
@@ -384,9 +385,9 @@ ORDER BY y.year, k.code`
 		case got == n:
 			fmt.Fprintf(e.Stdout, "\n%d of %d reported\n", got, n)
 		case got+returned == n:
-			fmt.Fprintf(e.Stdout, "\n%d of %d reported by package; no package from the other %d regions below: their figures came in as returns (see below)\n", got, n, returned)
+			fmt.Fprintf(e.Stdout, "\n%d of %d reported by package; no package from the other %d regions below, but their figures are loaded (returns: see below)\n", got, n, returned)
 		case returned > 0:
-			fmt.Fprintf(e.Stdout, "\n%d of %d reported, %d more sent returns (see below); the roll-ups above the %d with neither are partial until every child is in\n", got, n, returned, n-got-returned)
+			fmt.Fprintf(e.Stdout, "\n%d of %d reported, the figures of %d more are loaded (returns: see below); the roll-ups above the %d with neither are partial until every child is in\n", got, n, returned, n-got-returned)
 		default:
 			fmt.Fprintf(e.Stdout, "\n%d of %d reported; the roll-ups above them are partial until every child is in\n", got, n)
 		}
@@ -395,8 +396,8 @@ ORDER BY y.year, k.code`
 }
 
 // noPackageReturned is the package status of a child region that sent no
-// package but whose figures are loaded from its returned files.
-const noPackageReturned = "no package; returned"
+// package but whose figures are loaded in the table its returned files go to.
+const noPackageReturned = "no package; figures loaded"
 
 // filterKids keeps, without --period, only the children that reported.
 func filterKids(years []int) string {

@@ -271,9 +271,9 @@ ORDER BY o, region, file`
 }
 
 // returnedFigures are, by year, the regions directly below home (or the
-// regions below them) whose rows a pipeline reading returned files loaded
-// and are still in its table: what the packages part of status must not
-// call missing from the roll-ups. A table without a year column counts
+// regions below them) with rows in the table a pipeline reading returned
+// files loads — its own rows, or those of a later load that replaced them:
+// what the packages part of status must not call missing from the roll-ups. A table without a year column counts
 // for every year of the runs' files.
 func returnedFigures(ctx context.Context, db *sql.DB, home string) (map[int64]map[string]bool, error) {
 	pipelines, err := returnsPipelines(ctx, db)
@@ -295,16 +295,16 @@ func returnedFigures(ctx context.Context, db *sql.DB, home string) (map[int64]ma
 		}
 		rows.Close()
 		for _, t := range tables {
-			year := `unnest(coalesce((SELECT list_distinct(flatten(list(years))) FROM _run_file WHERE run_id IN (SELECT run_id FROM _run WHERE pipeline = $2)), []::INTEGER[]))`
+			year, args := "t.year", []any{home}
 			var n int
 			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database()
-				AND schema_name = 'main' AND table_name = ? AND column_name = 'year'`, t).Scan(&n); err == nil && n > 0 {
-				year = "t.year"
+				AND schema_name = 'main' AND table_name = ? AND column_name = 'year'`, t).Scan(&n); err != nil || n == 0 {
+				year = `unnest(coalesce((SELECT list_distinct(flatten(list(years))) FROM _run_file WHERE run_id IN (SELECT run_id FROM _run WHERE pipeline = $2)), []::INTEGER[]))`
+				args = append(args, p)
 			}
 			q := `SELECT DISTINCT k.code, ` + year + ` AS year FROM "` + t + `" t
-				JOIN region_children($1, NULL) k ON t.region_code = k.code OR starts_with(t.region_code, ` + packages.PrefixSQL("k.code") + `)
-				WHERE t.run_id IN (SELECT run_id FROM _run WHERE pipeline = $2 AND status = 'succeeded')`
-			rows, err := db.QueryContext(ctx, q, home, p)
+				JOIN region_children($1, NULL) k ON t.region_code = k.code OR starts_with(t.region_code, ` + packages.PrefixSQL("k.code") + `)`
+			rows, err := db.QueryContext(ctx, q, args...)
 			if err != nil {
 				return nil, fmt.Errorf("status: returns of %s: %w", p, err)
 			}

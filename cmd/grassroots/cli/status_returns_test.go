@@ -128,8 +128,8 @@ func TestStatusReturnsAsAUserSeesThem(t *testing.T) {
 	// returns' figures are loaded — 浦江镇's of the first run too — and
 	// only 梅陇镇's row, quarantined, is not.
 	st = mustRun(t, "", "status", "--warehouse", wh, "--period", "2024")
-	for _, want := range []string{"310112114  浦江镇      2024  no package; returned", "310112108  梅陇镇      2024  missing",
-		"0 of 14 reported, 13 more sent returns (see below); the roll-ups above the 1 with neither are partial until every child is in"} {
+	for _, want := range []string{"310112114  浦江镇      2024  no package; figures loaded", "310112108  梅陇镇      2024  missing",
+		"0 of 14 reported, the figures of 13 more are loaded (returns: see below); the roll-ups above the 1 with neither are partial until every child is in"} {
 		if !strings.Contains(st, want) {
 			t.Errorf("status --period 2024 lacks %q:\n%s", want, st)
 		}
@@ -142,8 +142,30 @@ func TestStatusReturnsAsAUserSeesThem(t *testing.T) {
 		}
 	}
 	mustRun(t, "", "run", "demo_population_returns", "--project", proj, "--warehouse", wh)
+	// Another load replaces 江川路街道's returned row: its figures are
+	// loaded all the same.
+	if err := os.WriteFile(filepath.Join(proj, "inputs", "fix.csv"), []byte("年份,区划代码,常住人口\n2024,310112001,81000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(proj, "pipelines", "fix.yaml"), []byte(`description: 更正（示例数据，synthetic）
+source:
+  kind: csv
+  path: inputs/fix.csv
+  columns:
+    - {name: year, from: 年份, type: int}
+    - {name: region_code, from: 区划代码}
+    - {name: resident_pop, from: 常住人口, type: int}
+    - {name: vintage, value: demo}
+    - {name: is_synthetic, type: bool, value: "true"}
+target:
+  table: population
+  partition_by: [region_code, year, vintage]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "", "run", "fix", "--project", proj, "--warehouse", wh)
 	st = mustRun(t, "", "status", "--warehouse", wh, "--period", "2024")
-	if want := "0 of 14 reported by package; no package from the other 14 regions below: their figures came in as returns (see below)"; !strings.Contains(st, want) ||
+	if want := "0 of 14 reported by package; no package from the other 14 regions below, but their figures are loaded (returns: see below)"; !strings.Contains(st, want) ||
 		strings.Contains(st, "partial") || strings.Contains(st, "missing") {
 		t.Errorf("status --period 2024 with every return loaded: want %q, and nothing partial or missing:\n%s", want, st)
 	}
