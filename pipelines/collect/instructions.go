@@ -2,7 +2,9 @@ package collect
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -54,7 +56,7 @@ func (t *Template) writeInstructions() error {
 	for _, c := range o.Children {
 		names = append(names, c.Name)
 	}
-	deadline, contact := o.Deadline, o.Contact
+	deadline, contact := chineseDate(o.Deadline), o.Contact
 	if deadline == "" {
 		deadline = "（见通知）"
 	}
@@ -84,7 +86,7 @@ func (t *Template) writeInstructions() error {
 		}
 	}
 	row++
-	if err := put("列", "表头", "含义", "单位", "填报要求", "入库字段"); err != nil {
+	if err := put("列", "表头", "含义", "单位", "填报要求", SystemFieldHeader); err != nil {
 		return err
 	}
 	for _, c := range t.Columns {
@@ -94,6 +96,12 @@ func (t *Template) writeInstructions() error {
 			if l.Comment != "" {
 				meaning += "（" + l.Comment + "）"
 			}
+		}
+		if c.Name == "status" && len(c.List) > 0 {
+			if meaning == "" {
+				meaning = "数据状态"
+			}
+			meaning += "：" + t.statusMeaning(c)
 		}
 		if u := t.sourceUnit(c); u != "" {
 			unit = u
@@ -118,6 +126,17 @@ func (t *Template) writeInstructions() error {
 		}
 		if err := put(c.Cell, c.Header, meaning, unit, rule, c.Name); err != nil {
 			return err
+		}
+	}
+	if checks := t.checks(); len(checks) > 0 {
+		row++
+		if err := put("审核关系", "以下关系不满足的行不能入库，将退回核对："); err != nil {
+			return err
+		}
+		for i, c := range checks {
+			if err := put("", fmt.Sprintf("%d. %s", i+1, c)); err != nil {
+				return err
+			}
 		}
 	}
 	for col, width := range map[string]float64{"A": 12, "B": 28, "C": 40, "D": 12, "E": 40, "F": 22} {
@@ -154,4 +173,76 @@ func (t *Template) synthetic() bool {
 		}
 	}
 	return false
+}
+
+// SystemFieldHeader heads the last column of the instructions' table: the
+// warehouse column each header is loaded into, for the sender to check.
+const SystemFieldHeader = "系统字段（供核对，无需填写）"
+
+// chineseDate writes a date given as YYYY-MM-DD as 2025年1月15日; any
+// other text is printed as given.
+func chineseDate(s string) string {
+	d, err := time.Parse("2006-01-02", strings.TrimSpace(s))
+	if err != nil {
+		return s
+	}
+	return fmt.Sprintf("%d年%d月%d日", d.Year(), int(d.Month()), d.Day())
+}
+
+// statusNames are the observation statuses (observation_status) in the
+// words of the one who fills the template.
+var statusNames = map[string]string{
+	"final": "最终数", "preliminary": "初步数", "revised": "修订数", "estimated": "推算数", "synthetic": "示例数据",
+}
+
+// statusMeaning says what each choice of the status column c records: "快报
+// = 初步数；年报 = 最终数", from the spec's recode.
+func (t *Template) statusMeaning(c Column) string {
+	var says []string
+	for _, v := range c.List {
+		to := t.spec.Recode[c.Name][v]
+		if n, ok := statusNames[to]; ok {
+			to = n
+		}
+		if to == "" || to == v {
+			says = append(says, v)
+			continue
+		}
+		says = append(says, v+" = "+to)
+	}
+	return strings.Join(says, "；")
+}
+
+// comparison is a check that compares two columns.
+var comparison = regexp.MustCompile(`^\s*([a-z_][a-z0-9_]*)\s*(<=|>=|<>|!=|=|<|>)\s*([a-z_][a-z0-9_]*)\s*$`)
+
+// comparisonWords say a comparison as a rule the row must keep.
+var comparisonWords = map[string]string{
+	"<=": "不得大于", "<": "应小于", ">=": "不得小于", ">": "应大于", "=": "应等于", "<>": "不得等于", "!=": "不得等于",
+}
+
+// checks are the spec's cross-column checks (validate.checks) in the
+// template's words: a comparison of two of its columns by their headers
+// ("城镇常住人口（人）不得大于常住人口（人）"), any other by its message, which
+// names what a row must not show.
+func (t *Template) checks() []string {
+	headers := map[string]string{}
+	for _, c := range t.Columns {
+		if c.Name != "" {
+			headers[c.Name] = c.Header
+		}
+	}
+	var out []string
+	for _, c := range t.spec.Validate.Checks {
+		if m := comparison.FindStringSubmatch(c.SQL); m != nil && headers[m[1]] != "" && headers[m[3]] != "" {
+			out = append(out, headers[m[1]]+comparisonWords[m[2]]+headers[m[3]])
+			continue
+		}
+		msg := strings.TrimSpace(c.Message)
+		if msg == "" {
+			continue // nothing to say in words; the quarantine names the check
+		}
+		out = append(out, "不得出现："+msg)
+	}
+	return out
 }

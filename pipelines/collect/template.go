@@ -43,7 +43,8 @@ type Options struct {
 	Children []Region
 	// Period is the year a pipeline keyed by year is filled for.
 	Period string
-	// Deadline and Contact are printed in the instructions as given.
+	// Deadline and Contact are printed in the instructions as given, a
+	// deadline given as 2025-01-15 as 2025年1月15日.
 	Deadline, Contact string
 	// Labels are the target table's column labels, by warehouse column.
 	Labels map[string]Label

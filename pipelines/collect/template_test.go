@@ -238,3 +238,52 @@ validate:
 		}
 	}
 }
+
+// The instructions say what a township needs in its own words: the
+// cross-column checks as 审核关系, what each choice of 数据状态 records, the
+// deadline as a Chinese date; the warehouse's field names come last, headed
+// as being for checking only.
+func TestInstructionsInTheFillersWords(t *testing.T) {
+	s := returnsSpec(t)
+	tpl, err := New(s, Options{Region: Region{"310112", "闵行区"}, Children: towns, Period: "2024", Deadline: "2025-01-15",
+		Labels: map[string]Label{"resident_pop": {Name: "常住人口", Unit: "人"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := tpl.File.GetRows(InstructionsSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for _, r := range rows {
+		text.WriteString(strings.Join(r, " | ") + "\n")
+	}
+	for _, want := range []string{
+		"报送时间 | 2025年1月15日\n",
+		"审核关系 | 以下关系不满足的行不能入库，将退回核对：\n",
+		" | 1. 城镇常住人口（人）不得大于常住人口（人）\n",
+		" | 2. 城镇户籍人口（人）不得大于户籍人口（人）\n",
+	} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("填报说明 lacks %q:\n%s", want, text.String())
+		}
+	}
+	var header, status []string
+	for _, r := range rows {
+		if len(r) > 1 && r[0] == "列" {
+			header = r
+		}
+		if len(r) > 1 && r[1] == "数据状态" {
+			status = r
+		}
+	}
+	if len(header) != 6 || header[5] != SystemFieldHeader || header[2] != "含义" {
+		t.Errorf("the columns' table is headed %q, want the system field last as %q", header, SystemFieldHeader)
+	}
+	if len(status) < 3 || status[2] != "数据状态：快报 = 初步数；年报 = 最终数" {
+		t.Errorf("数据状态's row: %q, want its meaning from the recode", status)
+	}
+	if strings.Contains(text.String(), "2025-01-15") {
+		t.Errorf("the deadline is printed as given:\n%s", text.String())
+	}
+}

@@ -168,7 +168,10 @@ partial.`,
 the home region which years its packages brought, when they were made and
 imported and by whom; with --period, every child region for those years,
 reported or missing. The regions above the reporting ones show as partial
-(for instance 2 of 16 sub-regions) until every child is in.
+(for instance 2 of 16 sub-regions) until every child is in. A child that sent no
+package but whose figures are in the table its returned files (below) are
+loaded into shows as "no package; figures loaded", and does not make the
+roll-ups partial.
 
 Then, for each pipeline that reads many returned files (a source path such as
 inputs/returns/*.xlsx, filled copies of grassroots template), its latest
@@ -176,7 +179,13 @@ successful run — with --period, for each year the latest that read rows of tha
 year: which regions directly below the home region returned a file — the file,
 when it came in, rows read, quarantined and loaded from it, and how many of
 those are still loaded (a later load may have replaced them) — and which are
-missing; a later run that failed is said too.
+missing; a later run that failed is said too. A file is a region's return when
+its name begins with the region's code (区划代码_单位名称.xlsx) or its rows carry
+it, quarantined rows included: a return whose rows were all quarantined is
+returned, with its rows in grassroots quarantine RUN. A file matched to no
+region is listed by its name. A region missing from the run whose rows of an
+earlier run are still loaded (a run replaces only the partitions it has rows
+of) is said so: "missing from run N; figures of run M still loaded".
 
 With --format csv or json, status writes one table: the packages, or with
 --returns the returned files (one row per pipeline, year and region).
@@ -318,16 +327,39 @@ ORDER BY y.year, k.code`
 		return fmt.Errorf("status: %w", err)
 	}
 	defer rows.Close()
-	var n, got int
+	var n, got, returned int
 	tbl, err := scanRows(rows)
 	if err != nil {
 		return err
 	}
 	tbl.Blank = true
+	// A child without a package whose figures are loaded (in the table
+	// its returned files go to, whichever load brought them last) is not
+	// missing from the roll-ups above it.
+	var viaReturns map[int64]map[string]bool
+	if len(years) > 0 {
+		if viaReturns, err = returnedFigures(ctx, db, home); err != nil {
+			return err
+		}
+	}
 	for _, r := range tbl.Rows {
 		n++
-		if s, _ := r[3].(string); s == "reported" {
+		switch s, _ := r[3].(string); s {
+		case "reported":
 			got++
+		case "missing":
+			code, _ := r[0].(string)
+			var y int64
+			switch v := r[2].(type) {
+			case int32:
+				y = int64(v)
+			case int64:
+				y = v
+			}
+			if viaReturns[y][code] {
+				r[3] = noPackageReturned
+				returned++
+			}
 		}
 	}
 	if n == 0 {
@@ -349,14 +381,23 @@ ORDER BY y.year, k.code`
 		return err
 	}
 	if format == "table" {
-		fmt.Fprintf(e.Stdout, "\n%d of %d reported", got, n)
-		if got < n {
-			fmt.Fprint(e.Stdout, "; the roll-ups above them are partial until every child is in")
+		switch {
+		case got == n:
+			fmt.Fprintf(e.Stdout, "\n%d of %d reported\n", got, n)
+		case got+returned == n:
+			fmt.Fprintf(e.Stdout, "\n%d of %d reported by package; no package from the other %d regions below, but their figures are loaded (returns: see below)\n", got, n, returned)
+		case returned > 0:
+			fmt.Fprintf(e.Stdout, "\n%d of %d reported, the figures of %d more are loaded (returns: see below); the roll-ups above the %d with neither are partial until every child is in\n", got, n, returned, n-got-returned)
+		default:
+			fmt.Fprintf(e.Stdout, "\n%d of %d reported; the roll-ups above them are partial until every child is in\n", got, n)
 		}
-		fmt.Fprintln(e.Stdout)
 	}
 	return nil
 }
+
+// noPackageReturned is the package status of a child region that sent no
+// package but whose figures are loaded in the table its returned files go to.
+const noPackageReturned = "no package; figures loaded"
 
 // filterKids keeps, without --period, only the children that reported.
 func filterKids(years []int) string {

@@ -34,7 +34,11 @@ many valid rows were held back; csv, json and xlsx list every row, rejected
 first, each with its reason.
 
 --format xlsx --out FILE writes a workbook with Chinese headers (文件, 工作表, 行号,
-the source columns, 原因) to send back to whoever sent the file; csv likewise.`,
+the source columns, 原因) to send back to whoever sent the file; csv likewise.
+In the workbook the common reasons are said in Chinese by the column's header
+(区划代码："310112180" 区划代码不在区划表中（应为第4级，街道/乡镇）; 流动人口（人）：-5
+小于下限 0; a check by its message alone); the table, csv and json keep them as
+the run recorded them.`,
 		Setup: func(fs *flag.FlagSet) Runner {
 			var path, format, out string
 			addWarehouseFlag(fs, &path)
@@ -71,6 +75,12 @@ the source columns, 原因) to send back to whoever sent the file; csv likewise.
 					dst = &buf
 				}
 				if format == "xlsx" {
+					// For the township: the common reasons in Chinese.
+					for _, r := range res.Rows {
+						if why, ok := r[len(r)-1].(string); ok {
+							r[len(r)-1] = handBackReasons(why)
+						}
+					}
 					if err := res.WriteXLSX(dst, "隔离行"); err != nil {
 						return err
 					}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"grassroots/sql/packages"
 	"grassroots/sql/warehouse"
 )
 
@@ -69,7 +70,7 @@ func returnsStatus(ctx context.Context, e *Env, w *warehouse.Warehouse, years []
 }
 
 // returnsColumns are the columns of the returns in csv and json.
-var returnsColumns = []string{"pipeline", "year", "run", "region", "name", "status", "file", "received", "rows_read", "quarantined", "loaded", "still_loaded"}
+var returnsColumns = []string{"pipeline", "year", "run", "region", "name", "status", "file", "received", "rows_read", "quarantined", "loaded", "still_loaded", "note"}
 
 // returnsPipelines are the pipelines that have read returned files in a
 // successful run, by name.
@@ -122,6 +123,11 @@ func returnsOf(ctx context.Context, e *Env, db *sql.DB, home, pipeline string, y
 	// holds after a later load replaced the rows and vacuum removed them.
 	// Still loaded: those rows in the table now.
 	still := "NULL::BIGINT"
+	// Earlier: for each region, the latest other run of the pipeline whose
+	// rows of it are still in the table, and how many: a region whose file
+	// is missing from this run keeps them, as partitions are replaced only
+	// where a run has rows.
+	earlier := "SELECT NULL::VARCHAR AS code, NULL::BIGINT AS run, NULL::BIGINT AS n WHERE false"
 	if table.Valid && tableNameRE.MatchString(table.String) {
 		cond := ""
 		if year > 0 {
@@ -132,24 +138,55 @@ func returnsOf(ctx context.Context, e *Env, db *sql.DB, home, pipeline string, y
 			}
 		}
 		still = `(SELECT count(*) FROM "` + table.String + `" t WHERE t.run_id = $2 AND t.region_code = k.code` + cond + `)`
+		earlier = `SELECT t.region_code AS code, t.run_id AS run, count(*) AS n FROM "` + table.String + `" t
+	WHERE t.run_id <> $2 AND t.run_id IN (SELECT run_id FROM _run WHERE pipeline = $4 AND status = 'succeeded')` + cond + `
+	GROUP BY 1, 2
+	QUALIFY row_number() OVER (PARTITION BY t.region_code ORDER BY t.run_id DESC) = 1`
 	}
+	// A file is a region's return when the region's code is the one its
+	// name begins with (区划代码_单位名称.xlsx, as the template asks), or
+	// one its rows carried — its quarantined rows' raw values included: a
+	// file whose one row was quarantined for a mistyped code was returned
+	// all the same. A file matched to no region below is listed by name.
 	q := `WITH kids AS (
 	SELECT code, name FROM region_children($1, NULL)
+), rf AS (
+	SELECT file, modified, rows_read, rows_quarantined, region_codes FROM _run_file
+	WHERE run_id = $2 AND ($3::INTEGER IS NULL OR years IS NULL OR len(years) = 0 OR list_contains(years, $3::INTEGER))
+), fc AS (
+	SELECT file, unnest(region_codes) AS code FROM rf
+	UNION SELECT file, regexp_extract(parse_filename(file), '^([0-9]+)_', 1) FROM rf
+	UNION SELECT q.file, unnest(json_extract_string(q.raw, '$.*')) FROM _quarantine q
+	WHERE q.run_id = $2 AND q.raw IS NOT NULL AND q.file IN (SELECT file FROM rf)
 ), f AS (
-	SELECT file, modified, rows_read, rows_quarantined, unnest(region_codes) AS code FROM _run_file
-	WHERE run_id = $2 AND ($3::INTEGER IS NULL OR years IS NULL OR list_contains(years, $3::INTEGER))
+	SELECT rf.*, fc.code FROM rf JOIN fc USING (file) WHERE fc.code IN (SELECT code FROM kids)
+), earlier AS (
+	` + earlier + `
+), byregion AS (
+	SELECT $4::VARCHAR AS pipeline, $3::INTEGER AS year, $2::BIGINT AS run,
+	       k.code AS region, k.name,
+	       CASE WHEN count(f.file) = 0 THEN 'missing' ELSE 'returned' END AS status,
+	       string_agg(DISTINCT f.file, '; ') AS file,
+	       strftime(max(f.modified), '%Y-%m-%d %H:%M') AS received,
+	       sum(f.rows_read) AS rows_read, sum(f.rows_quarantined) AS quarantined,
+	       sum(f.rows_read - f.rows_quarantined) AS loaded,
+	       CASE WHEN count(f.file) > 0 THEN ` + still + ` ELSE any_value(e.n) END AS still_loaded,
+	       CASE WHEN sum(f.rows_quarantined) > 0
+	            THEN '已报，' || sum(f.rows_quarantined) || ' 行进隔离区：grassroots quarantine ' || $2::BIGINT
+	            WHEN count(f.file) = 0 AND any_value(e.run) IS NOT NULL
+	            THEN 'missing from run ' || $2::BIGINT || '; figures of run ' || any_value(e.run) || ' still loaded' END AS note,
+	       CASE WHEN count(f.file) > 0 THEN 1 ELSE 0 END AS o
+	FROM kids k LEFT JOIN f ON f.code = k.code LEFT JOIN earlier e ON e.code = k.code
+	GROUP BY k.code, k.name
+), unmatched AS (
+	SELECT $4::VARCHAR, $3::INTEGER, $2::BIGINT, NULL::VARCHAR, NULL::VARCHAR, 'unmatched', rf.file,
+	       strftime(rf.modified, '%Y-%m-%d %H:%M'), rf.rows_read, rf.rows_quarantined,
+	       rf.rows_read - rf.rows_quarantined, NULL::BIGINT,
+	       '未对应到下辖单位：文件名开头和各行的区划代码都不是 ' || $1::VARCHAR || ' 下辖单位的代码', 2
+	FROM rf WHERE rf.file NOT IN (SELECT file FROM f)
 )
-SELECT $4::VARCHAR AS pipeline, $3::INTEGER AS year, $2::BIGINT AS run,
-       k.code AS region, k.name,
-       CASE WHEN count(f.file) = 0 THEN 'missing' ELSE 'returned' END AS status,
-       string_agg(DISTINCT f.file, '; ') AS file,
-       strftime(max(f.modified), '%Y-%m-%d %H:%M') AS received,
-       sum(f.rows_read) AS rows_read, sum(f.rows_quarantined) AS quarantined,
-       sum(f.rows_read - f.rows_quarantined) AS loaded,
-       CASE WHEN count(f.file) > 0 THEN ` + still + ` END AS still_loaded
-FROM kids k LEFT JOIN f ON f.code = k.code
-GROUP BY k.code, k.name
-ORDER BY (count(f.file) > 0), k.code`
+SELECT * EXCLUDE (o) FROM (SELECT * FROM byregion UNION ALL SELECT * FROM unmatched)
+ORDER BY o, region, file`
 	var runArg any
 	if run.Valid {
 		runArg = run.Int64
@@ -175,13 +212,22 @@ ORDER BY (count(f.file) > 0), k.code`
 	for i, r := range tbl.Rows {
 		tbl.Rows[i] = r[3:]
 	}
-	var got int
-	var missing []string
+	var got, kids int
+	var missing, unmatched []string
 	for _, r := range tbl.Rows {
-		if s, _ := r[2].(string); s == "returned" {
+		switch s, _ := r[2].(string); s {
+		case "returned":
 			got++
-		} else {
-			missing = append(missing, fmt.Sprintf("%v %v", r[0], r[1]))
+			kids++
+		case "unmatched":
+			unmatched = append(unmatched, fmt.Sprint(r[3]))
+		default:
+			kids++
+			m := fmt.Sprintf("%v %v", r[0], r[1])
+			if note, _ := r[len(r)-1].(string); note != "" {
+				m += " (" + note + ")"
+			}
+			missing = append(missing, m)
 		}
 	}
 	of := pipeline
@@ -199,9 +245,9 @@ ORDER BY (count(f.file) > 0), k.code`
 		if year == 0 && held.String != "" {
 			at += "; rows of " + held.String
 		}
-		fmt.Fprintf(e.Stdout, "\nreturned files of %s (run %d%s): %d of %d regions below %s returned\n", of, run.Int64, at, got, len(tbl.Rows), home)
+		fmt.Fprintf(e.Stdout, "\nreturned files of %s (run %d%s): %d of %d regions below %s returned\n", of, run.Int64, at, got, kids, home)
 	}
-	if len(tbl.Rows) == 0 {
+	if kids == 0 {
 		fmt.Fprintf(e.Stdout, "no region below %s in the region table (load the region codes: grassroots run refdata_region refdata_region_township)\n", home)
 		return nil, nil
 	}
@@ -211,6 +257,9 @@ ORDER BY (count(f.file) > 0), k.code`
 	if len(missing) > 0 {
 		fmt.Fprintf(e.Stdout, "missing: %s\n", strings.Join(missing, ", "))
 	}
+	if len(unmatched) > 0 {
+		fmt.Fprintf(e.Stdout, "read but matched to no region below %s (neither the code its name begins with nor its rows' codes): %s\n", home, strings.Join(unmatched, ", "))
+	}
 	var failed int64
 	var why sql.NullString
 	if err := db.QueryRowContext(ctx, `SELECT run_id, error FROM _run WHERE pipeline = ? AND run_id > ? AND status IN ('failed', 'interrupted')
@@ -219,4 +268,66 @@ ORDER BY (count(f.file) > 0), k.code`
 		fmt.Fprintf(e.Stdout, "a later run %d failed and loaded nothing: %s (grassroots runs %s)\n", failed, msg, pipeline)
 	}
 	return nil, nil
+}
+
+// returnedFigures are, by year, the regions directly below home (or the
+// regions below them) with rows in the table a pipeline reading returned
+// files loads — its own rows, or those of a later load that replaced them:
+// what the packages part of status must not call missing from the roll-ups. A table without a year column counts
+// for every year of the runs' files.
+func returnedFigures(ctx context.Context, db *sql.DB, home string) (map[int64]map[string]bool, error) {
+	pipelines, err := returnsPipelines(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]map[string]bool{}
+	for _, p := range pipelines {
+		rows, err := db.QueryContext(ctx, `SELECT DISTINCT table_name FROM _load WHERE run_id IN (SELECT run_id FROM _run WHERE pipeline = ?)`, p)
+		if err != nil {
+			return nil, fmt.Errorf("status: returns of %s: %w", p, err)
+		}
+		var tables []string
+		for rows.Next() {
+			var t string
+			if err := rows.Scan(&t); err == nil && tableNameRE.MatchString(t) {
+				tables = append(tables, t)
+			}
+		}
+		rows.Close()
+		for _, t := range tables {
+			year, args := "t.year", []any{home}
+			var n int
+			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database()
+				AND schema_name = 'main' AND table_name = ? AND column_name = 'year'`, t).Scan(&n); err != nil || n == 0 {
+				year = `unnest(coalesce((SELECT list_distinct(flatten(list(years))) FROM _run_file WHERE run_id IN (SELECT run_id FROM _run WHERE pipeline = $2)), []::INTEGER[]))`
+				args = append(args, p)
+			}
+			q := `SELECT DISTINCT k.code, ` + year + ` AS year FROM "` + t + `" t
+				JOIN region_children($1, NULL) k ON t.region_code = k.code OR starts_with(t.region_code, ` + packages.PrefixSQL("k.code") + `)`
+			rows, err := db.QueryContext(ctx, q, args...)
+			if err != nil {
+				return nil, fmt.Errorf("status: returns of %s: %w", p, err)
+			}
+			for rows.Next() {
+				var code string
+				var y sql.NullInt64
+				if err := rows.Scan(&code, &y); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				if y.Valid {
+					if out[y.Int64] == nil {
+						out[y.Int64] = map[string]bool{}
+					}
+					out[y.Int64][code] = true
+				}
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
 }

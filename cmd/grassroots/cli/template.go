@@ -34,8 +34,10 @@ the returned files as they are:
       in Chinese. The header and the pre-filled cells are locked; the sheet is
       protected without a password, so a department can lift it.
   填报说明  the pipeline's description (口径), each column's meaning and unit
-      from the warehouse's labels, the deadline, the contact, and how to name
-      the returned file: 区划代码_单位名称.xlsx.
+      from the warehouse's labels (数据状态: what each choice records), the
+      cross-column checks a row must pass (审核关系), the deadline (2025-01-15
+      prints as 2025年1月15日), the contact, and how to name the returned file:
+      区划代码_单位名称.xlsx.
 
 Each region below fills its own row and sends the workbook back; put the returned
 files where the pipeline's path looks (a pattern such as inputs/returns/*.xlsx):
