@@ -275,7 +275,16 @@ func printSite(e *Env, site *reports.Site, took time.Duration) {
 		synth = fmt.Sprintf(", %d with synthetic demo data", synthetic)
 	}
 	fmt.Fprintf(e.Stdout, "  region pages: %s%s\n", strings.Join(parts, ", "), synth)
-	fmt.Fprintf(e.Stdout, "%d region pages and %d reports in %.2fs: %s\n", len(site.Regions), len(site.Pages), took.Seconds(), shown(site.Index))
+	fmt.Fprintf(e.Stdout, "%s and %s in %.2fs: %s\n", count(len(site.Regions), "region page"), count(len(site.Pages), "report"),
+		took.Seconds(), shown(site.Index))
+}
+
+// count says n things: "1 report", "2 reports".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // levelWords name the region levels in the summary; levelWord one of them.
