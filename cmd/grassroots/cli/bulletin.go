@@ -76,16 +76,11 @@ have some. --text prints the paragraphs instead of writing a document.`,
 				if err != nil {
 					return fmt.Errorf("%w\n(grassroots bulletin --write-templates DIR writes the bundled templates, which parse, to compare or start from)", err)
 				}
-				w, err := e.openRead(ctx, e.warehousePath(path))
+				w, region, err := e.openReadAt(ctx, e.warehousePath(path), region)
 				if err != nil {
 					return err
 				}
 				defer w.Close()
-				if region == "" {
-					if region, err = w.Home(ctx); err != nil {
-						return err
-					}
-				}
 				f, err := reports.BulletinFacts(ctx, w.DB(), region, year)
 				if err != nil {
 					return err

@@ -80,16 +80,11 @@ The file is written to the current folder as PIPELINE-REGION[-YEAR].xlsx unless
 						s.Name, s.Source.Kind, alt.Name, alt.Source.Path)
 					s = alt
 				}
-				w, err := e.openRead(ctx, e.warehousePath(path))
+				w, region, err := e.openReadAt(ctx, e.warehousePath(path), region)
 				if err != nil {
 					return err
 				}
 				defer w.Close()
-				if region == "" {
-					if region, err = w.Home(ctx); err != nil {
-						return err
-					}
-				}
 				opts := collect.Options{Period: period, Deadline: deadline, Contact: contact}
 				if opts.Region, opts.Children, err = regionAndChildren(ctx, w.DB(), region); err != nil {
 					return err

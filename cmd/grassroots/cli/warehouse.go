@@ -98,6 +98,22 @@ func (e *Env) openRead(ctx context.Context, path string, opts ...warehouse.Optio
 	return w, err
 }
 
+// openReadAt opens the warehouse read-only for a command about one region:
+// region, or the warehouse's home region when none is given.
+func (e *Env) openReadAt(ctx context.Context, path, region string) (*warehouse.Warehouse, string, error) {
+	w, err := e.openRead(ctx, path)
+	if err != nil {
+		return nil, "", err
+	}
+	if region == "" {
+		if region, err = w.Home(ctx); err != nil {
+			w.Close()
+			return nil, "", err
+		}
+	}
+	return w, region, nil
+}
+
 // openWrite opens the warehouse for writing and brings its schema up to date.
 func (e *Env) openWrite(ctx context.Context, path string) (*warehouse.Warehouse, error) {
 	w, err := warehouse.Open(ctx, path)
