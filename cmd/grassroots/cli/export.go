@@ -83,7 +83,7 @@ grassroots sql reads the exact figures.`,
 					return err
 				}
 				if region == "" {
-					if home, err := homeRegion(ctx, w.DB()); err != nil {
+					if home, err := w.Home(ctx); err != nil {
 						return err
 					} else if home != warehouse.Country {
 						region = home

@@ -107,7 +107,7 @@ sub-regions are marked, and so are values computed from synthetic (demo) data.`,
 					return err
 				}
 				defer w.Close()
-				return showIndicator(ctx, e, w.DB(), ind, region, vintage, from, to, format)
+				return showIndicator(ctx, e, w, ind, region, vintage, from, to, format)
 			}
 		},
 	})
@@ -303,25 +303,15 @@ func roundTo(x float64, dp int) float64 {
 	return v
 }
 
-// homeRegion is the warehouse's home region (000000 when none is set), read
-// through db as any reader sees it.
-func homeRegion(ctx context.Context, db *sql.DB) (string, error) {
-	var home string
-	err := db.QueryRowContext(ctx, `SELECT value FROM _setting WHERE key = 'home_region'`).Scan(&home)
-	if err == sql.ErrNoRows || (err == nil && home == "") {
-		return warehouse.Country, nil
-	}
-	return home, err
-}
-
 // showIndicator prints one indicator's series for a region.
-func showIndicator(ctx context.Context, e *Env, db *sql.DB, ind *indicators.Indicator, region, vintage string, from, to int, format string) error {
+func showIndicator(ctx context.Context, e *Env, w *warehouse.Warehouse, ind *indicators.Indicator, region, vintage string, from, to int, format string) error {
+	db := w.DB()
 	if region == "" {
 		// The series view holds only complete values (never a roll-up summed
 		// from some sub-regions), so a country with published figures of its
 		// own comes before a district's data partially summed up to it. A
 		// warehouse of a region looks no higher than its home.
-		home, err := homeRegion(ctx, db)
+		home, err := w.Home(ctx)
 		if err != nil {
 			return err
 		}
